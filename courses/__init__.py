@@ -1,0 +1,1 @@
+"""Programmes, modules and pages: the coaching content learners read."""

@@ -1,0 +1,74 @@
+"""Kotopaikka: an LTI 1.3 tool for coaching programmes in Moodle (composition root)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from courses.database import db
+from lti_tool.config import Settings
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    instance_path: str | None = None,
+) -> Flask:
+    """Build the app. No migrations, network calls or key generation happen here."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    settings = Settings.from_env(env)
+    app.config.update(settings.to_flask_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from flask_migrate import Migrate
+
+    from lti_tool import health, i18n, security, services
+    from lti_tool import models  # noqa: F401  (registers every table with the metadata)
+    from lti_tool.launch.views import bp as launch_bp
+
+    db.init_app(app)
+    Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    i18n.init_app(app)
+    security.init_app(app)
+    services.init_app(app)
+    app.register_blueprint(launch_bp)
+    app.register_blueprint(health.bp)
+    if app.config["DEV_PLATFORM"]:
+        from lti_tool.devplatform import init_app as init_dev_platform
+
+        init_dev_platform(app)
+    _configure_sqlite(app)
+    return app
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL and a busy timeout let several gunicorn workers share one SQLite file."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,204 @@
+"""The ``kotopaikka`` command: demo, serve, platform and key administration."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 5000
+
+
+def _create_app() -> Flask:
+    from lti_tool import create_app
+    from lti_tool.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """Kotopaikka LTI 1.3 tool."""
+
+
+def _upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Upgrade the database to the newest schema."""
+    _upgrade_database()
+    click.echo("Database is up to date.")
+
+
+@main.command("demo")
+@click.option("--port", default=DEMO_PORT, show_default=True)
+def demo_command(port: int) -> None:
+    """Migrate, create keys, register the development platform and serve the demo."""
+    os.environ.setdefault("KOTOPAIKKA_ENV", "development")
+    os.environ["KOTOPAIKKA_DEV_PLATFORM"] = "1"
+    from lti_tool import create_app
+    from lti_tool.config import ConfigError
+    from lti_tool.devplatform import register_dev_platform
+    from lti_tool.keys.service import ensure_current_key
+
+    site = f"http://{DEMO_HOST}:{port}"
+    try:
+        app = create_app({"DEV_PLATFORM_SITE_URL": site})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with app.app_context():
+        _upgrade_database()
+        ensure_current_key()
+        register_dev_platform(site)
+    click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
+    from werkzeug.serving import run_simple
+
+    run_simple(DEMO_HOST, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve_command(bind: str, workers: int) -> None:
+    """Serve the tool with gunicorn (production)."""
+    from gunicorn.app.base import BaseApplication
+
+    from lti_tool.keys.service import ensure_current_key
+
+    app = _create_app()
+    with app.app_context():
+        ensure_current_key()
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Any:
+            return app
+
+    _Server().run()
+
+
+@main.group("platform")
+def platform_group() -> None:
+    """Register learning platforms (issuers, client ids, deployments)."""
+
+
+@platform_group.command("add")
+@click.option("--issuer", required=True, help="Platform ID; for Moodle the site URL.")
+@click.option("--client-id", required=True)
+@click.option("--deployment-id", required=True)
+@click.option("--auth-url", required=True, help="Moodle: <site>/mod/lti/auth.php")
+@click.option("--token-url", required=True, help="Moodle: <site>/mod/lti/token.php")
+@click.option("--jwks-url", required=True, help="Moodle: <site>/mod/lti/certs.php")
+@click.option("--name", default=None)
+def platform_add(**options: str) -> None:
+    """Add a platform registration (or another client id or deployment to one)."""
+    from lti_tool.registry.services import PlatformSpec, add_platform
+
+    spec = PlatformSpec(
+        issuer=options["issuer"],
+        client_id=options["client_id"],
+        deployment_id=options["deployment_id"],
+        auth_login_url=options["auth_url"],
+        auth_token_url=options["token_url"],
+        key_set_url=options["jwks_url"],
+        name=options["name"],
+    )
+    try:
+        _, created = add_platform(spec)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    verb = "Registered" if created else "Updated"
+    click.echo(f"{verb} {spec.issuer} client {spec.client_id} deployment {spec.deployment_id}.")
+
+
+@platform_group.command("list")
+def platform_list() -> None:
+    """List platforms with their client ids and deployments."""
+    from lti_tool.registry.services import list_platforms
+
+    platforms = list_platforms()
+    if not platforms:
+        click.echo("No platforms registered.")
+    for platform in platforms:
+        click.echo(f"{platform.issuer}  ({platform.name})")
+        click.echo(f"  auth: {platform.auth_login_url}")
+        click.echo(f"  token: {platform.auth_token_url}")
+        click.echo(f"  jwks: {platform.key_set_url}")
+        for client in platform.clients:
+            deployments = ", ".join(d.deployment_id for d in client.deployments) or "-"
+            click.echo(f"  client {client.client_id}: deployments {deployments}")
+
+
+@platform_group.command("remove")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None, help="Remove only this client id.")
+@click.option("--deployment-id", default=None, help="Remove only this deployment.")
+def platform_remove(issuer: str, client_id: str | None, deployment_id: str | None) -> None:
+    """Remove a platform, one of its client ids, or one deployment."""
+    from lti_tool.registry.services import remove_registration
+
+    if deployment_id and not client_id:
+        raise click.UsageError("--deployment-id needs --client-id.")
+    try:
+        removed = remove_registration(issuer, client_id, deployment_id)
+    except LookupError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    click.echo(f"Removed {removed}.")
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The tool's signing keys (published at /lti/jwks)."""
+
+
+@keys_group.command("list")
+def keys_list() -> None:
+    from lti_tool.keys.service import list_keys
+
+    keys = list_keys()
+    if not keys:
+        click.echo("No keys yet: run 'kotopaikka keys rotate' to create one.")
+    for key in keys:
+        click.echo(f"{key.kid}  {key.status.value:8}  created {key.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+@keys_group.command("rotate")
+def keys_rotate() -> None:
+    """Create a new current key; the old one stays published until retired."""
+    from lti_tool.keys.service import rotate_keys
+
+    key = rotate_keys()
+    click.echo(f"New current key {key.kid}. Retire the previous one after platforms refetch.")
+
+
+@keys_group.command("retire")
+@click.argument("kid")
+def keys_retire(kid: str) -> None:
+    """Stop publishing a previous key."""
+    from lti_tool.keys.service import retire_key
+
+    try:
+        retire_key(kid)
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    click.echo(f"Retired {kid}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The platform's pages and endpoints: launcher, OIDC authorisation, JWKS."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from lti_tool.devplatform import CLIENT_ID, DEPLOYMENT_ID, URL_PREFIX, directory, keys
+from lti_tool.devplatform.claims import LaunchHint, PlatformConfig, id_token_claims
+
+bp = Blueprint("devplatform", __name__, template_folder="../templates")
+
+
+def site_url() -> str:
+    """Where this app is served; fixed by config so the issuer never depends on the Host."""
+    return (current_app.config.get("DEV_PLATFORM_SITE_URL") or request.host_url).rstrip("/")
+
+
+def platform_config() -> PlatformConfig:
+    root = site_url() + URL_PREFIX
+    return PlatformConfig(issuer=root, client_id=CLIENT_ID, deployment_id=DEPLOYMENT_ID, base_url=root)
+
+
+def tool_urls() -> dict[str, str]:
+    site = site_url()
+    return {
+        "login": site + "/lti/login",
+        "launch": site + "/lti/launch",
+        "jwks": site + "/lti/jwks",
+    }
+
+
+def registered_redirect_uris() -> list[str]:
+    return [tool_urls()["launch"]]
+
+
+def find_link(course_id: str, link_id: str) -> directory.DevLink | None:
+    link = directory.static_link(link_id)
+    return link if link is not None and link.course_id == course_id else None
+
+
+def course_links(course_id: str) -> list[directory.DevLink]:
+    return [link for link in directory.LINKS if link.course_id == course_id]
+
+
+@bp.get("/")
+def launcher() -> str:
+    return render_template(
+        "devplatform/launcher.html",
+        users=directory.USERS,
+        courses=directory.COURSES,
+        course_links=course_links,
+    )
+
+
+@bp.post("/launch")
+def start_launch() -> str:
+    """Start a launch the way Moodle does: an auto-submitted login initiation form."""
+    user = directory.user(request.form.get("user", ""))
+    target = request.form.get("activity", "")
+    course_id, _, link_id = target.partition(":")
+    course = directory.course(course_id)
+    if user is None or course is None:
+        abort(400, "Choose a user and an activity.")
+    if link_id == "deeplink":
+        hint = LaunchHint(course.id, None, "LtiDeepLinkingRequest")
+    else:
+        if find_link(course.id, link_id) is None:
+            abort(400, "Unknown activity.")
+        hint = LaunchHint(course.id, link_id, document_target=request.form.get("target", "iframe"))
+    config = platform_config()
+    fields = {
+        "iss": config.issuer,
+        "target_link_uri": tool_urls()["launch"],
+        "login_hint": user.id,
+        "lti_message_hint": hint.encode(),
+        "client_id": config.client_id,
+        "lti_deployment_id": config.deployment_id,
+    }
+    return render_template("devplatform/autopost.html", action=tool_urls()["login"], fields=fields)
+
+
+def _auth_error(message: str, status: int = 400) -> tuple[str, int]:
+    return render_template("devplatform/message.html", message=message), status
+
+
+@bp.route("/auth", methods=["GET", "POST"])
+def authorize() -> str | tuple[str, int]:
+    """OIDC authorisation endpoint, as strict as Moodle's auth.php."""
+    params = request.values
+    config = platform_config()
+    if params.get("scope") != "openid":
+        return _auth_error("invalid_scope: scope must be openid")
+    if params.get("response_type") != "id_token":
+        return _auth_error("unsupported_response_type: response_type must be id_token")
+    if params.get("response_mode") != "form_post":
+        return _auth_error("invalid_request: response_mode must be form_post")
+    if params.get("prompt") not in (None, "", "none"):
+        return _auth_error("invalid_request: prompt must be none")
+    if params.get("client_id") != config.client_id:
+        return _auth_error("unauthorized_client: unknown client_id")
+    redirect_uri = params.get("redirect_uri", "")
+    if redirect_uri not in registered_redirect_uris():  # exact string match, like Moodle
+        return _auth_error("invalid_request: redirect_uri is not registered")
+    nonce = params.get("nonce")
+    if not nonce:
+        return _auth_error("invalid_request: nonce is required")
+    user = directory.user(params.get("login_hint", ""))
+    if user is None:
+        return _auth_error("access_denied: unknown login_hint", 403)
+    try:
+        hint = LaunchHint.decode(params.get("lti_message_hint", ""))
+    except (ValueError, KeyError, TypeError):
+        return _auth_error("invalid_request: lti_message_hint is not valid")
+    course = directory.course(hint.course_id)
+    if course is None or not user.roles_in(course.id):
+        return _auth_error("access_denied: the user is not enrolled in the course", 403)
+    link = None
+    if hint.message_type != "LtiDeepLinkingRequest":
+        link = find_link(course.id, hint.link_id or "")
+        if link is None:
+            return _auth_error("invalid_request: unknown resource link")
+    claims = id_token_claims(config, user, course, link, hint, nonce)
+    id_token = keys.sign(current_app.instance_path, claims)
+    fields = {"id_token": id_token}
+    if state := params.get("state"):
+        fields["state"] = state
+    return render_template("devplatform/autopost.html", action=redirect_uri, fields=fields)
+
+
+@bp.get("/jwks")
+def jwks() -> Response:
+    return jsonify(keys.jwks(current_app.instance_path))
+
+
+@bp.get("/return")
+def launch_return() -> str:
+    return render_template("devplatform/message.html", message="Returned to the course.")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Who launched: users, contexts (courses), resource links and roles, per platform."""

@@ -1,0 +1,1 @@
+"""OIDC login initiation, launch validation and the server-side session after it."""

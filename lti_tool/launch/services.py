@@ -1,0 +1,80 @@
+"""After a launch validates: write who launched and open a server-side session."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from courses.database import db, utcnow
+from lti_tool.identity import services as identity
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.models import LaunchSession
+from lti_tool.launch.protocol import LTI, ToolMessageLaunch
+
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+def new_browser_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_browser_key(browser_key: str) -> str:
+    return hashlib.sha256(browser_key.encode()).hexdigest()
+
+
+def _locale(claims: dict[str, Any]) -> str | None:
+    presentation = claims.get(LTI + "launch_presentation")
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    return locale[:35] if isinstance(locale, str) and locale else None
+
+
+def record_launch(launch: ToolMessageLaunch, browser_key: str) -> LaunchSession:
+    """Write the launch's people and places and its session in one transaction."""
+    assert launch.client is not None
+    claims = launch.claims
+    platform_id = launch.client.platform_id
+    role_set = identity.classify(claims)
+    user = identity.record_user(platform_id, claims, role_set)
+    context = identity.record_context(platform_id, claims)
+    link = identity.record_resource_link(platform_id, claims, context)
+    if context is not None:
+        identity.record_membership(user, context, identity.roles_of(claims), role_set)
+    now = utcnow()
+    session = LaunchSession(
+        id=secrets.token_urlsafe(24),
+        browser_key_hash=hash_browser_key(browser_key),
+        platform_id=platform_id,
+        user=user,
+        context=context,
+        resource_link=link,
+        client_id=launch.client.client_id,
+        deployment_id=claims[LTI + "deployment_id"],
+        message_type=claims[LTI + "message_type"],
+        roles=identity.roles_of(claims),
+        locale=_locale(claims),
+        claims=dict(claims),
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+    )
+    db.session.add(session)
+    db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
+    db.session.commit()
+    return session
+
+
+def load_session(launch_id: str, browser_key: str | None) -> LaunchSession:
+    """The launch session behind a URL, if this browser owns it and it has not expired."""
+    session = db.session.execute(
+        select(LaunchSession).where(LaunchSession.id == launch_id)
+    ).scalar_one_or_none()
+    if session is None or session.expires_at <= utcnow():
+        raise LaunchRejected("session_not_found", launch_id)
+    if not browser_key or not secrets.compare_digest(
+        session.browser_key_hash, hash_browser_key(browser_key)
+    ):
+        raise LaunchRejected("session_not_yours", launch_id)
+    return session

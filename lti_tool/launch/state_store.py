@@ -1,0 +1,68 @@
+"""Where OIDC state and nonce pairs wait for their launch: the database or Redis.
+
+Either way the pair is shared by every worker and host and is consumed on first
+use, so an id_token cannot be replayed (pylti1p3 keeps nonces in the cookie
+session and never consumes them).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy import delete
+
+from courses.database import db, utcnow
+from lti_tool.launch.models import LoginState
+
+STATE_LIFETIME = timedelta(minutes=10)
+
+
+class StateStore(Protocol):
+    def issue(self, state: str, nonce: str) -> None:
+        """Remember a login's state and nonce until the launch or expiry."""
+
+    def consume(self, state: str, nonce: str) -> bool:
+        """Forget the pair and say whether it was there, unexpired, exactly as given."""
+
+
+class DatabaseStateStore:
+    def issue(self, state: str, nonce: str) -> None:
+        now = utcnow()
+        db.session.execute(delete(LoginState).where(LoginState.expires_at < now))
+        db.session.add(LoginState(state=state, nonce=nonce, expires_at=now + STATE_LIFETIME))
+        db.session.commit()
+
+    def consume(self, state: str, nonce: str) -> bool:
+        # Committed together with the launch's own writes; a concurrent replay blocks
+        # on the row lock and then finds nothing to delete.
+        result = db.session.execute(
+            delete(LoginState).where(
+                LoginState.state == state,
+                LoginState.nonce == nonce,
+                LoginState.expires_at > utcnow(),
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class RedisStateStore:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    @staticmethod
+    def _key(state: str) -> str:
+        return f"kotopaikka:oidc-state:{state}"
+
+    def issue(self, state: str, nonce: str) -> None:
+        self._redis.set(self._key(state), nonce, ex=int(STATE_LIFETIME.total_seconds()), nx=True)
+
+    def consume(self, state: str, nonce: str) -> bool:
+        stored = self._redis.getdel(self._key(state))
+        return stored is not None and stored.decode() == nonce
+
+
+def state_store_for(redis_url: str | None) -> StateStore:
+    return RedisStateStore(redis_url) if redis_url else DatabaseStateStore()

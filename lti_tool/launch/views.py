@@ -1,0 +1,135 @@
+"""The LTI endpoints: login initiation, launch, the tool's JWKS, and the landing page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from pylti1p3.contrib.flask import FlaskRequest
+
+from courses.database import db
+from lti_tool.i18n import locale_from_lti
+from lti_tool.identity.roles import classify_roles
+from lti_tool.keys.service import NoSigningKey, published_jwks
+from lti_tool.launch.errors import REASONS, LaunchRejected
+from lti_tool.launch.protocol import (
+    STATE_COOKIE_PREFIX,
+    ToolMessageLaunch,
+    ToolOIDCLogin,
+    unverified_locale_of,
+)
+from lti_tool.launch.services import load_session, new_browser_key, record_launch
+from lti_tool.registry.tool_config import DatabaseToolConf
+from lti_tool.security import BROWSER_COOKIE, delete_cookie, origin_of, set_cookie
+from lti_tool.services import services
+
+log = logging.getLogger(__name__)
+bp = Blueprint("lti", __name__)
+
+
+def launch_url() -> str:
+    """The one redirect URI registered with every platform (matched exactly by Moodle)."""
+    return url_for("lti.launch", _external=True)
+
+
+def rejected_page(exc: LaunchRejected, stage: str) -> tuple[str, int]:
+    db.session.rollback()
+    log.warning(
+        "lti_%s_rejected reason=%s status=%s detail=%s", stage, exc.reason, exc.status, exc.detail
+    )
+    reason = REASONS[exc.reason]
+    page = render_template(
+        "lti/error.html", title=reason.title, advice=reason.advice, reason_code=exc.reason
+    )
+    return page, exc.status
+
+
+def _check_target_link_uri(target: str | None) -> None:
+    """Only ever send the browser back into this tool: no open redirect."""
+    if not target:
+        return
+    ours = urlsplit(request.host_url)
+    theirs = urlsplit(target)
+    if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
+        raise LaunchRejected("target_outside_tool", target[:200])
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    params = request.values
+    try:
+        if not params.get("iss") or not params.get("login_hint"):
+            raise LaunchRejected("missing_login_params")
+        _check_target_link_uri(params.get("target_link_uri"))
+        oidc = ToolOIDCLogin(FlaskRequest(), DatabaseToolConf(), services().state_store)
+        response = oidc.redirect(launch_url())
+    except LaunchRejected as exc:
+        return rejected_page(exc, "login")
+    except NoSigningKey as exc:
+        return rejected_page(LaunchRejected("no_signing_key", str(exc)), "login")
+    for name, value in oidc._cookie_service.to_set.items():
+        set_cookie(response, name, value, max_age=10 * 60)
+    return response
+
+
+@bp.post("/lti/launch")
+def launch() -> Response | tuple[str, int]:
+    g.ui_locale = locale_from_lti(unverified_locale_of(request.form.get("id_token")))
+    svc = services()
+    message = ToolMessageLaunch(
+        FlaskRequest(),
+        DatabaseToolConf(),
+        svc.state_store,
+        svc.http,
+        leeway_seconds=current_app.config["LTI_JWT_LEEWAY"],
+        jwks_max_age=timedelta(seconds=current_app.config["PLATFORM_JWKS_MAX_AGE"]),
+    )
+    try:
+        message.validate()
+    except LaunchRejected as exc:
+        return rejected_page(exc, "launch")
+    browser_key = request.cookies.get(BROWSER_COOKIE) or new_browser_key()
+    session = record_launch(message, browser_key)
+    log.info(
+        "lti_launch_ok platform=%s user=%s message=%s", session.platform_id, session.user_pk,
+        session.message_type,
+    )
+    response = redirect(url_for("lti.landing", launch_id=session.id), code=303)
+    set_cookie(response, BROWSER_COOKIE, browser_key, max_age=12 * 3600)
+    if message.state:
+        delete_cookie(response, f"{STATE_COOKIE_PREFIX}-{message.state}")
+    return response
+
+
+@bp.get("/lti/jwks")
+def jwks() -> Response:
+    response = jsonify(published_jwks())
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.get("/l/<launch_id>/")
+def landing(launch_id: str) -> str | tuple[str, int]:
+    try:
+        session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    g.ui_locale = locale_from_lti(session.user.locale or session.locale)
+    platform_origin = origin_of(session.platform.issuer)
+    g.frame_ancestors = [platform_origin] if platform_origin else []
+    return render_template(
+        "lti/landing.html", session=session, roles=classify_roles(session.roles)
+    )

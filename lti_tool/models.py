@@ -1,0 +1,19 @@
+"""Import every model so that the metadata (and Alembic) sees all tables."""
+
+from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
+from lti_tool.keys.models import ToolKey
+from lti_tool.launch.models import LaunchSession, LoginState
+from lti_tool.registry.models import Deployment, Platform, PlatformClient
+
+__all__ = [
+    "Deployment",
+    "LaunchSession",
+    "LoginState",
+    "LtiContext",
+    "LtiUser",
+    "Membership",
+    "Platform",
+    "PlatformClient",
+    "ResourceLink",
+    "ToolKey",
+]

@@ -1,0 +1,1 @@
+"""Platforms (LMS sites) registered with the tool: issuers, client ids, deployments."""

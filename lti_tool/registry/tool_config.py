@@ -1,0 +1,110 @@
+"""pylti1p3's tool-config interface over the platform tables."""
+
+from __future__ import annotations
+
+import typing as t
+
+from pylti1p3.deployment import Deployment as LtiDeployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
+from sqlalchemy import select
+
+from courses.database import db
+from lti_tool.keys.service import SigningKey, current_signing_key
+from lti_tool.registry.models import Deployment, Platform, PlatformClient
+
+
+class ToolRegistration(Registration):
+    """A registration that knows its signing key's kid without re-deriving it from a PEM."""
+
+    def __init__(self, kid: str) -> None:
+        super().__init__()
+        self._kid = kid
+
+    def get_kid(self) -> str:
+        return self._kid
+
+
+class DatabaseToolConf(ToolConfAbstract[t.Any]):
+    """Registrations and deployments read from the database on each request.
+
+    Every issuer may have many client ids (one per Moodle registration), so the
+    'one client per issuer' compatibility mode of pylti1p3 is never used.
+    """
+
+    def __init__(self) -> None:
+        # pylti1p3 declares this mapping on the class, so every instance (and every
+        # request) would share and mutate one dict; give each instance its own.
+        self.issuers_relation_types: dict[str, str] = {}
+        self._signing_key: SigningKey | None = None
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def set_iss_has_one_client(self, iss: str) -> None:
+        raise NotImplementedError("Every issuer may have many client ids here.")
+
+    def set_iss_has_many_clients(self, iss: str) -> None:
+        self.issuers_relation_types[iss] = IssuerToClientRelation.MANY_CLIENTS_IDS_PER_ISSUER
+
+    def issuer_exists(self, iss: str) -> bool:
+        return db.session.execute(select(Platform.id).where(Platform.issuer == iss)).first() is not None
+
+    def find_client(self, iss: str, client_id: str | None) -> PlatformClient | None:
+        if not iss or not client_id:
+            return None
+        return db.session.execute(
+            select(PlatformClient)
+            .join(Platform)
+            .where(Platform.issuer == iss, PlatformClient.client_id == client_id)
+        ).scalar_one_or_none()
+
+    def signing_key(self) -> SigningKey:
+        if self._signing_key is None:
+            self._signing_key = current_signing_key()
+        return self._signing_key
+
+    def registration_for(self, client: PlatformClient) -> Registration:
+        platform = client.platform
+        key = self.signing_key()
+        registration = ToolRegistration(key.kid)
+        registration.set_issuer(platform.issuer)
+        registration.set_client_id(client.client_id)
+        registration.set_auth_login_url(platform.auth_login_url)
+        registration.set_auth_token_url(platform.auth_token_url)
+        registration.set_key_set_url(platform.key_set_url)
+        # A parsed key object: PyJWT signs with it directly instead of re-parsing a PEM.
+        registration.set_tool_private_key(key.private_key)  # type: ignore[arg-type]
+        return registration
+
+    def find_registration_by_issuer(self, iss: str, *args: t.Any, **kwargs: t.Any) -> Registration:
+        raise NotImplementedError("Look registrations up by issuer and client id.")
+
+    def find_registration_by_params(
+        self, iss: str, client_id: str, *args: t.Any, **kwargs: t.Any
+    ) -> Registration | None:  # type: ignore[override]
+        client = self.find_client(iss, client_id)
+        return self.registration_for(client) if client is not None else None
+
+    def find_deployment(self, iss: str, deployment_id: str) -> LtiDeployment | None:
+        raise NotImplementedError("Look deployments up by issuer, client id and deployment.")
+
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str, *args: t.Any, **kwargs: t.Any
+    ) -> LtiDeployment | None:  # type: ignore[override]
+        if not isinstance(deployment_id, str) or not deployment_id:
+            return None
+        found = db.session.execute(
+            select(Deployment.id)
+            .join(PlatformClient)
+            .join(Platform)
+            .where(
+                Platform.issuer == iss,
+                PlatformClient.client_id == client_id,
+                Deployment.deployment_id == deployment_id,
+            )
+        ).first()
+        return LtiDeployment().set_deployment_id(deployment_id) if found else None

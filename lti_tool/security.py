@@ -1,0 +1,74 @@
+"""Cookies that survive Moodle's iframe, and the headers every response carries."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import select
+
+from courses.database import db
+from lti_tool.registry.models import Platform
+
+BROWSER_COOKIE = "kp-session"
+
+
+def set_cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
+    """Set a cookie the browser keeps inside a third-party iframe.
+
+    ``SameSite=None`` needs ``Secure``; browsers treat http://127.0.0.1 and
+    http://localhost as secure, so the demo works too. ``Partitioned`` (CHIPS) is
+    what Chrome needs once third-party cookies are blocked; only over HTTPS.
+    """
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="None",
+        partitioned=request.is_secure,
+    )
+
+
+def delete_cookie(response: Response, name: str) -> None:
+    set_cookie(response, name, "", max_age=0)
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _platform_origins() -> list[str]:
+    rows = db.session.execute(select(Platform.issuer, Platform.auth_login_url)).all()
+    origins = {o for row in rows for o in (origin_of(row.issuer), origin_of(row.auth_login_url)) if o}
+    return sorted(origins)
+
+
+def _content_security_policy() -> str:
+    ancestors = getattr(g, "frame_ancestors", None)
+    if ancestors is None:
+        ancestors = _platform_origins()
+    sources = ["'self'", *ancestors] if current_app.config["DEV_PLATFORM"] else list(ancestors)
+    frame_ancestors = " ".join(sources) if sources else "'none'"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; "
+        f"frame-ancestors {frame_ancestors}"
+    )
+
+
+def add_security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = _content_security_policy()
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)

@@ -1,0 +1,175 @@
+"""Fixtures: one app per run on SQLite or PostgreSQL, served on 127.0.0.1 with its
+development platform, and a clean database for every test that asks for ``site``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, func, select
+from werkzeug.serving import make_server
+
+from courses.database import db
+from tests.browser import Browser
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "KOTOPAIKKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("KOTOPAIKKA_TEST_DB", "sqlite"),
+        help="database the suite runs on (PostgreSQL: a fresh database per run)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"kotopaikka database: {config.getoption('--db')}"
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to reach beyond this machine's loopback."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and not host.startswith("/"):
+            raise RuntimeError(f"test tried to reach {address!r}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.config.getoption("--db") == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+        return
+    import psycopg
+
+    name = "kotopaikka_test_" + secrets.token_hex(6)
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    yield f"{base}/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_app(database_url: str, instance_path: str, **env: str) -> Flask:
+    from lti_tool import create_app
+
+    environment = {
+        "KOTOPAIKKA_ENV": "test",
+        "KOTOPAIKKA_DEV_PLATFORM": "1",
+        "DATABASE_URL": database_url,
+        "KOTOPAIKKA_HTTP_CONNECT_TIMEOUT": "1",
+        "KOTOPAIKKA_HTTP_READ_TIMEOUT": "1",
+        **env,
+    }
+    return create_app(env=environment, instance_path=instance_path)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+
+def serve(app: Flask) -> tuple[LiveServer, Any]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["DEV_PLATFORM_SITE_URL"] = url
+    return LiveServer(url, app), server
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    live, server = serve(app)
+    yield live
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def tool_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
+    """Empty every table, then restore one tool key and the development platform."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    from lti_tool.devplatform import register_dev_platform
+    from lti_tool.keys.models import KeyStatus, ToolKey
+    from lti_tool.keys.service import _thumbprint_kid, public_jwk
+
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        private_key = serialization.load_pem_private_key(tool_key_pem.encode(), password=None)
+        kid = _thumbprint_kid(private_key)  # type: ignore[arg-type]
+        db.session.add(
+            ToolKey(
+                kid=kid,
+                private_key_pem=tool_key_pem,
+                public_jwk_json=json.dumps(public_jwk(private_key, kid)),  # type: ignore[arg-type]
+                status=KeyStatus.CURRENT,
+            )
+        )
+        db.session.commit()
+        register_dev_platform(site_url)
+
+
+@dataclass
+class Site:
+    """The running tool with its development platform, on a fresh database."""
+
+    app: Flask
+    url: str
+
+    def browser(self) -> Browser:
+        return Browser(self.url)
+
+    def row_counts(self) -> dict[str, int]:
+        with self.app.app_context():
+            return {
+                table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in db.metadata.sorted_tables
+            }
+
+
+@pytest.fixture
+def site(app: Flask, live_server: LiveServer, tool_key_pem: str) -> Site:
+    reset_database(app, tool_key_pem, live_server.url)
+    return Site(app, live_server.url)

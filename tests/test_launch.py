@@ -1,0 +1,77 @@
+"""Full LTI 1.3 launches through the HTTP routes, as Moodle drives them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from courses.database import db
+from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
+from lti_tool.launch.models import LaunchSession
+from tests.lti import (
+    EMPLOYER_MENTOR,
+    MENTOR_COURSE,
+    PARTICIPANT,
+    PARTICIPANT_RU,
+    TRAINER,
+    launch,
+)
+
+
+def test_participant_launch_lands_on_a_page_that_says_who_they_are(site):
+    result = launch(site.browser(), PARTICIPANT)
+    assert result.launch.status_code == 303
+    assert result.page is not None and result.page.status_code == 200
+    html = result.page.text
+    assert "Demo Osallistuja" in html
+    assert 'id="role">Oppija' in html or 'id="role">Learner' in html
+    assert "Avaimet työelämään, kevät 2026" in html
+    with site.app.app_context():
+        user = db.session.execute(select(LtiUser)).scalar_one()
+        assert (user.sub, user.name, user.email, user.locale) == (
+            PARTICIPANT, "Demo Osallistuja", "osallistuja@example.invalid", "fi"
+        )
+        membership = db.session.execute(select(Membership)).scalar_one()
+        assert membership.is_learner and not membership.is_trainer
+        link = db.session.execute(select(ResourceLink)).scalar_one()
+        assert link.custom["module"] == "finnish-working-life"
+        assert link.context is not None and link.context.context_id == "101"
+
+
+def test_trainer_and_employer_mentor_see_their_roles(site):
+    trainer = launch(site.browser(), TRAINER)
+    assert trainer.page is not None and trainer.page.status_code == 200
+    with site.app.app_context():
+        membership = db.session.execute(select(Membership)).scalar_one()
+        assert membership.is_trainer and not membership.is_learner
+    mentor = launch(site.browser(), EMPLOYER_MENTOR, MENTOR_COURSE)
+    assert mentor.page is not None and "Mentorivalmennus, kevät 2026" in mentor.page.text
+    with site.app.app_context():
+        contexts = db.session.execute(select(LtiContext.context_id)).scalars().all()
+        assert sorted(contexts) == ["101", "102"]
+
+
+def test_landing_page_follows_the_launch_locale(site):
+    result = launch(site.browser(), PARTICIPANT_RU)
+    assert result.page is not None
+    assert '<html lang="ru">' in result.page.text
+
+
+def test_a_second_launch_reuses_the_user_and_keeps_one_browser_cookie(site):
+    browser = site.browser()
+    first = launch(browser)
+    second = launch(browser)
+    assert first.page is not None and second.page is not None
+    assert first.launch.headers["Location"] != second.launch.headers["Location"]
+    with site.app.app_context():
+        assert db.session.execute(select(db.func.count()).select_from(LtiUser)).scalar_one() == 1
+        sessions = db.session.execute(select(LaunchSession)).scalars().all()
+        assert len(sessions) == 2
+        assert len({s.browser_key_hash for s in sessions}) == 1
+
+
+def test_landing_page_refuses_another_browser(site):
+    result = launch(site.browser())
+    stranger = site.browser()
+    page = stranger.get(site.url + result.launch.headers["Location"])
+    assert page.status_code == 403
+    assert "session_not_yours" in page.text
