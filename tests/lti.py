@@ -9,6 +9,8 @@ import requests
 
 from tests.browser import Browser, query_of
 
+LTI_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+
 PARTICIPANT = "2001"
 PARTICIPANT_RU = "2002"
 EMPLOYER_MENTOR = "2003"
