@@ -71,6 +71,9 @@ REASONS: dict[str, Reason] = {
         400, _l("The login request points outside this tool."), _ADMIN
     ),
     "no_signing_key": Reason(503, _l("The tool is not set up yet."), _LATER),
+    "trainers_only": Reason(
+        403, _l("Only teachers can add content to a course."), _RELAUNCH
+    ),
     "session_not_found": Reason(
         404, _l("This page has expired or does not exist."), _RELAUNCH
     ),

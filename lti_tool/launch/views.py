@@ -24,7 +24,11 @@ from lti_tool.i18n import locale_from_lti
 from lti_tool.identity.roles import classify_roles
 from lti_tool.keys.service import NoSigningKey, published_jwks
 from lti_tool.launch.errors import REASONS, LaunchRejected
+from lti_tool.advantage import ContentItem, deep_linking_response
+from lti_tool.forms import DeepLinkForm
+from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import (
+    DEEP_LINKING_REQUEST,
     STATE_COOKIE_PREFIX,
     ToolMessageLaunch,
     ToolOIDCLogin,
@@ -121,15 +125,50 @@ def jwks() -> Response:
     return response
 
 
-@bp.get("/l/<launch_id>/")
-def landing(launch_id: str) -> str | tuple[str, int]:
-    try:
-        session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
+def _open_session(launch_id: str) -> LaunchSession:
+    """Load the launch behind the URL for this browser, and set the page's language."""
+    session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
     g.ui_locale = locale_from_lti(session.user.locale or session.locale)
     platform_origin = origin_of(session.platform.issuer)
     g.frame_ancestors = [platform_origin] if platform_origin else []
-    return render_template(
-        "lti/landing.html", session=session, roles=classify_roles(session.roles)
+    return session
+
+
+def _deep_link_form(session: LaunchSession) -> DeepLinkForm:
+    return DeepLinkForm(
+        request.form if request.method == "POST" else None,
+        meta={"csrf_context": (session.id, session.browser_key_hash)},
     )
+
+
+@bp.get("/l/<launch_id>/")
+def landing(launch_id: str) -> str | tuple[str, int]:
+    try:
+        session = _open_session(launch_id)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    roles = classify_roles(session.roles)
+    if session.message_type == DEEP_LINKING_REQUEST:
+        if not (roles.is_trainer or roles.is_tool_admin):
+            return rejected_page(LaunchRejected("trainers_only", session.id), "deep_link")
+        return render_template("lti/deep_link.html", session=session, form=_deep_link_form(session))
+    return render_template("lti/landing.html", session=session, roles=roles)
+
+
+@bp.post("/l/<launch_id>/deep-link")
+def deep_link_respond(launch_id: str) -> str | tuple[str, int]:
+    """Send the trainer's choice back to the platform as a signed deep linking response."""
+    try:
+        session = _open_session(launch_id)
+        roles = classify_roles(session.roles)
+        if session.message_type != DEEP_LINKING_REQUEST or not (roles.is_trainer or roles.is_tool_admin):
+            raise LaunchRejected("trainers_only", session.id)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "deep_link")
+    form = _deep_link_form(session)
+    if not form.validate():
+        return render_template("lti/deep_link.html", session=session, form=form), 400
+    item = ContentItem(title=form.title.data.strip(), url=launch_url(), resource_id="kotopaikka")
+    return_url, response_jwt = deep_linking_response(session, [item])
+    log.info("lti_deep_link_response platform=%s items=1", session.platform_id)
+    return render_template("lti/autopost.html", action=return_url, fields={"JWT": response_jwt})
