@@ -210,7 +210,7 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
             client_id = body.get("azp") if len(aud) > 1 else (aud[0] if aud else None)
         else:
             client_id = aud
-        if not isinstance(client_id, str):
+        if not isinstance(client_id, str) or not client_id:
             raise LaunchRejected("unknown_client", repr(aud))
         self.client = self._tool_config.find_client(iss, client_id)
         if self.client is None:

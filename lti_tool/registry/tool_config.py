@@ -54,13 +54,20 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         return db.session.execute(select(Platform.id).where(Platform.issuer == iss)).first() is not None
 
     def find_client(self, iss: str, client_id: str | None) -> PlatformClient | None:
-        if not iss or not client_id:
+        """The registration for an issuer and client id.
+
+        The client id is optional in a login initiation; without it, an issuer with a
+        single registration is unambiguous.
+        """
+        if not iss:
             return None
-        return db.session.execute(
-            select(PlatformClient)
-            .join(Platform)
-            .where(Platform.issuer == iss, PlatformClient.client_id == client_id)
-        ).scalar_one_or_none()
+        query = select(PlatformClient).join(Platform).where(Platform.issuer == iss)
+        if client_id:
+            return db.session.execute(
+                query.where(PlatformClient.client_id == client_id)
+            ).scalar_one_or_none()
+        clients = db.session.execute(query.limit(2)).scalars().all()
+        return clients[0] if len(clients) == 1 else None
 
     def signing_key(self) -> SigningKey:
         if self._signing_key is None:
