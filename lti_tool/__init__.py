@@ -36,8 +36,13 @@ def create_app(
 
     from flask_migrate import Migrate
 
-    from lti_tool import health, i18n, security, services
-    from lti_tool import models  # noqa: F401  (registers every table with the metadata)
+    from lti_tool import (
+        health,
+        i18n,
+        models,  # noqa: F401  (registers every table with the metadata)
+        security,
+        services,
+    )
     from lti_tool.launch.views import bp as launch_bp
 
     db.init_app(app)

@@ -98,9 +98,10 @@ def test_rotated_platform_key_is_found_by_one_refetch(site, key_server):
     pending, token = other_platform_launch(site)
     assert pending.post(token).status_code == 303
     # The platform rotates: its JWKS now holds a new key the cache has not seen.
-    from cryptography.hazmat.primitives.asymmetric import rsa
     import json
+
     import jwt as pyjwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from jwt.algorithms import RSAAlgorithm
 
     new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

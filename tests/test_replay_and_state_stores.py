@@ -13,7 +13,7 @@ from sqlalchemy import select
 from courses.database import db
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.state_store import RedisStateStore
-from tests.conftest import make_app, reset_database, serve
+from tests.conftest import make_app, serve
 from tests.lti import launch, pending_launch, sign_as_platform
 
 REDIS_URL = "redis://127.0.0.1:6379/15"

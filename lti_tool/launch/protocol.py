@@ -107,6 +107,11 @@ class ToolOIDCLogin(OIDCLogin[FlaskRequest, DatabaseToolConf, NoCookieSession, S
     def get_redirect(self, url: str) -> Redirect[Response]:
         return _RedirectTo(url)
 
+    @property
+    def state_cookies(self) -> dict[str, str]:
+        """The state cookies the login response must set."""
+        return self._cookie_service.to_set
+
     def _prepare_redirect_url(self, launch_url: str) -> str:
         try:
             self._registration = self.validate_oidc_login()

@@ -20,12 +20,12 @@ from flask import (
 from pylti1p3.contrib.flask import FlaskRequest
 
 from courses.database import db
+from lti_tool.advantage import ContentItem, deep_linking_response
+from lti_tool.forms import DeepLinkForm
 from lti_tool.i18n import locale_from_lti
 from lti_tool.identity.roles import classify_roles
 from lti_tool.keys.service import NoSigningKey, published_jwks
 from lti_tool.launch.errors import REASONS, LaunchRejected
-from lti_tool.advantage import ContentItem, deep_linking_response
-from lti_tool.forms import DeepLinkForm
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import (
     DEEP_LINKING_REQUEST,
@@ -83,7 +83,7 @@ def login() -> Response | tuple[str, int]:
         return rejected_page(exc, "login")
     except NoSigningKey as exc:
         return rejected_page(LaunchRejected("no_signing_key", str(exc)), "login")
-    for name, value in oidc._cookie_service.to_set.items():
+    for name, value in oidc.state_cookies.items():
         set_cookie(response, name, value, max_age=10 * 60)
     return response
 

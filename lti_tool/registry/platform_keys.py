@@ -11,7 +11,7 @@ import functools
 import json
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
