@@ -70,7 +70,6 @@ REASONS: dict[str, Reason] = {
     "target_outside_tool": Reason(
         400, _l("The login request points outside this tool."), _ADMIN
     ),
-    "no_signing_key": Reason(503, _l("The tool is not set up yet."), _LATER),
     "trainers_only": Reason(
         403, _l("Only teachers can add content to a course."), _RELAUNCH
     ),

@@ -24,7 +24,7 @@ from lti_tool.advantage import ContentItem, deep_linking_response
 from lti_tool.forms import DeepLinkForm
 from lti_tool.i18n import locale_from_lti
 from lti_tool.identity.roles import classify_roles
-from lti_tool.keys.service import NoSigningKey, published_jwks
+from lti_tool.keys.service import published_jwks
 from lti_tool.launch.errors import REASONS, LaunchRejected
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import (
@@ -81,8 +81,6 @@ def login() -> Response | tuple[str, int]:
         response = oidc.redirect(launch_url())
     except LaunchRejected as exc:
         return rejected_page(exc, "login")
-    except NoSigningKey as exc:
-        return rejected_page(LaunchRejected("no_signing_key", str(exc)), "login")
     for name, value in oidc.state_cookies.items():
         set_cookie(response, name, value, max_age=10 * 60)
     return response

@@ -15,14 +15,21 @@ from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 
 class ToolRegistration(Registration):
-    """A registration that knows its signing key's kid without re-deriving it from a PEM."""
+    """A registration whose signing key is loaded only when something is signed.
 
-    def __init__(self, kid: str) -> None:
+    Validating a launch never signs, so it never touches the tool's keys; signing
+    gets a parsed key object and its kid, not a PEM to re-parse each time.
+    """
+
+    def __init__(self, load_key: t.Callable[[], SigningKey]) -> None:
         super().__init__()
-        self._kid = kid
+        self._load_key = load_key
 
     def get_kid(self) -> str:
-        return self._kid
+        return self._load_key().kid
+
+    def get_tool_private_key(self) -> t.Any:
+        return self._load_key().private_key
 
 
 class DatabaseToolConf(ToolConfAbstract[t.Any]):
@@ -76,15 +83,12 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
 
     def registration_for(self, client: PlatformClient) -> Registration:
         platform = client.platform
-        key = self.signing_key()
-        registration = ToolRegistration(key.kid)
+        registration = ToolRegistration(self.signing_key)
         registration.set_issuer(platform.issuer)
         registration.set_client_id(client.client_id)
         registration.set_auth_login_url(platform.auth_login_url)
         registration.set_auth_token_url(platform.auth_token_url)
         registration.set_key_set_url(platform.key_set_url)
-        # A parsed key object: PyJWT signs with it directly instead of re-parsing a PEM.
-        registration.set_tool_private_key(key.private_key)  # type: ignore[arg-type]
         return registration
 
     def find_registration_by_issuer(self, iss: str, *args: t.Any, **kwargs: t.Any) -> Registration:
