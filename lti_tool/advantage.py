@@ -19,6 +19,8 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
 from lti_tool.launch.models import LaunchSession
+from lti_tool.registry.access_tokens import CachedTokenServiceConnector
+from lti_tool.registry.models import PlatformClient
 from lti_tool.registry.tool_config import DatabaseToolConf
 from lti_tool.services import services
 
@@ -43,11 +45,16 @@ class ContentItem:
     score_maximum: int | None = 100
 
 
-def _registration(session: LaunchSession) -> t.Any:
+def _client(session: LaunchSession) -> tuple[DatabaseToolConf, PlatformClient]:
     conf = DatabaseToolConf()
     client = conf.find_client(session.platform.issuer, session.client_id)
     if client is None:
         raise LookupError("the platform registration was removed after this launch")
+    return conf, client
+
+
+def _registration(session: LaunchSession) -> t.Any:
+    conf, client = _client(session)
     return conf.registration_for(client)
 
 
@@ -84,7 +91,8 @@ def deep_linking_response(session: LaunchSession, items: t.Sequence[ContentItem]
 
 
 def service_connector(session: LaunchSession) -> ServiceConnector:
-    return ServiceConnector(_registration(session), services().http)
+    conf, client = _client(session)
+    return CachedTokenServiceConnector(conf.registration_for(client), client.id, services().http)
 
 
 def fetch_roster(session: LaunchSession) -> list[dict[str, t.Any]]:

@@ -3,6 +3,7 @@
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
+from lti_tool.registry.access_tokens import PlatformAccessToken
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "LtiUser",
     "Membership",
     "Platform",
+    "PlatformAccessToken",
     "PlatformClient",
     "ResourceLink",
     "ToolKey",

@@ -1,0 +1,1 @@
+"""Interoperability tests against platform implementations this project did not write."""
