@@ -162,6 +162,21 @@ def test_score_passback(site: Site, platform: InteropPlatform) -> None:
     assert score["timestamp"]
 
 
+def test_service_token_is_reused_across_calls_and_workers(site: Site, platform: InteropPlatform) -> None:
+    """One token request per registration and scope set while it is valid: the cache is
+    in the database, so a fresh connector (another request, another worker) reuses it."""
+    from lti_tool.advantage import send_score
+    from lti_tool.launch.models import LaunchSession
+
+    launch_from(platform, site.browser(), LEARNER)
+    with site.app.app_context():
+        session = db.session.execute(select(LaunchSession)).scalar_one()
+        for given in (1, 2, 3):
+            send_score(session, given, 10, "InProgress", "Pending")
+    assert len(platform.received.access_tokens) == 1
+    assert [s["scoreGiven"] for _, s in platform.received.scores] == [1, 2, 3]
+
+
 # -- Facts about lti1p3platform 0.1.8 that the README's evaluation relies on -----------------
 
 
