@@ -148,7 +148,7 @@ def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
 
     from cryptography.hazmat.primitives import serialization
 
-    from lti_tool.devplatform import register_dev_platform
+    from lti_tool.devplatform import register_dev_platform, storage, token
     from lti_tool.keys.models import KeyStatus, ToolKey
     from lti_tool.keys.service import _thumbprint_kid, public_jwk
 
@@ -167,6 +167,8 @@ def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
         )
         db.session.commit()
         register_dev_platform(site_url)
+    storage.reset(app)  # the platform's own gradebook, links, faults and tokens
+    token.forget_tool_keys()
 
 
 @dataclass

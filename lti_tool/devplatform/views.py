@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    has_app_context,
+    jsonify,
+    render_template,
+    request,
+)
 
-from lti_tool.devplatform import CLIENT_ID, DEPLOYMENT_ID, URL_PREFIX, directory, keys
+from lti_tool.devplatform import CLIENT_ID, DEPLOYMENT_ID, URL_PREFIX, directory, keys, storage
 from lti_tool.devplatform.claims import LaunchHint, PlatformConfig, id_token_claims
 
 bp = Blueprint("devplatform", __name__, template_folder="../templates")
@@ -36,12 +45,16 @@ def registered_redirect_uris() -> list[str]:
 
 
 def find_link(course_id: str, link_id: str) -> directory.DevLink | None:
+    """A fixed activity, or one deep linking created (stored; needs an app context)."""
     link = directory.static_link(link_id)
+    if link is None and has_app_context():
+        link = storage.stored_link(link_id)
     return link if link is not None and link.course_id == course_id else None
 
 
 def course_links(course_id: str) -> list[directory.DevLink]:
-    return [link for link in directory.LINKS if link.course_id == course_id]
+    static = [link for link in directory.LINKS if link.course_id == course_id]
+    return static + storage.stored_links(course_id)
 
 
 @bp.get("/")
@@ -131,6 +144,10 @@ def authorize() -> str | tuple[str, int]:
 
 @bp.get("/jwks")
 def jwks() -> Response:
+    from lti_tool.devplatform.faults import fault_response
+
+    if (fault := fault_response("jwks")) is not None:
+        return fault
     return jsonify(keys.jwks(current_app.instance_path))
 
 
@@ -141,3 +158,15 @@ def launch_return() -> str:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# The service endpoints register themselves on ``bp``; imported last, as they import it.
+from lti_tool.devplatform import (  # noqa: F401
+    ags,
+    deeplink,
+    faults,
+    gradebook,
+    nrps,
+    scores,
+    token,
+)

@@ -11,9 +11,10 @@ ADMIN_URIS = frozenset(
     {
         "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
         "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+        # Moodle's NRPS answers give site administrators this (LIS v2 "person") URI.
+        "http://purl.imsglobal.org/vocab/lis/v2/person#Administrator",
     }
 )
-_SHORT_ADMIN_FORMS = frozenset({"SysAdmin", "Administrator"})
 
 
 def membership_role_name(role: str) -> str | None:

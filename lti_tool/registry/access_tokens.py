@@ -36,7 +36,11 @@ class PlatformAccessToken(db.Model):
 
 
 class CachedTokenServiceConnector(ServiceConnector):
-    """pylti1p3's service connector with a token cache it leaves unimplemented."""
+    """pylti1p3's service connector with a token cache it leaves unimplemented.
+
+    The cache has its own short transactions, so call services outside a write
+    transaction of your own (on SQLite the two would wait for each other).
+    """
 
     def __init__(self, registration: Registration, client_pk: int, http: requests.Session) -> None:
         super().__init__(registration, http)
