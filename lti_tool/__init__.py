@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,6 +22,8 @@ def create_app(
     instance_path: str | None = None,
 ) -> Flask:
     """Build the app. No migrations, network calls or key generation happen here."""
+    if instance_path is None:  # KOTOPAIKKA_INSTANCE_PATH: an absolute path, else <repo>/instance
+        instance_path = (os.environ if env is None else env).get("KOTOPAIKKA_INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     settings = Settings.from_env(env)
     app.config.update(settings.to_flask_config(app.instance_path))

@@ -71,20 +71,32 @@ def demo_command(port: int) -> None:
 @main.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True)
-def serve_command(bind: str, workers: int) -> None:
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    help="Threads per worker. With the development platform on, use 2 or more: its "
+    "token endpoint fetches the tool's keyset from the same server.",
+)
+def serve_command(bind: str, workers: int, threads: int) -> None:
     """Serve the tool with gunicorn (production)."""
     from gunicorn.app.base import BaseApplication
 
+    from courses.database import db
     from lti_tool.keys.service import ensure_current_key
 
     app = _create_app()
     with app.app_context():
         ensure_current_key()
+        # Forked workers must not inherit (and share) the master's pooled connection:
+        # two workers on one PostgreSQL socket corrupt each other's results.
+        db.engine.dispose()
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)
 
         def load(self) -> Any:

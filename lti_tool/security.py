@@ -63,7 +63,7 @@ def _content_security_policy() -> str:
 
 
 def add_security_headers(response: Response) -> Response:
-    if response.mimetype == "text/html":
+    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
         response.headers["Content-Security-Policy"] = _content_security_policy()
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

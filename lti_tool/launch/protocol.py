@@ -207,7 +207,7 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
     def _validate_client(self) -> None:
         body = self._get_jwt_body()
         iss = body.get("iss")
-        if not isinstance(iss, str) or not self._tool_config.issuer_exists(iss):
+        if not isinstance(iss, str) or not iss:
             raise LaunchRejected("unknown_issuer", repr(iss))
         aud = body.get("aud")
         if isinstance(aud, list):
@@ -215,11 +215,15 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
             client_id = body.get("azp") if len(aud) > 1 else (aud[0] if aud else None)
         else:
             client_id = aud
-        if not isinstance(client_id, str) or not client_id:
-            raise LaunchRejected("unknown_client", repr(aud))
-        self.client = self._tool_config.find_client(iss, client_id)
+        self.client = (
+            self._tool_config.find_client(iss, client_id)
+            if isinstance(client_id, str) and client_id
+            else None
+        )
         if self.client is None:
-            raise LaunchRejected("unknown_client", f"{iss} {client_id}")
+            if not self._tool_config.issuer_exists(iss):
+                raise LaunchRejected("unknown_issuer", repr(iss))
+            raise LaunchRejected("unknown_client", f"{iss} {client_id!r}")
         self._registration = self._tool_config.registration_for(self.client)
 
     def _validate_signature_and_times(self, id_token: str) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from courses.database import db, utcnow
 from lti_tool.identity import services as identity
@@ -16,6 +19,17 @@ from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import LTI, ToolMessageLaunch
 
 SESSION_LIFETIME = timedelta(hours=12)
+_next_sweep = 0.0
+
+
+@dataclass(frozen=True)
+class RecordedLaunch:
+    """What the launch response needs, read before the commit expires the ORM objects."""
+
+    id: str
+    platform_id: int
+    user_pk: int
+    message_type: str
 
 
 def new_browser_key() -> str:
@@ -32,7 +46,7 @@ def _locale(claims: dict[str, Any]) -> str | None:
     return locale[:35] if isinstance(locale, str) and locale else None
 
 
-def record_launch(launch: ToolMessageLaunch, browser_key: str) -> LaunchSession:
+def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch:
     """Write the launch's people and places and its session in one transaction."""
     assert launch.client is not None
     claims = launch.claims
@@ -61,15 +75,27 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> LaunchSession:
         expires_at=now + SESSION_LIFETIME,
     )
     db.session.add(session)
-    db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
+    global _next_sweep
+    if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
+        _next_sweep = time.monotonic() + 60
+        db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
+    db.session.flush()
+    recorded = RecordedLaunch(session.id, platform_id, session.user_pk, session.message_type)
     db.session.commit()
-    return session
+    return recorded
 
 
 def load_session(launch_id: str, browser_key: str | None) -> LaunchSession:
     """The launch session behind a URL, if this browser owns it and it has not expired."""
     session = db.session.execute(
-        select(LaunchSession).where(LaunchSession.id == launch_id)
+        select(LaunchSession)
+        .where(LaunchSession.id == launch_id)
+        .options(
+            joinedload(LaunchSession.user),
+            joinedload(LaunchSession.platform),
+            joinedload(LaunchSession.context),
+            joinedload(LaunchSession.resource_link),
+        )
     ).scalar_one_or_none()
     if session is None or session.expires_at <= utcnow():
         raise LaunchRejected("session_not_found", launch_id)

@@ -7,6 +7,7 @@ session and never consumes them).
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Protocol
 
@@ -27,9 +28,15 @@ class StateStore(Protocol):
 
 
 class DatabaseStateStore:
+    # Expired pairs are harmless (consume checks expires_at), so sweep them at most once a
+    # minute per process instead of with every login.
+    _next_cleanup = 0.0
+
     def issue(self, state: str, nonce: str) -> None:
         now = utcnow()
-        db.session.execute(delete(LoginState).where(LoginState.expires_at < now))
+        if time.monotonic() >= DatabaseStateStore._next_cleanup:
+            DatabaseStateStore._next_cleanup = time.monotonic() + 60
+            db.session.execute(delete(LoginState).where(LoginState.expires_at < now))
         db.session.add(LoginState(state=state, nonce=nonce, expires_at=now + STATE_LIFETIME))
         db.session.commit()
 

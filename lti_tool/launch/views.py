@@ -88,7 +88,6 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/lti/launch")
 def launch() -> Response | tuple[str, int]:
-    g.ui_locale = locale_from_lti(unverified_locale_of(request.form.get("id_token")))
     svc = services()
     message = ToolMessageLaunch(
         FlaskRequest(),
@@ -101,6 +100,7 @@ def launch() -> Response | tuple[str, int]:
     try:
         message.validate()
     except LaunchRejected as exc:
+        g.ui_locale = locale_from_lti(unverified_locale_of(request.form.get("id_token")))
         return rejected_page(exc, "launch")
     browser_key = request.cookies.get(BROWSER_COOKIE) or new_browser_key()
     session = record_launch(message, browser_key)

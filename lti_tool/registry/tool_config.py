@@ -8,6 +8,7 @@ from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from courses.database import db
 from lti_tool.keys.service import SigningKey, current_signing_key
@@ -68,7 +69,12 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         """
         if not iss:
             return None
-        query = select(PlatformClient).join(Platform).where(Platform.issuer == iss)
+        query = (
+            select(PlatformClient)
+            .join(Platform)
+            .options(contains_eager(PlatformClient.platform))
+            .where(Platform.issuer == iss)
+        )
         if client_id:
             return db.session.execute(
                 query.where(PlatformClient.client_id == client_id)

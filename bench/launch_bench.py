@@ -1,0 +1,676 @@
+"""Launch throughput of the tool as served in production: ``kotopaikka serve`` under gunicorn.
+
+For each database (a fresh SQLite file and/or a fresh PostgreSQL database) this
+migrates, creates the tool key, registers the development platform, starts
+``kotopaikka serve`` on a free 127.0.0.1 port and drives complete LTI 1.3
+launches at each concurrency level:
+
+    POST /lti/login  -> 302 to the platform with state, nonce and a state cookie
+    (the client signs a fresh id_token itself with the platform's key)
+    POST /lti/launch -> 303 to /l/<id>/ with the kp-session cookie
+    GET  /l/<id>/    -> 200, the first page rendered
+
+One launch is timed from the login request to the last byte of the landing page.
+Client processes (one per concurrent launch) use http.client and set cookies by
+hand so that the client stays cheap; it runs on the same machine on purpose.
+
+    .venv/bin/python bench/launch_bench.py                      # both databases, c=1 and 4
+    .venv/bin/python bench/launch_bench.py --db sqlite --seconds 5 --concurrency 1,2,4
+
+The server, the client processes, the temporary folder and the PostgreSQL
+database are removed on exit, also after Ctrl-C or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import multiprocessing as mp
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+POSTGRES_ADMIN_URL = os.environ.get(
+    "KOTOPAIKKA_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+HOST = "127.0.0.1"
+TARGET_RATE = 250.0
+TARGET_P99_MS = 40.0
+
+
+# --------------------------------------------------------------------------- setup
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, tmp_dir: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in ``tmp_dir``, or a PostgreSQL database dropped afterwards."""
+    if kind == "sqlite":
+        yield "sqlite:///" + str(tmp_dir / "bench.sqlite")
+        return
+    import psycopg
+
+    name = "kotopaikka_bench_" + secrets.token_hex(6)
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"  dropped database {name}", flush=True)
+
+
+def server_env(
+    database_url: str, instance_path: Path, redis_url: str | None = None
+) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("SECRET_KEY", "REDIS_URL", "KOTOPAIKKA_PROXY_HOPS", "FLASK_APP"):
+        env.pop(name, None)  # nothing from the caller's shell changes what is measured
+    if redis_url:
+        env["REDIS_URL"] = redis_url  # OIDC state in Redis instead of the database
+    env.update(
+        KOTOPAIKKA_ENV="development",
+        KOTOPAIKKA_DEV_PLATFORM="1",
+        DATABASE_URL=database_url,
+        KOTOPAIKKA_INSTANCE_PATH=str(instance_path),  # keys and platform state stay in the temp dir
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | None) -> str:
+    """Migrate, create the tool key and register the platform; return the instance path."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    from courses.database import db
+    from lti_tool import create_app
+    from lti_tool.devplatform import keys, register_dev_platform
+    from lti_tool.keys.service import ensure_current_key
+
+    app = create_app(env=server_env(database_url, instance_path, redis_url))
+    logging.getLogger().setLevel(logging.WARNING)  # create_app turns on INFO for the server
+    with app.app_context():
+        logging.disable(logging.INFO)  # alembic's own logging set-up would print every revision
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+        ensure_current_key()
+        register_dev_platform(site)
+        db.engine.dispose()
+    keys.platform_key(app.instance_path)  # create the platform key before the server reads it
+    return app.instance_path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if this script dies without cleaning up."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@contextlib.contextmanager
+def running_server(
+    database_url: str,
+    instance_path: Path,
+    port: int,
+    workers: int,
+    log_path: Path,
+    wrap: list[str],
+    redis_url: str | None = None,
+    threads: int | None = None,
+) -> Iterator[Server]:
+    command = [
+        *wrap,
+        str(VENV_BIN / "kotopaikka"),
+        "serve",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        *(["--threads", str(threads)] if threads else []),
+    ]
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=server_env(database_url, instance_path, redis_url),
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # Ctrl-C reaches only this script, which then stops the server
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - the parent starts no threads
+    )
+    server = Server(process, f"http://{HOST}:{port}", log_path)
+    try:
+        wait_healthy(server)
+        yield server
+    except Exception:
+        print("server log tail:\n" + server.log_tail(), file=sys.stderr, flush=True)
+        raise
+    finally:
+        stop(process)
+        log.close()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)  # gunicorn (and py-spy) shut down cleanly on INT
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def wait_healthy(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    netloc = urlsplit(server.url).netloc
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"server exited with {server.process.returncode}:\n{server.log_tail()}"
+            )
+        try:
+            conn = http.client.HTTPConnection(netloc, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+            conn.close()
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server not healthy after {timeout:.0f} s:\n{server.log_tail()}")
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu(pgid: int | None = None, comm: str | None = None) -> float:
+    """CPU seconds used so far by the processes in a process group, or with a command name."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        fields = text[text.rfind(")") + 2 :].split()
+        if (pgid is not None and int(fields[2]) == pgid) or (comm is not None and name == comm):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return float(sum(values) - idle), float(sum(values))
+
+
+@dataclass
+class CpuSnapshot:
+    tool: float
+    postgres: float
+    machine: tuple[float, float]
+
+    @classmethod
+    def take(cls, server_pgid: int) -> CpuSnapshot:
+        return cls(process_cpu(pgid=server_pgid), process_cpu(comm="postgres"), machine_cpu())
+
+
+# --------------------------------------------------------------------------- client
+
+
+@dataclass(frozen=True)
+class Target:
+    """One dev user launching one activity of a course they are enrolled in."""
+
+    user: Any
+    course: Any
+    link: Any
+
+
+def launch_targets() -> list[Target]:
+    from lti_tool.devplatform import directory
+
+    targets = []
+    for link in directory.LINKS:
+        course = directory.course(link.course_id)
+        for user in directory.USERS:
+            if user.roles_in(link.course_id):
+                targets.append(Target(user, course, link))
+    return targets
+
+
+class LaunchError(Exception):
+    pass
+
+
+def _cookie_from(response: http.client.HTTPResponse, prefix: str) -> tuple[str, str]:
+    for header in response.msg.get_all("Set-Cookie") or []:
+        pair = header.split(";", 1)[0]
+        name, _, value = pair.partition("=")
+        if name.startswith(prefix) and value:
+            return name, value
+    raise LaunchError(f"no {prefix} cookie")
+
+
+class LaunchClient:
+    """One browser-like client: one http.client connection (reopened whenever gunicorn's sync
+    worker closes it), cookies set by hand, the platform key parsed once."""
+
+    FORM: ClassVar[dict[str, str]] = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def __init__(self, site: str, instance_path: str) -> None:
+        import jwt
+
+        from lti_tool.devplatform import CLIENT_ID, DEPLOYMENT_ID, URL_PREFIX, keys
+        from lti_tool.devplatform.claims import LaunchHint, PlatformConfig, id_token_claims
+
+        self._encode, self._claims, self._hint = jwt.encode, id_token_claims, LaunchHint
+        self.netloc = urlsplit(site).netloc
+        self.conn = http.client.HTTPConnection(self.netloc, timeout=30)
+        root = site + URL_PREFIX
+        self.platform = PlatformConfig(root, CLIENT_ID, DEPLOYMENT_ID, root)
+        self.key, self.kid = keys.platform_key(instance_path)  # a key object, not a PEM
+        self.login_fields = {
+            "iss": root,
+            "target_link_uri": site + "/lti/launch",
+            "client_id": CLIENT_ID,
+            "lti_deployment_id": DEPLOYMENT_ID,
+        }
+
+    def _request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.will_close:
+                    self.conn.close()  # gunicorn's sync workers close after each response
+                return response, data
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def launch(self, target: Target) -> None:
+        """One full launch with a fresh state, nonce and id_token; raises LaunchError."""
+        hint = self._hint(target.course.id, target.link.id)
+        login_body = urlencode(
+            {**self.login_fields, "login_hint": target.user.id, "lti_message_hint": hint.encode()}
+        )
+        response, _ = self._request("POST", "/lti/login", login_body, self.FORM)
+        if response.status != 302:
+            raise LaunchError(f"login {response.status}")
+        query = parse_qs(urlsplit(response.getheader("Location", "")).query)
+        state, nonce = query["state"][0], query["nonce"][0]
+        cookie_name, cookie_value = _cookie_from(response, "kp-state-")
+        if cookie_name != f"kp-state-{state}":
+            raise LaunchError("state cookie does not match state")
+
+        claims = self._claims(self.platform, target.user, target.course, target.link, hint, nonce)
+        id_token = self._encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+
+        launch_body = urlencode({"id_token": id_token, "state": state})
+        headers = {**self.FORM, "Cookie": f"{cookie_name}={cookie_value}"}
+        launch_path = urlsplit(query["redirect_uri"][0]).path
+        response, _ = self._request("POST", launch_path, launch_body, headers)
+        if response.status != 303:
+            raise LaunchError(f"launch {response.status}")
+        landing = urlsplit(response.getheader("Location", "")).path
+        _, session_cookie = _cookie_from(response, "kp-session")
+
+        response, page = self._request(
+            "GET", landing, None, {"Cookie": f"kp-session={session_cookie}"}
+        )
+        if response.status != 200 or b"<h1>" not in page:
+            raise LaunchError(f"landing {response.status}")
+
+
+@dataclass
+class ClientResult:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    first_start: float = 0.0
+    last_end: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+def client_main(
+    index: int,
+    site: str,
+    instance_path: str,
+    start: float,
+    measure_from: float,
+    until: float,
+    results: Any,
+) -> None:
+    """One client process: launch back to back until ``until``; record what began after ``measure_from``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    result = ClientResult()
+    try:
+        client = LaunchClient(site, instance_path)
+        targets = launch_targets()
+        i = index * 3
+        while time.monotonic() < start:
+            time.sleep(0.001)
+        cpu_from = 0.0
+        while True:
+            began = time.monotonic()
+            if began >= until:
+                break
+            if began >= measure_from and not cpu_from:
+                cpu_from = sum(os.times()[:2])
+            target = targets[i % len(targets)]
+            i += 1
+            try:
+                client.launch(target)
+                ok = True
+            except Exception as exc:  # noqa: BLE001 - counted and sampled, the run goes on
+                ok = False
+                client.conn.close()
+                if len(result.error_samples) < 3:
+                    result.error_samples.append(f"{type(exc).__name__}: {exc}")
+            ended = time.monotonic()
+            if began >= measure_from:
+                if not result.first_start:
+                    result.first_start = began
+                result.last_end = ended
+                if ok:
+                    result.latencies_ms.append((ended - began) * 1000)
+                else:
+                    result.errors += 1
+        if result.first_start:
+            result.cpu_seconds = sum(os.times()[:2]) - cpu_from
+    except Exception:  # noqa: BLE001
+        result.errors += 1
+        result.error_samples.append(traceback.format_exc(limit=3))
+    results.put((index, result))
+
+
+@dataclass
+class LevelResult:
+    database: str
+    concurrency: int
+    launches: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    samples: list[str]
+    tool_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+    postgres_cpu_s: float = 0.0
+    machine_busy: float = 0.0  # share of all cores busy during the window, 0..1
+
+    @property
+    def rate(self) -> float:
+        return self.launches / self.seconds if self.seconds else 0.0
+
+    def per_launch_ms(self, cpu_seconds: float) -> float:
+        done = self.launches + self.errors
+        return 1000 * cpu_seconds / done if done else float("nan")
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def run_level(
+    database: str,
+    server: Server,
+    instance_path: str,
+    concurrency: int,
+    warmup: float,
+    seconds: float,
+) -> LevelResult:
+    site = server.url
+    ctx = mp.get_context("fork")
+    results = ctx.Queue()
+    start = time.monotonic() + 0.5  # let every process start before anyone launches
+    measure_from = start + warmup
+    until = measure_from + seconds
+    processes = [
+        ctx.Process(
+            target=client_main,
+            args=(i, site, instance_path, start, measure_from, until, results),
+            daemon=True,
+        )
+        for i in range(concurrency)
+    ]
+    try:
+        for process in processes:
+            process.start()
+        collected: list[ClientResult] = []
+        time.sleep(max(0.0, measure_from - time.monotonic()))
+        cpu_before = CpuSnapshot.take(server.process.pid)
+        deadline = until + 60
+        while len(collected) < concurrency:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RuntimeError("client processes did not finish")
+            with contextlib.suppress(Exception):
+                collected.append(results.get(timeout=min(remaining, 1.0))[1])
+                continue
+            if all(not p.is_alive() for p in processes) and results.empty():
+                raise RuntimeError("client processes died")
+        cpu_after = CpuSnapshot.take(server.process.pid)
+        for process in processes:
+            process.join(timeout=5)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+    latencies = sorted(ms for r in collected for ms in r.latencies_ms)
+    errors = sum(r.errors for r in collected)
+    window = seconds
+    ends = [r.last_end for r in collected if r.last_end]
+    if ends:  # launches that began before ``until`` finish a little after it
+        window = max(ends) - measure_from
+    return LevelResult(
+        database=database,
+        concurrency=concurrency,
+        launches=len(latencies),
+        seconds=window,
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
+        errors=errors,
+        samples=[s for r in collected for s in r.error_samples][:5],
+        tool_cpu_s=cpu_after.tool - cpu_before.tool,
+        client_cpu_s=sum(r.cpu_seconds for r in collected),
+        postgres_cpu_s=cpu_after.postgres - cpu_before.postgres,
+        machine_busy=(cpu_after.machine[0] - cpu_before.machine[0])
+        / max(1.0, cpu_after.machine[1] - cpu_before.machine[1]),
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def prime(site: str, instance_path: str) -> None:
+    """One launch alone first: the tool fetches the platform's JWKS from this same server
+    (the dev platform lives in the tool), which must not happen while every worker is busy."""
+    LaunchClient(site, instance_path).launch(launch_targets()[0])
+
+
+def print_table(rows: list[LevelResult]) -> None:
+    header = (
+        f"{'database':<11}{'conc':>5}{'launches':>10}{'launches/s':>12}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}   | CPU ms per launch: {'tool':>6}{'client':>8}{'pg':>6}   machine busy"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        pg = (
+            f"{r.per_launch_ms(r.postgres_cpu_s):>6.1f}"
+            if r.database == "postgresql"
+            else f"{'-':>6}"
+        )
+        print(
+            f"{r.database:<11}{r.concurrency:>5}{r.launches:>10}{r.rate:>12.1f}"
+            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}   | {'':>19}"
+            f"{r.per_launch_ms(r.tool_cpu_s):>6.1f}{r.per_launch_ms(r.client_cpu_s):>8.1f}{pg}"
+            f"   {100 * r.machine_busy:>5.0f} %"
+        )
+    print()
+    for r in rows:
+        for sample in r.samples:
+            print(f"  {r.database} c={r.concurrency} error: {sample}")
+
+
+def parse_levels(text: str) -> list[int]:
+    levels = [int(part) for part in text.split(",") if part.strip()]
+    if not levels or any(level < 1 for level in levels):
+        raise argparse.ArgumentTypeError("concurrency levels are positive integers, e.g. 1,4")
+    return levels
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per level")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per level")
+    parser.add_argument("--concurrency", type=parse_levels, default=[1, 4], help="e.g. 1,4")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: serve's own)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="keep OIDC state in Redis (the tool's REDIS_URL), e.g. redis://127.0.0.1:6379/15",
+    )
+    parser.add_argument(
+        "--wrap",
+        default="",
+        help="command to run the server under, e.g. 'py-spy record -o prof.svg --subprocesses --'",
+    )
+    args = parser.parse_args(argv)
+
+    # Ctrl-C or a TERM (e.g. a CI timeout) interrupts once; the clean-up itself is not
+    # interrupted by a second one (it is bounded: the server gets 15 s, then SIGKILL).
+    def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    rows: list[LevelResult] = []
+    tmp = Path(tempfile.mkdtemp(prefix="kotopaikka-bench-"))
+    try:
+        for kind in kinds:
+            with fresh_database(kind, tmp) as url:
+                port = free_port()
+                site = f"http://{HOST}:{port}"
+                print(f"{kind}: preparing {url.split('@')[-1]}", flush=True)
+                instance_path = prepare(url, tmp / f"instance-{kind}", site, args.redis_url)
+                log_path = tmp / f"server-{kind}.log"
+                with running_server(
+                    url,
+                    Path(instance_path),
+                    port,
+                    args.workers,
+                    log_path,
+                    args.wrap.split(),
+                    args.redis_url,
+                    args.threads,
+                ) as server:
+                    threads = f" x {args.threads} threads" if args.threads else ""
+                    print(
+                        f"{kind}: serving at {site} with {args.workers} workers{threads}",
+                        flush=True,
+                    )
+                    prime(site, instance_path)
+                    for level in args.concurrency:
+                        row = run_level(
+                            kind, server, instance_path, level, args.warmup, args.seconds
+                        )
+                        rows.append(row)
+                        print(
+                            f"  c={level}: {row.launches} launches, {row.rate:.1f}/s, "
+                            f"p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms, {row.errors} errors, "
+                            f"tool CPU {row.per_launch_ms(row.tool_cpu_s):.1f} ms/launch",
+                            flush=True,
+                        )
+                        if row.errors:
+                            print("  server log tail:\n" + server.log_tail(10), flush=True)
+    except KeyboardInterrupt:
+        print("\ninterrupted: cleaning up", file=sys.stderr, flush=True)
+        print_table(rows)
+        return 130
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_table(rows)
+    target = [r for r in rows if r.concurrency == 4]
+    for r in target:
+        met = r.rate >= TARGET_RATE and r.p99_ms < TARGET_P99_MS and not r.errors
+        print(
+            f"target at c=4 ({TARGET_RATE:.0f}/s, p99 < {TARGET_P99_MS:.0f} ms) on {r.database}: "
+            + ("met" if met else "MISSED")
+        )
+    return 1 if any(r.errors for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
