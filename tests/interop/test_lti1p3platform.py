@@ -101,7 +101,7 @@ def test_resource_link_launch(site: Site, platform: InteropPlatform) -> None:
     page = launch_from(platform, browser, LEARNER)
 
     assert USERS[LEARNER]["name"] in page.text
-    assert '<dd id="role">Learner</dd>' in page.text
+    assert '<dd id="role">Opiskelija</dd>' in page.text
     assert f'<dd id="course">{COURSE["title"]}</dd>' in page.text
     assert '<dd id="platform">lti1p3platform 0.1.8</dd>' in page.text
     (claims,) = platform.received.id_tokens
