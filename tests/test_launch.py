@@ -75,3 +75,32 @@ def test_landing_page_refuses_another_browser(site):
     page = stranger.get(site.url + result.launch.headers["Location"])
     assert page.status_code == 403
     assert "session_not_yours" in page.text
+
+
+def test_a_launch_without_the_name_claim_keeps_the_name_we_had(site):
+    from tests.lti import pending_launch, sign_as_platform
+
+    launch(site.browser(), PARTICIPANT)
+    pending = pending_launch(site.browser())
+    token = sign_as_platform(site.app, pending.claims(name=None, email=None))
+    assert pending.post(token).status_code == 303
+    with site.app.app_context():
+        user = db.session.execute(select(LtiUser)).scalar_one()
+        assert (user.name, user.email) == ("Demo Osallistuja", "osallistuja@example.invalid")
+
+
+def test_first_launches_of_one_person_at_once_make_one_user(site):
+    """Two tabs opened at the same moment: the upserts must not race into two rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.lti import pending_launch, sign_as_platform
+
+    pendings = [pending_launch(site.browser()) for _ in range(4)]
+    tokens = [sign_as_platform(site.app, p.claims()) for p in pendings]
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda pt: pt[0].post(pt[1]).status_code, zip(pendings, tokens)))
+    assert statuses == [303] * 4
+    with site.app.app_context():
+        count = lambda model: db.session.execute(select(db.func.count()).select_from(model)).scalar_one()  # noqa: E731
+        assert (count(LtiUser), count(LtiContext), count(ResourceLink), count(Membership)) == (1, 1, 1, 1)
+        assert count(LaunchSession) == 4

@@ -1,88 +1,90 @@
-"""Record who launched: upsert the user, context, resource link and membership."""
+"""Record who launched: upsert the user, context, resource link and membership.
+
+Each is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING id`` on its natural key
+(SQLite and PostgreSQL both have it): no read-then-write race between two first
+launches of the same person, and one statement instead of a select, an insert or
+update, and an ORM flush.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from courses.database import db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.identity.roles import RoleSet, classify_roles
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
-M = TypeVar("M", LtiUser, LtiContext, ResourceLink, Membership)
 
 
 def _str(value: Any, limit: int) -> str | None:
     return value[:limit] if isinstance(value, str) and value else None
 
 
-def _get_or_create(model: type[M], **key: Any) -> M:
-    """Find a row by its natural key or insert it; safe when two launches race."""
-    query = select(model).filter_by(**key)
-    row = db.session.execute(query).scalar_one_or_none()
-    if row is not None:
-        return row
-    try:
-        with db.session.begin_nested():
-            row = model(**key)
-            db.session.add(row)
-        return row
-    except IntegrityError:
-        return db.session.execute(query).scalar_one()
+def _upsert(model: type[db.Model], key: dict[str, Any], values: dict[str, Any]) -> int:  # type: ignore[name-defined]
+    """Insert the row or update ``values`` on the existing one; return its id."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**key, **values)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key), set_=values or {next(iter(key)): statement.excluded[next(iter(key))]}
+    ).returning(model.id)
+    return int(db.session.execute(statement).scalar_one())
 
 
-def record_user(platform_id: int, claims: dict[str, Any], roles: RoleSet) -> LtiUser:
-    user = _get_or_create(LtiUser, platform_id=platform_id, sub=str(claims["sub"]))
+def record_user(platform_id: int, claims: dict[str, Any], roles: RoleSet) -> int:
+    now = utcnow()
+    values: dict[str, Any] = {"is_tool_admin": roles.is_tool_admin, "last_launch_at": now}
     # Personal data only when the platform sends it; a missing claim leaves what we had.
     for field, limit in (("name", 255), ("given_name", 255), ("family_name", 255), ("email", 320)):
         if (value := _str(claims.get(field), limit)) is not None:
-            setattr(user, field, value)
+            values[field] = value
     presentation = claims.get(LTI + "launch_presentation")
     if isinstance(presentation, dict) and (locale := _str(presentation.get("locale"), 35)):
-        user.locale = locale
-    user.is_tool_admin = roles.is_tool_admin
-    user.last_launch_at = utcnow()
-    return user
+        values["locale"] = locale
+    key = {"platform_id": platform_id, "sub": str(claims["sub"])}
+    return _upsert(LtiUser, key, values)
 
 
-def record_context(platform_id: int, claims: dict[str, Any]) -> LtiContext | None:
+def record_context(platform_id: int, claims: dict[str, Any]) -> int | None:
     claim = claims.get(LTI + "context")
     if not isinstance(claim, dict) or not _str(claim.get("id"), 255):
         return None
-    context = _get_or_create(LtiContext, platform_id=platform_id, context_id=str(claim["id"]))
-    context.title = _str(claim.get("title"), 500) or context.title
-    context.label = _str(claim.get("label"), 255) or context.label
-    return context
+    values = {
+        field: value
+        for field, limit in (("title", 500), ("label", 255))
+        if (value := _str(claim.get(field), limit)) is not None
+    }
+    return _upsert(LtiContext, {"platform_id": platform_id, "context_id": str(claim["id"])}, values)
 
 
-def record_resource_link(
-    platform_id: int, claims: dict[str, Any], context: LtiContext | None
-) -> ResourceLink | None:
+def record_resource_link(platform_id: int, claims: dict[str, Any], context_pk: int | None) -> int | None:
     claim = claims.get(LTI + "resource_link")
     if not isinstance(claim, dict) or not _str(claim.get("id"), 255):
         return None
-    link = _get_or_create(
-        ResourceLink, platform_id=platform_id, resource_link_id=str(claim["id"])
-    )
-    link.title = _str(claim.get("title"), 500) or link.title
-    if context is not None:
-        link.context_pk = context.id
+    values: dict[str, Any] = {}
+    if (title := _str(claim.get("title"), 500)) is not None:
+        values["title"] = title
+    if context_pk is not None:
+        values["context_pk"] = context_pk
     custom = claims.get(LTI + "custom")
     if isinstance(custom, dict):
-        link.custom = {str(k): str(v) for k, v in custom.items()}
-    return link
+        values["custom"] = {str(k): str(v) for k, v in custom.items()}
+    key = {"platform_id": platform_id, "resource_link_id": str(claim["id"])}
+    return _upsert(ResourceLink, key, values)
 
 
-def record_membership(user: LtiUser, context: LtiContext, roles: list[str], role_set: RoleSet) -> Membership:
-    membership = _get_or_create(Membership, user_pk=user.id, context_pk=context.id)
-    membership.roles = list(roles)
-    membership.is_trainer = role_set.is_trainer
-    membership.is_learner = role_set.is_learner
-    membership.is_mentor = role_set.is_mentor
-    return membership
+def record_membership(user_pk: int, context_pk: int, roles: list[str], role_set: RoleSet) -> int:
+    values = {
+        "roles": list(roles),
+        "is_trainer": role_set.is_trainer,
+        "is_learner": role_set.is_learner,
+        "is_mentor": role_set.is_mentor,
+        "updated_at": utcnow(),
+    }
+    return _upsert(Membership, {"user_pk": user_pk, "context_pk": context_pk}, values)
 
 
 def roles_of(claims: dict[str, Any]) -> list[str]:

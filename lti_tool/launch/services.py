@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import joinedload
 
 from courses.database import db, utcnow
@@ -52,35 +52,38 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     claims = launch.claims
     platform_id = launch.client.platform_id
     role_set = identity.classify(claims)
-    user = identity.record_user(platform_id, claims, role_set)
-    context = identity.record_context(platform_id, claims)
-    link = identity.record_resource_link(platform_id, claims, context)
-    if context is not None:
-        identity.record_membership(user, context, identity.roles_of(claims), role_set)
+    roles = identity.roles_of(claims)
+    user_pk = identity.record_user(platform_id, claims, role_set)
+    context_pk = identity.record_context(platform_id, claims)
+    link_pk = identity.record_resource_link(platform_id, claims, context_pk)
+    if context_pk is not None:
+        identity.record_membership(user_pk, context_pk, roles, role_set)
     now = utcnow()
-    session = LaunchSession(
-        id=secrets.token_urlsafe(24),
-        browser_key_hash=hash_browser_key(browser_key),
-        platform_id=platform_id,
-        user=user,
-        context=context,
-        resource_link=link,
-        client_id=launch.client.client_id,
-        deployment_id=claims[LTI + "deployment_id"],
-        message_type=claims[LTI + "message_type"],
-        roles=identity.roles_of(claims),
-        locale=_locale(claims),
-        claims=dict(claims),
-        created_at=now,
-        expires_at=now + SESSION_LIFETIME,
+    recorded = RecordedLaunch(
+        secrets.token_urlsafe(24), platform_id, user_pk, claims[LTI + "message_type"]
     )
-    db.session.add(session)
+    db.session.execute(
+        insert(LaunchSession).values(
+            id=recorded.id,
+            browser_key_hash=hash_browser_key(browser_key),
+            platform_id=platform_id,
+            user_pk=user_pk,
+            context_pk=context_pk,
+            resource_link_pk=link_pk,
+            client_id=launch.client.client_id,
+            deployment_id=claims[LTI + "deployment_id"],
+            message_type=recorded.message_type,
+            roles=roles,
+            locale=_locale(claims),
+            claims=dict(claims),
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
         _next_sweep = time.monotonic() + 60
         db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
-    db.session.flush()
-    recorded = RecordedLaunch(session.id, platform_id, session.user_pk, session.message_type)
     db.session.commit()
     return recorded
 
