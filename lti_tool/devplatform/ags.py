@@ -186,7 +186,8 @@ def _list_items(course_id: str) -> Response:
     return response
 
 
-def _create_item(course_id: str) -> Response:
+def _item_body(db: Session, course_id: str) -> tuple[dict[str, Any], float, str | None] | Response:
+    """The posted line item, checked: (JSON, scoreMaximum, resourceLinkId) or an error."""
     data = read_json_object()
     if data is None:
         return service_error(400, "the body must be a JSON object")
@@ -196,9 +197,17 @@ def _create_item(course_id: str) -> Response:
     link_id, problem = _link_id_of(data)
     if problem is not None:
         return problem
+    if link_id is not None and link_id not in course_link_ids(db, course_id):
+        return service_error(403, f"resource link {link_id} is not in course {course_id}")
+    return data, maximum, link_id
+
+
+def _create_item(course_id: str) -> Response:
     with storage.session(write=True) as db:
-        if link_id is not None and link_id not in course_link_ids(db, course_id):
-            return service_error(403, f"resource link {link_id} is not in course {course_id}")
+        body = _item_body(db, course_id)
+        if isinstance(body, Response):
+            return body
+        data, maximum, link_id = body
         item = LineItemRow(
             id=storage.next_id(db),
             course_id=course_id,
@@ -245,17 +254,10 @@ def lineitem(course_id: str, item_id: str) -> Response:
 
 
 def _update_item(db: Session, item: LineItemRow) -> Response:
-    data = read_json_object()
-    if data is None:
-        return service_error(400, "the body must be a JSON object")
-    maximum = _score_maximum(data)
-    if isinstance(maximum, Response):
-        return maximum
-    link_id, problem = _link_id_of(data)
-    if problem is not None:
-        return problem
-    if link_id is not None and link_id not in course_link_ids(db, item.course_id):
-        return service_error(403, f"resource link {link_id} is not in course {item.course_id}")
+    body = _item_body(db, item.course_id)
+    if isinstance(body, Response):
+        return body
+    data, maximum, link_id = body
     item.label = data["label"]
     # Scores keep their percentage when the maximum changes (they are scaled on reading).
     item.score_maximum = maximum
