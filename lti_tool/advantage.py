@@ -84,6 +84,7 @@ def deep_linking_response(session: LaunchSession, items: t.Sequence[ContentItem]
     for resource_dict, item in zip(
         t.cast(list[dict[str, t.Any]], message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]),
         items,
+        strict=True,
     ):
         if item.text:
             resource_dict["text"] = item.text

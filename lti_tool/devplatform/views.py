@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from flask import (
     Blueprint,
@@ -156,8 +155,6 @@ def launch_return() -> str:
     return render_template("devplatform/message.html", message="Returned to the course.")
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 # The service endpoints register themselves on ``bp``; imported last, as they import it.
