@@ -24,14 +24,21 @@ def _str(value: Any, limit: int) -> str | None:
 
 
 def _upsert(model: type[db.Model], key: dict[str, Any], values: dict[str, Any]) -> int:  # type: ignore[name-defined]
-    """Insert the row or update ``values`` on the existing one; return its id."""
+    """Insert the row or update ``values`` on the existing one; return its id.
+
+    The statement depends only on the column names, and the data travels as
+    parameters, so SQLAlchemy compiles each shape once and reuses it.
+    """
+    table = model.__table__
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**key, **values)
+    statement = insert(table)
+    # With nothing to update, re-set a key column so that RETURNING still gives the id.
+    updated = list(values) or [next(iter(key))]
     statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_=values or {next(iter(key)): statement.excluded[next(iter(key))]}
-    ).returning(model.id)
-    return int(db.session.execute(statement).scalar_one())
+        index_elements=list(key), set_={name: statement.excluded[name] for name in updated}
+    ).returning(table.c.id)
+    return int(db.session.execute(statement, {**key, **values}).scalar_one())
 
 
 def record_user(platform_id: int, claims: dict[str, Any], roles: RoleSet) -> int:

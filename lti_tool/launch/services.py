@@ -63,7 +63,8 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
         secrets.token_urlsafe(24), platform_id, user_pk, claims[LTI + "message_type"]
     )
     db.session.execute(
-        insert(LaunchSession).values(
+        insert(LaunchSession.__table__),
+        dict(
             id=recorded.id,
             browser_key_hash=hash_browser_key(browser_key),
             platform_id=platform_id,
@@ -78,7 +79,7 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
             claims=dict(claims),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
-        )
+        ),
     )
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
