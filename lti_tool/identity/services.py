@@ -1,16 +1,17 @@
 """Record who launched: upsert the user, context, resource link and membership.
 
 Each is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING id`` on its natural key
-(SQLite and PostgreSQL both have it): no read-then-write race between two first
+(SQLite 3.35+ and PostgreSQL both have it): no read-then-write race between two first
 launches of the same person, and one statement instead of a select, an insert or
 update, and an ORM flush.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, TextClause, bindparam, text
 
 from courses.database import db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
@@ -23,22 +24,43 @@ def _str(value: Any, limit: int) -> str | None:
     return value[:limit] if isinstance(value, str) and value else None
 
 
-def _upsert(model: type[db.Model], key: dict[str, Any], values: dict[str, Any]) -> int:  # type: ignore[name-defined]
-    """Insert the row or update ``values`` on the existing one; return its id.
+def _defaulted(table: Table, given: tuple[str, ...]) -> tuple[str, ...]:
+    """Columns with a Python-side default that a row of this shape does not set."""
+    return tuple(
+        c.name for c in table.c if c.default is not None and not c.primary_key and c.name not in given
+    )
 
-    The statement depends only on the column names, and the data travels as
-    parameters, so SQLAlchemy compiles each shape once and reuses it.
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(table: Table, key: tuple[str, ...], values: tuple[str, ...]) -> TextClause:
+    """``INSERT ... ON CONFLICT DO UPDATE ... RETURNING id`` for one shape of row.
+
+    The syntax is the same on SQLite and PostgreSQL. Written as text because
+    SQLAlchemy cannot cache the compiled form of its dialect upserts ("no key"):
+    compiling them cost more than running them. Built once per shape. Columns
+    with defaults get them on insert only, so an update never resets them.
     """
+    inserted = (*key, *values, *_defaulted(table, (*key, *values)))
+    updated = values or key[:1]  # with nothing to update, RETURNING still needs a row
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(inserted)}) "
+        f"VALUES ({', '.join(':' + c for c in inserted)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in updated)
+        + " RETURNING id"
+    )
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in inserted))
+
+
+def _upsert(model: type[db.Model], key: dict[str, Any], values: dict[str, Any]) -> int:  # type: ignore[name-defined]
+    """Insert the row or update ``values`` on the existing one; return its id."""
     table = model.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
-    # With nothing to update, re-set a key column so that RETURNING still gives the id.
-    updated = list(values) or [next(iter(key))]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={name: statement.excluded[name] for name in updated}
-    ).returning(table.c.id)
-    return int(db.session.execute(statement, {**key, **values}).scalar_one())
+    statement = _upsert_statement(table, tuple(key), tuple(values))
+    params = {**key, **values}
+    for name in _defaulted(table, tuple(params)):
+        default = table.c[name].default
+        params[name] = default.arg(None) if default.is_callable else default.arg
+    return int(db.session.execute(statement, params).scalar_one())
 
 
 def record_user(platform_id: int, claims: dict[str, Any], roles: RoleSet) -> int:
