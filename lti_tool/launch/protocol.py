@@ -165,6 +165,7 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         self._leeway = leeway_seconds
         self._jwks_max_age = jwks_max_age
         self.client: PlatformClient | None = None
+        self._deployment_known = False
         self.state: str | None = None
 
     def _get_request_param(self, key: str) -> str:
@@ -215,11 +216,10 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
             client_id = body.get("azp") if len(aud) > 1 else (aud[0] if aud else None)
         else:
             client_id = aud
-        self.client = (
-            self._tool_config.find_client(iss, client_id)
-            if isinstance(client_id, str) and client_id
-            else None
-        )
+        if isinstance(client_id, str) and client_id:
+            self.client, self._deployment_known = self._tool_config.find_launch_registration(
+                iss, client_id, body.get(LTI + "deployment_id")
+            )
         if self.client is None:
             if not self._tool_config.issuer_exists(iss):
                 raise LaunchRejected("unknown_issuer", repr(iss))
@@ -294,12 +294,9 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
             raise LaunchRejected("missing_claim", str(exc)) from exc
 
     def _validate_deployment(self) -> None:
-        assert self.client is not None
-        deployment_id = self._get_jwt_body()[LTI + "deployment_id"]
-        deployment = self._tool_config.find_deployment_by_params(
-            self.client.platform.issuer, deployment_id, self.client.client_id
-        )
-        if deployment is None:
+        """Checked only once the token is trusted; looked up with the registration."""
+        if not self._deployment_known:
+            deployment_id = self._get_jwt_body()[LTI + "deployment_id"]
             raise LaunchRejected("unknown_deployment", repr(deployment_id))
 
     def _validate_state_and_consume_nonce(self) -> None:

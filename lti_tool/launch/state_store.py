@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 
 from courses.database import db, utcnow
 from lti_tool.launch.models import LoginState
@@ -37,7 +37,10 @@ class DatabaseStateStore:
         if time.monotonic() >= DatabaseStateStore._next_cleanup:
             DatabaseStateStore._next_cleanup = time.monotonic() + 60
             db.session.execute(delete(LoginState).where(LoginState.expires_at < now))
-        db.session.add(LoginState(state=state, nonce=nonce, expires_at=now + STATE_LIFETIME))
+        db.session.execute(
+            insert(LoginState.__table__),
+            {"state": state, "nonce": nonce, "expires_at": now + STATE_LIFETIME},
+        )
         db.session.commit()
 
     def consume(self, state: str, nonce: str) -> bool:

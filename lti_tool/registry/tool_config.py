@@ -7,7 +7,7 @@ import typing as t
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import contains_eager
 
 from courses.database import db
@@ -81,6 +81,25 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
             ).scalar_one_or_none()
         clients = db.session.execute(query.limit(2)).scalars().all()
         return clients[0] if len(clients) == 1 else None
+
+    def find_launch_registration(
+        self, iss: str, client_id: str, deployment_id: object
+    ) -> tuple[PlatformClient | None, bool]:
+        """The registration of a launch and whether it knows the deployment: one query."""
+        known = (
+            select(Deployment.id)
+            .where(Deployment.client_pk == PlatformClient.id, Deployment.deployment_id == deployment_id)
+            .exists()
+            if isinstance(deployment_id, str) and deployment_id
+            else false()
+        )
+        row = db.session.execute(
+            select(PlatformClient, known.label("deployment_known"))
+            .join(Platform)
+            .options(contains_eager(PlatformClient.platform))
+            .where(Platform.issuer == iss, PlatformClient.client_id == client_id)
+        ).first()
+        return (row[0], bool(row[1])) if row is not None else (None, False)
 
     def signing_key(self) -> SigningKey:
         if self._signing_key is None:
