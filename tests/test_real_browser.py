@@ -81,3 +81,18 @@ def test_launch_in_a_new_window(page):
     popup = popup_info.value
     popup.locator("h1").wait_for(timeout=10_000)
     assert "Demo Kouluttaja" in popup.locator("h1").inner_text()
+
+
+def test_trainer_adds_an_activity_by_deep_linking_and_a_participant_opens_it(page):
+    frame = launch_in_iframe(
+        page, "Demo Kouluttaja – Trainer (teacher)", "Add activity: select content (deep linking)"
+    )
+    frame.get_by_label("Aktiviteetin nimi").fill("Työnhaun ensiaskeleet")  # the trainer uses Finnish
+    frame.get_by_role("button", name="Lisää kurssille").click()
+    frame.locator("#created").wait_for(timeout=10_000)
+    assert "Added to course: Työnhaun ensiaskeleet" in frame.locator("#created").inner_text()
+    page.reload()
+    learner = launch_in_iframe(
+        page, "Demo Osallistuja – Participant (job seeker), Finnish", "Työnhaun ensiaskeleet"
+    )
+    assert learner.locator("#activity").inner_text() == "Työnhaun ensiaskeleet"
