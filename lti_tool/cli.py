@@ -42,7 +42,7 @@ def migrate_command() -> None:
     click.echo("Database is up to date.")
 
 
-@main.command("demo")
+@main.command("demo", with_appcontext=False)
 @click.option("--port", default=DEMO_PORT, show_default=True)
 def demo_command(port: int) -> None:
     """Migrate, create keys, register the development platform and serve the demo."""

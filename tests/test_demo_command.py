@@ -1,0 +1,56 @@
+"""`kotopaikka demo` from a clean environment: migrates, creates keys, serves the platform."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.browser import Browser
+from tests.lti import TRAINER, launch
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_runs_with_no_configuration_and_a_trainer_can_launch(tmp_path: Path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOTOPAIKKA_", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"))}
+    env["KOTOPAIKKA_INSTANCE_PATH"] = str(tmp_path)  # keep the demo's files out of the repo
+    kotopaikka = Path(sys.executable).with_name("kotopaikka")
+    server = subprocess.Popen(
+        [str(kotopaikka), "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            try:
+                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "the demo did not start in 30 s"
+            time.sleep(0.2)
+        result = launch(Browser(base), TRAINER)
+        assert result.page is not None and result.page.status_code == 200
+        assert "Demo Kouluttaja" in result.page.text
+        assert (tmp_path / "kotopaikka.sqlite").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout:
+            server.stdout.close()
