@@ -123,9 +123,3 @@ def verification_key(
     if key is None:
         raise UnknownSigningKey(kid)
     return key
-
-
-def forget_cached_keys(platform: Platform) -> None:
-    platform.key_set_json = None
-    platform.key_set_fetched_at = None
-    platform.key_set_expires_at = None
