@@ -36,12 +36,14 @@ def create_app(
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise on every command
 
     from flask_migrate import Migrate
 
     from lti_tool import (
         health,
         i18n,
+        learning,
         models,  # noqa: F401  (registers every table with the metadata)
         security,
         services,
@@ -54,6 +56,7 @@ def create_app(
     security.init_app(app)
     services.init_app(app)
     app.register_blueprint(launch_bp)
+    learning.init_app(app)
     app.register_blueprint(health.bp)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform

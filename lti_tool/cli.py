@@ -62,6 +62,7 @@ def demo_command(port: int) -> None:
         _upgrade_database()
         ensure_current_key()
         register_dev_platform(site)
+        click.echo(_load_content(None))
     click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
     from werkzeug.serving import run_simple
 
@@ -210,6 +211,48 @@ def keys_retire(kid: str) -> None:
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc.args[0])) from exc
     click.echo(f"Retired {kid}.")
+
+
+def _load_content(path: str | None) -> str:
+    from pathlib import Path
+
+    from courses.packages.loader import DEFAULT_CONTENT, load_content
+    from courses.packages.reader import ContentError
+
+    try:
+        return load_content(Path(path) if path else DEFAULT_CONTENT).summary()
+    except ContentError as exc:
+        raise click.ClickException(
+            f"nothing was imported; fix these and run it again:\n{exc}"
+        ) from exc
+
+
+@main.group("content")
+def content_group() -> None:
+    """Programme content packages (folders of YAML and Markdown)."""
+
+
+@content_group.command("load")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def content_load(path: str | None) -> None:
+    """Import packages from PATH (default: the shipped ones); safe to run again."""
+    click.echo(_load_content(path))
+
+
+@content_group.command("export")
+@click.argument("programme")
+@click.argument("directory", type=click.Path(file_okay=False))
+def content_export(programme: str, directory: str) -> None:
+    """Write PROGRAMME as a content package into DIRECTORY/<programme>."""
+    from pathlib import Path
+
+    from courses.packages.exporter import UnknownProgramme, export_programme
+
+    try:
+        root = export_programme(programme, Path(directory))
+    except UnknownProgramme as exc:
+        raise click.ClickException(f"no programme {exc.args[0]!r} has been loaded") from exc
+    click.echo(f"Wrote {root}")
 
 
 if __name__ == "__main__":  # pragma: no cover

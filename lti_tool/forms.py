@@ -8,9 +8,9 @@ import typing as t
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, StringField
+from wtforms import Form
 from wtforms.csrf.core import CSRF
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import ValidationError
 
 
 class LaunchCSRF(CSRF):
@@ -43,11 +43,3 @@ class LaunchForm(Form):
     class Meta:
         csrf = True
         csrf_class = LaunchCSRF
-
-
-class DeepLinkForm(LaunchForm):
-    title = StringField(
-        _l("Activity name"),
-        validators=[DataRequired(), Length(max=200)],
-        default="Kotopaikka",
-    )

@@ -1,5 +1,7 @@
 """Import every model so that the metadata (and Alembic) sees all tables."""
 
+from courses.models import Module, Page, PageText, Programme
+from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
@@ -9,13 +11,20 @@ from lti_tool.registry.models import Deployment, Platform, PlatformClient
 __all__ = [
     "Deployment",
     "LaunchSession",
+    "LearnerPreference",
     "LoginState",
     "LtiContext",
     "LtiUser",
     "Membership",
+    "Module",
+    "ModuleProgress",
+    "Page",
+    "PageText",
+    "PageView",
     "Platform",
     "PlatformAccessToken",
     "PlatformClient",
+    "Programme",
     "ResourceLink",
     "ToolKey",
 ]

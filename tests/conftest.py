@@ -142,9 +142,17 @@ def tool_key_pem() -> str:
     ).decode()
 
 
+CONTENT_TABLES = {"programme", "module", "page", "page_text"}
+
+
 def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
-    """Empty every table, then restore one tool key and the development platform."""
+    """Empty every table but the content, then restore one tool key and the development
+    platform; load the shipped content packages if they are not there (once per run:
+    rendering them takes a second or two)."""
     import json
+
+    from courses.models import Programme
+    from courses.packages.loader import load_content
 
     from cryptography.hazmat.primitives import serialization
 
@@ -154,7 +162,11 @@ def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
 
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
+            if table.name not in CONTENT_TABLES:
+                db.session.execute(delete(table))
+        db.session.commit()
+        if db.session.execute(select(func.count()).select_from(Programme)).scalar_one() == 0:
+            load_content()
         private_key = serialization.load_pem_private_key(tool_key_pem.encode(), password=None)
         kid = _thumbprint_kid(private_key)  # type: ignore[arg-type]
         db.session.add(

@@ -42,6 +42,9 @@ class LtiContext(db.Model):
     context_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(500))
     label: Mapped[str | None] = mapped_column(String(255))
+    # A trainer's override of the programmes' audience for this course (participant or
+    # employer_mentor); None: each programme's own audience.
+    audience: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -59,6 +62,9 @@ class ResourceLink(db.Model):
     )
     title: Mapped[str | None] = mapped_column(String(500))
     custom: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The module a trainer chose for this activity. A ``module`` custom parameter wins
+    # over it (it survives a course copy, which gives the activity a new id).
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     context: Mapped[LtiContext | None] = relationship()

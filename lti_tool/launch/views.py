@@ -20,23 +20,18 @@ from flask import (
 from pylti1p3.contrib.flask import FlaskRequest
 
 from courses.database import db
-from lti_tool.advantage import ContentItem, deep_linking_response
-from lti_tool.forms import DeepLinkForm
 from lti_tool.i18n import locale_from_lti
-from lti_tool.identity.roles import classify_roles
 from lti_tool.keys.service import published_jwks
 from lti_tool.launch.errors import REASONS, LaunchRejected
-from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import (
-    DEEP_LINKING_REQUEST,
     STATE_COOKIE_PREFIX,
     ToolMessageLaunch,
     ToolOIDCLogin,
     unverified_locale_of,
 )
-from lti_tool.launch.services import load_session, new_browser_key, record_launch
+from lti_tool.launch.services import new_browser_key, record_launch
 from lti_tool.registry.tool_config import DatabaseToolConf
-from lti_tool.security import BROWSER_COOKIE, delete_cookie, origin_of, set_cookie
+from lti_tool.security import BROWSER_COOKIE, delete_cookie, set_cookie
 from lti_tool.services import services
 
 log = logging.getLogger(__name__)
@@ -108,7 +103,7 @@ def launch() -> Response | tuple[str, int]:
         "lti_launch_ok platform=%s user=%s message=%s", session.platform_id, session.user_pk,
         session.message_type,
     )
-    response = redirect(url_for("lti.landing", launch_id=session.id), code=303)
+    response = redirect(url_for("learning.landing", launch_id=session.id), code=303)
     set_cookie(response, BROWSER_COOKIE, browser_key, max_age=12 * 3600)
     if message.state:
         delete_cookie(response, f"{STATE_COOKIE_PREFIX}-{message.state}")
@@ -121,52 +116,3 @@ def jwks() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
-
-
-def _open_session(launch_id: str) -> LaunchSession:
-    """Load the launch behind the URL for this browser, and set the page's language."""
-    session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
-    g.ui_locale = locale_from_lti(session.user.locale or session.locale)
-    platform_origin = origin_of(session.platform.issuer)
-    g.frame_ancestors = [platform_origin] if platform_origin else []
-    return session
-
-
-def _deep_link_form(session: LaunchSession) -> DeepLinkForm:
-    return DeepLinkForm(
-        request.form if request.method == "POST" else None,
-        meta={"csrf_context": (session.id, session.browser_key_hash)},
-    )
-
-
-@bp.get("/l/<launch_id>/")
-def landing(launch_id: str) -> str | tuple[str, int]:
-    try:
-        session = _open_session(launch_id)
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    roles = classify_roles(session.roles)
-    if session.message_type == DEEP_LINKING_REQUEST:
-        if not (roles.is_trainer or roles.is_tool_admin):
-            return rejected_page(LaunchRejected("trainers_only", session.id), "deep_link")
-        return render_template("lti/deep_link.html", session=session, form=_deep_link_form(session))
-    return render_template("lti/landing.html", session=session, roles=roles)
-
-
-@bp.post("/l/<launch_id>/deep-link")
-def deep_link_respond(launch_id: str) -> str | tuple[str, int]:
-    """Send the trainer's choice back to the platform as a signed deep linking response."""
-    try:
-        session = _open_session(launch_id)
-        roles = classify_roles(session.roles)
-        if session.message_type != DEEP_LINKING_REQUEST or not (roles.is_trainer or roles.is_tool_admin):
-            raise LaunchRejected("trainers_only", session.id)
-    except LaunchRejected as exc:
-        return rejected_page(exc, "deep_link")
-    form = _deep_link_form(session)
-    if not form.validate():
-        return render_template("lti/deep_link.html", session=session, form=form), 400
-    item = ContentItem(title=form.title.data.strip(), url=launch_url(), resource_id="kotopaikka")
-    return_url, response_jwt = deep_linking_response(session, [item])
-    log.info("lti_deep_link_response platform=%s items=1", session.platform_id)
-    return render_template("lti/autopost.html", action=return_url, fields={"JWT": response_jwt})

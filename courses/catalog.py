@@ -1,0 +1,138 @@
+"""What the learner's pages show, read in few queries and returned as plain data.
+
+Each function is one SELECT; a page view needs the module (with the learner's progress
+row), the outline (with the pages the learner has seen) and the page's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from courses.database import db
+from courses.languages import SOURCE_LANGUAGE
+from courses.models import Module, Page, PageText, Programme
+from courses.progress.models import ModuleProgress, PageView
+
+
+def pick(texts: dict[str, str], language: str) -> tuple[str, str]:
+    """(text, language it is in): the wanted language, else the Finnish source."""
+    if language in texts:
+        return texts[language], language
+    return texts.get(SOURCE_LANGUAGE, next(iter(texts.values()), "")), SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    id: int
+    slug: str
+    position: int
+    title: dict[str, str]
+    summary: dict[str, str]
+    estimated_minutes: int
+    completion_rule: str
+    retired: bool
+    programme_id: int
+    programme_slug: str
+    programme_title: dict[str, str]
+    audience: str
+    languages: tuple[str, ...]
+    # The learner's progress row, if they have one.
+    last_page_id: int | None = None
+    completed_at: datetime | None = None
+
+
+_MODULE_COLUMNS = (
+    Module.id, Module.slug, Module.position, Module.title, Module.summary,
+    Module.estimated_minutes, Module.completion_rule, Module.retired_at, Module.programme_id,
+    Programme.slug, Programme.title, Programme.audience, Programme.languages,
+)
+
+
+def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
+    return ModuleInfo(
+        id=row[0], slug=row[1], position=row[2], title=row[3], summary=row[4],
+        estimated_minutes=row[5], completion_rule=row[6], retired=row[7] is not None,
+        programme_id=row[8], programme_slug=row[9], programme_title=row[10], audience=row[11],
+        languages=tuple(row[12]), last_page_id=row[13] if len(row) > 13 else None,
+        completed_at=row[14] if len(row) > 14 else None,
+    )
+
+
+def find_module(learner_id: int, *, slug: str | None = None, module_id: int | None = None) -> ModuleInfo | None:
+    """A module by slug or id with its programme and this learner's progress row."""
+    query = (
+        select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at)
+        .join(Programme, Programme.id == Module.programme_id)
+        .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id))
+    )
+    query = query.where(Module.slug == slug) if slug is not None else query.where(Module.id == module_id)
+    row = db.session.execute(query).first()
+    return _module_info(tuple(row)) if row else None
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    id: int
+    slug: str
+    position: int
+    title: str
+    title_language: str
+    seen: bool
+
+
+def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry]:
+    """The module's live pages in order, titled in ``language`` (or Finnish), seen or not."""
+    languages = {language, SOURCE_LANGUAGE}
+    rows = db.session.execute(
+        select(Page.id, Page.slug, Page.position, PageText.language, PageText.title, PageView.id)
+        .join(PageText, PageText.page_id == Page.id)
+        .outerjoin(PageView, and_(PageView.page_id == Page.id, PageView.learner_id == learner_id))
+        .where(Page.module_id == module_id, Page.retired_at.is_(None), PageText.language.in_(languages))
+        .order_by(Page.position)
+    ).all()
+    entries: dict[int, OutlineEntry] = {}
+    for page_id, slug, position, text_language, title, view_id in rows:
+        if page_id in entries and text_language != language:
+            continue  # the wanted language wins over the Finnish fallback
+        entries[page_id] = OutlineEntry(page_id, slug, position, title, text_language, view_id is not None)
+    return list(entries.values())
+
+
+@dataclass(frozen=True)
+class PageContent:
+    title: str
+    html: str
+    language: str
+
+
+def page_content(page_id: int, language: str) -> PageContent | None:
+    """The page in ``language``, or in Finnish when that translation does not exist."""
+    rows = db.session.execute(
+        select(PageText.language, PageText.title, PageText.body_html)
+        .where(PageText.page_id == page_id, PageText.language.in_({language, SOURCE_LANGUAGE}))
+    ).all()
+    by_language = {row[0]: row for row in rows}
+    row = by_language.get(language) or by_language.get(SOURCE_LANGUAGE)
+    return PageContent(title=row[1], html=row[2], language=row[0]) if row else None
+
+
+def programme_modules(programme_id: int, learner_id: int) -> list[tuple[ModuleInfo, str, int]]:
+    """Every live module of a programme with the learner's status and percent."""
+    rows = db.session.execute(
+        select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at,
+               ModuleProgress.status, ModuleProgress.percent)
+        .join(Programme, Programme.id == Module.programme_id)
+        .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id))
+        .where(Module.programme_id == programme_id, Module.retired_at.is_(None))
+        .order_by(Module.position)
+    ).all()
+    return [(_module_info(tuple(r)[:15]), r[15] or "not_started", r[16] or 0) for r in rows]
+
+
+def all_programmes() -> list[tuple[Programme, list[Module]]]:
+    """Every programme with its live modules, for a trainer's module picker."""
+    programmes = db.session.execute(select(Programme).order_by(Programme.slug)).scalars().all()
+    return [(p, [m for m in p.modules if m.retired_at is None]) for p in programmes]

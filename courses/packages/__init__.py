@@ -1,0 +1,1 @@
+"""Content packages: folders of YAML and Markdown that hold a programme (see content/README.md)."""

@@ -1,0 +1,187 @@
+"""Import content packages into the database: idempotent, in one transaction.
+
+Running it again updates texts, adds what is new and never duplicates. A module or page
+removed from the files is retired while learners have history on it (and deleted when
+no one has); learners' progress is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import exists, select
+
+from courses.database import db, utcnow
+from courses.models import Module, Page, PageText, Programme
+from courses.packages.reader import ContentError, ModuleSource, PageSource, Problem, ProgrammeSource, read_package
+from courses.packages.render import render_markdown
+from courses.progress.models import ModuleProgress, PageView
+
+DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@dataclass
+class LoadReport:
+    """What one load changed, counted per kind of row."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    programmes: list[str] = field(default_factory=list)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return any((self.created, self.updated, self.retired, self.deleted))
+
+    def summary(self) -> str:
+        def part(label: str, bucket: dict[str, int]) -> str:
+            return f"{label} " + ", ".join(f"{n} {kind}" for kind, n in sorted(bucket.items()))
+
+        parts = [part(label, bucket) for label, bucket in (
+            ("created", self.created), ("updated", self.updated),
+            ("retired", self.retired), ("deleted", self.deleted),
+        ) if bucket]
+        return f"{', '.join(self.programmes)}: " + ("; ".join(parts) if parts else "no changes")
+
+
+def package_folders(path: Path) -> list[Path]:
+    """``path`` itself when it is a package, else the packages directly inside it."""
+    if (path / "programme.yaml").is_file():
+        return [path]
+    if not path.is_dir():
+        raise ContentError([Problem(path, 1, "no such folder")])
+    folders = sorted(p for p in path.iterdir() if (p / "programme.yaml").is_file())
+    if not folders:
+        raise ContentError([Problem(path, 1, "no content package here (a folder with programme.yaml)")])
+    return folders
+
+
+def load_content(path: Path = DEFAULT_CONTENT) -> LoadReport:
+    """Read every package under ``path`` and import them all, or nothing on any error."""
+    sources = _read_all(package_folders(path))
+    report = LoadReport()
+    try:
+        for source in sources:
+            _load_programme(source, report)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _read_all(folders: Iterable[Path]) -> list[ProgrammeSource]:
+    problems: list[Problem] = []
+    sources: list[ProgrammeSource] = []
+    for folder in folders:
+        try:
+            sources.append(read_package(folder))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    owner: dict[str, str] = {}
+    for source in sources:
+        for module in source.modules:
+            if module.slug in owner:
+                problems.append(Problem(folder_of(source, module), 1, f"module slug {module.slug!r} is also used in {owner[module.slug]}: a Moodle activity names its module by slug, so it must be unique"))
+            owner[module.slug] = source.slug
+    if problems:
+        raise ContentError(problems)
+    return sources
+
+
+def folder_of(source: ProgrammeSource, module: ModuleSource) -> Path:
+    return Path(source.slug) / f"{module.position:02d}-{module.slug}" / "module.yaml"
+
+
+def _assign(row: object, values: dict[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
+    report.programmes.append(source.slug)
+    values = dict(audience=source.audience, languages=source.languages, title=source.title, summary=source.summary)
+    programme = db.session.execute(select(Programme).filter_by(slug=source.slug)).scalar_one_or_none()
+    if programme is None:
+        programme = Programme(slug=source.slug, **values)
+        db.session.add(programme)
+        report.count(report.created, "programmes")
+    elif _assign(programme, values):
+        report.count(report.updated, "programmes")
+    db.session.flush()
+    existing = {m.slug: m for m in db.session.execute(select(Module).filter_by(programme_id=programme.id)).scalars()}
+    for module_source in source.modules:
+        _load_module(programme, existing.pop(module_source.slug, None), module_source, report)
+    for gone in existing.values():
+        _retire_or_delete(gone, report, "modules")
+
+
+def _load_module(programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport) -> None:
+    values = dict(
+        position=source.position, title=source.title, summary=source.summary,
+        estimated_minutes=source.estimated_minutes, completion_rule=source.completion_rule,
+        retired_at=None,
+    )
+    if module is None:  # may exist under another programme: a module can move
+        module = db.session.execute(select(Module).filter_by(slug=source.slug)).scalar_one_or_none()
+    if module is None:
+        module = Module(programme_id=programme.id, slug=source.slug, **values)
+        db.session.add(module)
+        db.session.flush()
+        report.count(report.created, "modules")
+    elif _assign(module, {**values, "programme_id": programme.id}):
+        report.count(report.updated, "modules")
+    existing = {p.slug: p for p in db.session.execute(select(Page).filter_by(module_id=module.id)).scalars()}
+    for page_source in source.pages:
+        _load_page(module, existing.pop(page_source.slug, None), page_source, report)
+    for gone in existing.values():
+        _retire_or_delete(gone, report, "pages")
+
+
+def _load_page(module: Module, page: Page | None, source: PageSource, report: LoadReport) -> None:
+    if page is None:
+        page = Page(module_id=module.id, slug=source.slug, position=source.position)
+        db.session.add(page)
+        db.session.flush()
+        report.count(report.created, "pages")
+    elif _assign(page, dict(position=source.position, retired_at=None)):
+        report.count(report.updated, "pages")
+    texts = {t.language: t for t in page.texts}
+    for language, text_source in source.texts.items():
+        values = dict(title=text_source.title, body_markdown=text_source.markdown)
+        text = texts.pop(language, None)
+        if text is None:
+            page.texts.append(PageText(language=language, body_html=render_markdown(text_source.markdown), **values))
+            report.count(report.created, "page texts")
+        elif _assign(text, values) or not text.body_html:
+            text.body_html = render_markdown(text_source.markdown)
+            report.count(report.updated, "page texts")
+    for gone in texts.values():  # a translation withdrawn: the page falls back to Finnish
+        page.texts.remove(gone)
+        report.count(report.deleted, "page texts")
+
+
+def _retire_or_delete(row: Module | Page, report: LoadReport, kind: str) -> None:
+    if isinstance(row, Module):
+        history = exists().where(ModuleProgress.module_id == row.id) | exists().where(
+            PageView.page_id == Page.id, Page.module_id == row.id
+        )
+    else:
+        history = exists().where(PageView.page_id == row.id)
+    if db.session.execute(select(history)).scalar():
+        if row.retired_at is None:
+            row.retired_at = utcnow()
+            report.count(report.retired, kind)
+    else:
+        db.session.delete(row)
+        report.count(report.deleted, kind)

@@ -1,0 +1,1 @@
+"""What each learner has seen and finished."""

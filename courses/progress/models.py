@@ -1,0 +1,62 @@
+"""Progress per learner: pages seen, one summary row per module, the chosen language.
+
+A learner is the tool's user row (``lti_user.id``); this package only needs its key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courses.database import db, utcnow
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+
+
+class PageView(db.Model):
+    """A page a learner has opened (once per learner and page: the first time counts)."""
+
+    __tablename__ = "page_view"
+    __table_args__ = (UniqueConstraint("learner_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id", ondelete="CASCADE"), index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModuleProgress(db.Model):
+    """Where a learner stands in a module; rewritten whenever a page is first seen."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    # participant or employer_mentor, as it was when the learner worked on the module.
+    audience: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=NOT_STARTED)
+    pages_seen: Mapped[int] = mapped_column(default=0)
+    pages_total: Mapped[int] = mapped_column(default=0)
+    percent: Mapped[int] = mapped_column(default=0)
+    # None while the module has no quiz (the quiz package fills this in).
+    quiz_passed: Mapped[bool | None]
+    last_page_id: Mapped[int | None] = mapped_column(ForeignKey("page.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LearnerPreference(db.Model):
+    """The content language a learner chose; remembered across launches."""
+
+    __tablename__ = "learner_preference"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

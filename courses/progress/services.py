@@ -1,0 +1,133 @@
+"""Record that a learner opened a page, and keep their module summary in step.
+
+A page counts as seen the first time it is opened. The summary row (status, percent,
+the page to resume at) is rewritten only when something changed, so reading a page
+again costs no write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, text, update
+
+from courses.database import UTCDateTime, db, utcnow
+from courses.progress.models import COMPLETED, IN_PROGRESS, NOT_STARTED, LearnerPreference, ModuleProgress
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str
+    pages_seen: int
+    pages_total: int
+    percent: int
+    quiz_passed: bool | None = None
+
+
+def evaluate(rule: str, pages_seen: int, pages_total: int, quiz_passed: bool | None) -> Progress:
+    """A module's status under its completion rule: pure, no database.
+
+    ``quiz_passed`` is None while the module has no quiz; then the pages decide, whatever
+    the rule says (the rule names the quiz for when there is one).
+    """
+    percent = 100 if pages_total == 0 else min(100, pages_seen * 100 // pages_total)
+    pages_done = pages_total > 0 and pages_seen >= pages_total
+    if quiz_passed is None:
+        done = pages_done
+    elif rule == "quiz_passed":
+        done = quiz_passed
+    elif rule == "pages_and_quiz":
+        done = pages_done and quiz_passed
+    else:
+        done = pages_done
+    if done:
+        status = COMPLETED
+    elif pages_seen or quiz_passed is not None and quiz_passed:
+        status = IN_PROGRESS
+    else:
+        status = NOT_STARTED
+    return Progress(status, pages_seen, pages_total, percent, quiz_passed)
+
+
+# Insert-if-absent in one statement, the same on SQLite and PostgreSQL; RETURNING gives a row
+# only when this request was the first to see the page.
+_FIRST_VIEW = text(
+    "INSERT INTO page_view (learner_id, page_id, first_seen_at) VALUES (:learner, :page, :now) "
+    "ON CONFLICT (learner_id, page_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+_SUMMARY = text(
+    "INSERT INTO module_progress (learner_id, module_id, audience, status, pages_seen, pages_total, "
+    "percent, quiz_passed, last_page_id, started_at, completed_at, updated_at) VALUES (:learner, "
+    ":module, :audience, :status, :seen, :total, :percent, NULL, :page, :now, :completed, :now) "
+    "ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
+    "status = excluded.status, pages_seen = excluded.pages_seen, pages_total = excluded.pages_total, "
+    "percent = excluded.percent, last_page_id = excluded.last_page_id, "
+    "completed_at = COALESCE(module_progress.completed_at, excluded.completed_at), updated_at = excluded.updated_at"
+).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
+
+
+def record_page_view(
+    *, learner_id: int, module_id: int, rule: str, audience: str, page_id: int,
+    seen_before: set[int], live_pages: set[int], last_page_id: int | None,
+) -> Progress:
+    """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
+
+    ``seen_before`` and ``live_pages`` come from the outline the caller already read.
+    """
+    now = utcnow()
+    seen = (seen_before | {page_id}) & live_pages
+    progress = evaluate(rule, len(seen), len(live_pages), None)
+    if page_id not in seen_before:
+        first = db.session.execute(_FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now}).first()
+        if first is not None or last_page_id != page_id:
+            db.session.execute(_SUMMARY, {
+                "learner": learner_id, "module": module_id, "audience": audience,
+                "status": progress.status, "seen": progress.pages_seen, "total": progress.pages_total,
+                "percent": progress.percent, "page": page_id, "now": now,
+                "completed": now if progress.status == COMPLETED else None,
+            })
+    elif last_page_id != page_id:
+        db.session.execute(
+            update(ModuleProgress)
+            .where(ModuleProgress.learner_id == learner_id, ModuleProgress.module_id == module_id)
+            .values(last_page_id=page_id, updated_at=now)
+        )
+    else:
+        return progress
+    db.session.commit()
+    return progress
+
+
+_REMEMBER = text(
+    "INSERT INTO learner_preference (learner_id, language, updated_at) VALUES (:l, :lang, :now) "
+    "ON CONFLICT (learner_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+def preferred_language(learner_id: int) -> str | None:
+    return db.session.execute(
+        select(LearnerPreference.language).where(LearnerPreference.learner_id == learner_id)
+    ).scalar_one_or_none()
+
+
+def remember_language(learner_id: int, language: str) -> None:
+    now = utcnow()
+    db.session.execute(_REMEMBER, {"l": learner_id, "lang": language, "now": now})
+    db.session.commit()
+
+
+def group_progress(learner_ids: list[int], module_ids: list[int]) -> dict[tuple[int, int], tuple[str, int]]:
+    """(learner, module) -> (status, percent) for the pairs that have a summary row."""
+    if not learner_ids or not module_ids:
+        return {}
+    rows = db.session.execute(
+        select(ModuleProgress.learner_id, ModuleProgress.module_id, ModuleProgress.status, ModuleProgress.percent)
+        .where(ModuleProgress.learner_id.in_(learner_ids), ModuleProgress.module_id.in_(module_ids))
+    ).all()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+__all__ = [
+    "COMPLETED", "IN_PROGRESS", "NOT_STARTED", "Progress", "evaluate", "group_progress",
+    "preferred_language", "record_page_view", "remember_language",
+]

@@ -1,0 +1,21 @@
+"""The learner's and trainer's pages after a launch: modules, pages, progress, binding."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("learning", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from lti_tool.learning import accessibility, trainer_views, views  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals["html_lang"] = html_lang
+
+
+def html_lang(tag: str) -> str:
+    """A content language tag as an HTML ``lang`` value (plain Finnish is ``fi``)."""
+    from courses.languages import HTML_LANG
+
+    return HTML_LANG.get(tag, tag.split("-", 1)[0])

@@ -1,0 +1,129 @@
+"""From a launch session to what a learning page needs: the module, the language, who asks.
+
+Load the objects (404/410), check access (403), then the view does its work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request
+from sqlalchemy import update
+
+from courses import catalog
+from courses.catalog import ModuleInfo
+from courses.database import db
+from courses.languages import HTML_LANG, language_for_locale
+from courses.progress.services import preferred_language
+from lti_tool.i18n import UI_LOCALES, locale_from_lti
+from lti_tool.identity.models import ResourceLink
+from lti_tool.identity.roles import RoleSet, classify_roles
+from lti_tool.launch.models import LaunchSession
+from lti_tool.launch.protocol import DEEP_LINKING_REQUEST, LTI
+from lti_tool.launch.services import load_session
+from lti_tool.learning.errors import Refused
+from lti_tool.security import BROWSER_COOKIE, origin_of
+
+MODULE_PARAMETER = "module"
+
+
+@dataclass
+class Visit:
+    """One request inside a launch: the session, the person's roles and their module."""
+
+    session: LaunchSession
+    roles: RoleSet
+    bound: ModuleInfo | None  # the module the activity is bound to, if any
+
+    @property
+    def learner_id(self) -> int:
+        return self.session.user_pk
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.roles.is_trainer or self.roles.is_tool_admin
+
+    @property
+    def is_deep_linking(self) -> bool:
+        return self.session.message_type == DEEP_LINKING_REQUEST
+
+    def audience(self, module: ModuleInfo) -> str:
+        context = self.session.context
+        return (context.audience if context and context.audience else None) or module.audience
+
+    def module(self, slug: str) -> ModuleInfo:
+        """A module of the bound module's programme, by slug (404 or 410 otherwise)."""
+        if self.bound is None:
+            raise Refused("not_bound", self.session.id)
+        if slug == self.bound.slug:
+            return self.bound
+        module = catalog.find_module(self.learner_id, slug=slug)
+        if module is None or module.programme_id != self.bound.programme_id:
+            raise Refused("module_elsewhere", slug)
+        if module.retired:
+            raise Refused("retired_module", slug)
+        return module
+
+    def content_language(self, module: ModuleInfo) -> str:
+        """The learner's chosen language if the programme has it, else their platform's."""
+        chosen = preferred_language(self.learner_id)
+        if chosen in module.languages:
+            assert chosen is not None
+            if HTML_LANG[chosen] in UI_LOCALES:
+                g.ui_locale = HTML_LANG[chosen]  # the interface follows an explicit choice
+            return chosen
+        return language_for_locale(self.session.user.locale or self.session.locale, module.languages)
+
+
+def custom_module_slug(session: LaunchSession) -> str | None:
+    custom = session.claims.get(LTI + "custom")
+    value = custom.get(MODULE_PARAMETER) if isinstance(custom, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def bound_module(session: LaunchSession) -> ModuleInfo | None:
+    """The activity's module: its ``module`` custom parameter, else the trainer's binding."""
+    slug = custom_module_slug(session)
+    if slug is not None:
+        module = catalog.find_module(session.user_pk, slug=slug)
+        if module is None:
+            raise Refused("unknown_module", slug)
+    elif session.resource_link is not None and session.resource_link.module_id is not None:
+        module = catalog.find_module(session.user_pk, module_id=session.resource_link.module_id)
+    else:
+        return None
+    if module is not None and module.retired:
+        raise Refused("retired_module", module.slug)
+    return module
+
+
+def open_visit(launch_id: str, *, trainer: bool = False, need_module: bool = False) -> Visit:
+    """Load the launch behind the URL for this browser; LaunchRejected or Refused if not."""
+    session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
+    g.ui_locale = locale_from_lti(session.user.locale or session.locale)
+    platform_origin = origin_of(session.platform.issuer)
+    g.frame_ancestors = [platform_origin] if platform_origin else []
+    roles = classify_roles(session.roles)
+    visit = Visit(session, roles, None)
+    if trainer and not visit.is_trainer:
+        raise Refused("trainers_only", launch_id)
+    if session.message_type != DEEP_LINKING_REQUEST:
+        visit.bound = bound_module(session)
+    if need_module and visit.bound is None:
+        raise Refused("not_bound", launch_id)
+    return visit
+
+
+def form_context(visit: Visit) -> dict[str, object]:
+    """WTForms meta for a form of this launch (see lti_tool.forms.LaunchCSRF)."""
+    return {"csrf_context": (visit.session.id, visit.session.browser_key_hash)}
+
+
+def remember_binding(visit: Visit) -> None:
+    """Keep a custom-parameter binding on the activity too, so the group page lists it."""
+    link = visit.session.resource_link
+    if visit.bound is None or link is None or link.module_id == visit.bound.id:
+        return
+    db.session.execute(update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=visit.bound.id))
+    db.session.commit()
+    link.module_id = visit.bound.id

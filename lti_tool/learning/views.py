@@ -1,0 +1,138 @@
+"""Learner pages: the module and its pages, the programme overview, the language choice."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from courses import catalog
+from courses.catalog import ModuleInfo, OutlineEntry
+from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
+from courses.packages.render import resolve_page_links
+from courses.progress.services import record_page_view, remember_language
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.views import rejected_page
+from lti_tool.learning import bp
+from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
+from lti_tool.learning.errors import Refused, refused_page
+from lti_tool.learning.forms import LanguageForm
+from lti_tool.learning.trainer_views import bind_picker, module_picker
+
+def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:
+    """Where a learner left off: the last page they opened, else the first unseen one."""
+    for entry in entries:
+        if entry.id == module.last_page_id:
+            return entry
+    return next((e for e in entries if not e.seen), entries[0])
+
+
+def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str:
+    language = visit.content_language(module)
+    entries = catalog.outline(module.id, language, visit.learner_id)
+    if not entries:
+        raise Refused("unknown_page", module.slug)
+    if page_slug is None:
+        entry = _resume_entry(module, entries)
+    else:
+        entry = next((e for e in entries if e.slug == page_slug), None)
+        if entry is None:
+            raise Refused("unknown_page", f"{module.slug}/{page_slug}")
+    content = catalog.page_content(entry.id, language)
+    if content is None:
+        raise Refused("unknown_page", f"{module.slug}/{entry.slug}")
+    progress = record_page_view(
+        learner_id=visit.learner_id, module_id=module.id, rule=module.completion_rule,
+        audience=visit.audience(module), page_id=entry.id,
+        seen_before={e.id for e in entries if e.seen}, live_pages={e.id for e in entries},
+        last_page_id=module.last_page_id,
+    )
+    index = entries.index(entry)
+    module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
+    form = LanguageForm(meta=form_context(visit), back=f"{module.slug}/{entry.slug}")
+    form.language.choices = [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages]
+    form.language.data = language
+    return render_template(
+        "learning/page.html",
+        visit=visit, module=module, entries=entries, entry=entry, index=index,
+        previous=entries[index - 1] if index > 0 else None,
+        next=entries[index + 1] if index + 1 < len(entries) else None,
+        content=content, body=resolve_page_links(content.html, module_base),
+        language=language, content_lang=HTML_LANG[content.language],
+        fallback=content.language != language, progress=progress, form=form,
+        module_title=catalog.pick(module.title, language),
+        programme_title=catalog.pick(module.programme_title, language),
+        module_base=module_base,
+    )
+
+
+@bp.get("/l/<launch_id>/")
+def landing(launch_id: str) -> str | tuple[str, int]:
+    """Where a launch lands: the bound module at the learner's page, or what to do next."""
+    try:
+        visit = open_visit(launch_id)
+        if visit.is_deep_linking:
+            return module_picker(visit)
+        if visit.bound is None:
+            if visit.is_trainer:
+                return bind_picker(visit)
+            return render_template("learning/not_bound.html", visit=visit), 200
+        remember_binding(visit)
+        return _render_page(visit, visit.bound, None)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+
+
+@bp.get("/l/<launch_id>/m/<module_slug>/")
+@bp.get("/l/<launch_id>/m/<module_slug>/<page_slug>")
+def page(launch_id: str, module_slug: str, page_slug: str | None = None) -> str | tuple[str, int]:
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        return _render_page(visit, visit.module(module_slug), page_slug)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+
+
+@bp.post("/l/<launch_id>/language")
+def choose_language(launch_id: str) -> Response | tuple[str, int]:
+    """Remember the learner's content language and go back to the page they were on."""
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        form = LanguageForm(request.form, meta=form_context(visit))
+        assert visit.bound is not None
+        form.language.choices = [(tag, tag) for tag in visit.bound.languages]
+        module_slug, _, page_slug = (form.back.data or "").partition("/")
+        if not form.validate():
+            if form.language.errors and not form.csrf_token.errors:
+                raise Refused("language_not_offered", str(form.language.data))
+            raise Refused("bad_form", str(form.errors))
+        module = visit.module(module_slug or visit.bound.slug)
+        remember_language(visit.learner_id, form.language.data)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    target = url_for("learning.page", launch_id=launch_id, module_slug=module.slug, page_slug=page_slug or None)
+    return redirect(target, code=303)
+
+
+@bp.get("/l/<launch_id>/programme")
+def overview(launch_id: str) -> str | tuple[str, int]:
+    """Every module of the programme with the learner's status."""
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        assert visit.bound is not None
+        language = visit.content_language(visit.bound)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    modules = catalog.programme_modules(visit.bound.programme_id, visit.learner_id)
+    return render_template(
+        "learning/overview.html", visit=visit, modules=modules, language=language,
+        programme_title=catalog.pick(visit.bound.programme_title, language), pick=catalog.pick,
+        ui_locale=str(get_locale()),
+    )
