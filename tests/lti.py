@@ -70,10 +70,11 @@ class PendingLaunch:
         user = directory.user(self.user)
         course = directory.course(course_id)
         assert user is not None and course is not None
-        link = find_link(course_id, link_id)
-        claims = id_token_claims(
-            self.browser_platform(), user, course, link, LaunchHint(course_id, link_id), self.nonce
-        )
+        if link_id == "deeplink":  # the launcher's "select content" entry
+            link, hint = None, LaunchHint(course_id, None, "LtiDeepLinkingRequest")
+        else:
+            link, hint = find_link(course_id, link_id), LaunchHint(course_id, link_id)
+        claims = id_token_claims(self.browser_platform(), user, course, link, hint, self.nonce)
         for name, value in changes.items():
             name = name.replace("__", "/")
             if value is None:

@@ -48,6 +48,7 @@ def test_demo_runs_with_no_configuration_and_a_trainer_can_launch(tmp_path: Path
         result = launch(Browser(base), TRAINER)
         assert result.page is not None and result.page.status_code == 200
         assert "Demo Kouluttaja" in result.page.text
+        assert "<h1 lang=\"fi\">Suomalainen työelämä</h1>" in result.page.text  # content was loaded
         assert (tmp_path / "kotopaikka.sqlite").exists()
     finally:
         server.terminate()

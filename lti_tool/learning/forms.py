@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -45,9 +46,14 @@ class AudienceForm(LaunchForm):
     audience = SelectField(
         _l("Learners in this course are"),
         choices=[
-            ("", _l("as each programme says")),
-            ("participant", _l("participants (job seekers)")),
-            ("employer_mentor", _l("employer mentors")),
+            SelectChoice("", _l("as each programme says")),
+            SelectChoice("participant", _l("participants (job seekers)")),
+            SelectChoice("employer_mentor", _l("employer mentors")),
         ],
         validate_choice=True,
     )
+
+
+def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3+ wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -20,7 +20,7 @@ from lti_tool.launch.views import launch_url, rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import AudienceForm, BindForm, ModulesForm
+from lti_tool.learning.forms import AudienceForm, BindForm, ModulesForm, choices
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,8 @@ def _programme_groups(visit: Visit) -> list[dict[str, Any]]:
     return groups
 
 
-def _module_choices(groups: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(m["slug"], m["title"]) for g in groups for m in g["modules"]]
+def _module_choices(groups: list[dict[str, Any]]) -> list[Any]:
+    return choices([(m["slug"], m["title"]) for g in groups for m in g["modules"]])
 
 
 # ---------------------------------------------------------------- deep linking

@@ -15,7 +15,7 @@ from lti_tool.launch.views import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import LanguageForm
+from lti_tool.learning.forms import LanguageForm, choices
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 
 def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:
@@ -49,7 +49,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
     form = LanguageForm(meta=form_context(visit), back=f"{module.slug}/{entry.slug}")
-    form.language.choices = [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages]
+    form.language.choices = choices([(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages])
     form.language.data = language
     return render_template(
         "learning/page.html",
@@ -103,7 +103,7 @@ def choose_language(launch_id: str) -> Response | tuple[str, int]:
         visit = open_visit(launch_id, need_module=True)
         form = LanguageForm(request.form, meta=form_context(visit))
         assert visit.bound is not None
-        form.language.choices = [(tag, tag) for tag in visit.bound.languages]
+        form.language.choices = choices([(tag, tag) for tag in visit.bound.languages])
         module_slug, _, page_slug = (form.back.data or "").partition("/")
         if not form.validate():
             if form.language.errors and not form.csrf_token.errors:

@@ -95,16 +95,16 @@ def test_the_tools_deep_linking_response_adds_a_launchable_activity(platform):
     browser = platform.site.browser()
     result = launch(browser, TRAINER, "101:deeplink")
     assert result.page is not None
-    answer = browser.submit(result.page, title="Työelämän pelisäännöt")
+    answer = browser.submit(result.page, modules="job-search")
     returned = browser.submit(answer)  # the auto-posting form back to the platform
     assert returned.status_code == 200, returned.text
-    assert "Added to course: Työelämän pelisäännöt" in returned.text
+    assert "Added to course: Työnhaku" in returned.text
     (link,) = _stored_links(platform)
     launcher = browser.get(platform.root + "/")
     assert f'value="101:{link.id}"' in launcher.text
     learner = launch(platform.site.browser(), PARTICIPANT, f"101:{link.id}")
     assert learner.page is not None and learner.page.status_code == 200
-    assert "Työelämän pelisäännöt" in learner.page.text
+    assert "Työnhaku" in learner.page.text and 'id="activity">Työnhaku' in learner.page.text
 
 
 def test_deep_linked_custom_parameters_and_line_item_reach_the_launch(platform):

@@ -101,9 +101,10 @@ def test_resource_link_launch(site: Site, platform: InteropPlatform) -> None:
     page = launch_from(platform, browser, LEARNER)
 
     assert USERS[LEARNER]["name"] in page.text
-    assert '<dd id="role">Opiskelija</dd>' in page.text
-    assert f'<dd id="course">{COURSE["title"]}</dd>' in page.text
-    assert '<dd id="platform">lti1p3platform 0.1.8</dd>' in page.text
+    assert '<span id="role">Opiskelija</span>' in page.text
+    assert f'<span id="course">{COURSE["title"]}</span>' in page.text
+    # This platform's activity names no module, and no trainer has chosen one yet.
+    assert "Tätä aktiviteettia ei ole vielä otettu käyttöön" in page.text
     (claims,) = platform.received.id_tokens
     assert claims[LTI + "message_type"] == "LtiResourceLinkRequest"
     assert claims[LTI + "resource_link"]["id"] == RESOURCE_LINK_ID
@@ -116,7 +117,7 @@ def test_deep_linking_round_trip(site: Site, platform: InteropPlatform) -> None:
     (claims,) = platform.received.id_tokens
     assert claims[LTI + "message_type"] == "LtiDeepLinkingRequest"
 
-    answer = browser.submit(page, title="Työelämän avaimet – tapaamiset")
+    answer = browser.submit(page, modules=["finnish-working-life", "job-search"])
     assert answer.status_code == 200, answer.text
     (form,) = forms_in(answer.text)
     assert form.action == platform.url + "/deep-link-return"
@@ -124,14 +125,15 @@ def test_deep_linking_round_trip(site: Site, platform: InteropPlatform) -> None:
 
     returned = browser.submit(answer)  # the library validates the JWT against the tool's JWKS
     assert returned.status_code == 200, returned.text
-    assert returned.text == "added 1 item(s)"
+    assert returned.text == "added 2 item(s)"
 
     (items,) = platform.received.deep_link_items
-    (item,) = items
+    assert [item["custom"] for item in items] == [{"module": "finnish-working-life"}, {"module": "job-search"}]
+    item = items[0]
     assert item["type"] == "ltiResourceLink"
-    assert item["title"] == "Työelämän avaimet – tapaamiset"
+    assert item["title"] == "Suomalainen työelämä"
     assert item["url"] == site.url + "/lti/launch"
-    assert item["lineItem"]["scoreMaximum"] == 100
+    assert item["lineItem"] == {"scoreMaximum": 100, "label": "Suomalainen työelämä", "resourceId": "finnish-working-life"}
     # What the library does not check, checked here: who the response is from and for.
     (response,) = platform.received.deep_link_claims
     assert response["iss"] == CLIENT_ID
