@@ -56,4 +56,6 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit: a view commits its writes and then renders them;
+# expiring them would reload each one with a query of its own.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})

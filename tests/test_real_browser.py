@@ -56,21 +56,76 @@ def launch_in_iframe(page, user_label: str, activity_label: str):
     return frame
 
 
-def test_participant_launches_into_the_iframe(page, site):
-    frame = launch_in_iframe(
-        page, "Demo Osallistuja – Participant (job seeker), Finnish", "Suomalainen työelämä"
-    )
-    assert "Demo Osallistuja" in frame.locator("h1").inner_text()
+def axe_violations(page) -> list[str]:
+    """WCAG 2.1 A and AA rules of axe-core (the copy that axe-playwright-python ships)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    results = Axe().run(page, options=options)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
+
+
+PARTICIPANT = "Demo Osallistuja – Participant (job seeker), Finnish"
+
+
+def test_participant_reads_a_whole_module_in_the_iframe(page, site):
+    frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
+    assert frame.locator("h1").inner_text() == "Suomalainen työelämä"
+    assert frame.locator("#user-name").inner_text() == "Demo Osallistuja"
     assert frame.locator("#course").inner_text() == "Avaimet työelämään, kevät 2026"
+    titles = [frame.locator("#page-title").inner_text()]
+    while frame.get_by_role("link", name="Seuraava").count():
+        frame.get_by_role("link", name="Seuraava").click()
+        frame.locator(f"#page-title:not(:text-is('{titles[-1]}'))").wait_for()
+        titles.append(frame.locator("#page-title").inner_text())
+    assert len(titles) == 5 and len(set(titles)) == 5
+    assert frame.locator("#module-progress").get_attribute("value") == "5"
+    assert frame.locator("#status").inner_text() == "Suoritettu"
     page.screenshot(path="/tmp/participant.png", full_page=True)
+
+
+def test_on_a_360_px_phone_a_participant_switches_to_ukrainian(chromium, site):
+    context = chromium.new_context(locale="fi-FI", viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site.url + "/devplatform/")
+    page.get_by_label("User").select_option(label=PARTICIPANT)
+    page.get_by_label("In a new window").check()
+    with context.expect_page() as popup_info:
+        page.get_by_role("button", name="Launch").click()
+    tool = popup_info.value
+    tool.locator("h1").wait_for(timeout=10_000)
+    tool.get_by_label("Sivujen kieli").select_option("uk")
+    tool.get_by_role("button", name="Vaihda kieli").click()
+    tool.locator('.kp-body[lang="uk"]').wait_for()
+    assert tool.locator("html").get_attribute("lang") == "uk"
+    width = tool.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways on a phone: {width} px"
+    tool.screenshot(path="/tmp/phone-uk.png", full_page=True)
+    context.close()
+
+
+def test_the_learner_pages_pass_axe_wcag_21_aa(page, site):
+    frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
+    url = page.locator("#tool-frame").get_attribute("src") or ""
+    tool_url = frame.locator("a", has_text="Kaikki moduulit").get_attribute("href")
+    tool = page.context.new_page()  # the same browser (cookies), the pages at top level for axe
+    landing = site.url + tool_url.rsplit("/programme", 1)[0] + "/"
+    for path in ("", "m/finnish-working-life/pay-and-tax-card", "programme"):
+        tool.goto(landing + path)
+        assert axe_violations(tool) == [], path
+    tool.goto(site.url + "/accessibility?lang=fi")
+    assert axe_violations(tool) == []
+    assert url is not None
 
 
 def test_trainer_and_mentor_launch_one_after_the_other(page):
     trainer = launch_in_iframe(page, "Demo Kouluttaja – Trainer (teacher)", "Työnhaku")
     trainer_role = trainer.locator("#role").inner_text()
+    assert trainer.get_by_role("link", name="Ryhmän eteneminen").count() == 1
     mentor = launch_in_iframe(page, "Demo Työpaikkamentori – Employer mentor", "Monikulttuurinen osaaminen")
     mentor.locator("text=Mentorivalmennus, kevät 2026").wait_for()
     assert mentor.locator("#role").inner_text() != trainer_role
+    assert mentor.get_by_role("link", name="Ryhmän eteneminen").count() == 0
 
 
 def test_launch_in_a_new_window(page):
@@ -80,19 +135,19 @@ def test_launch_in_a_new_window(page):
         page.get_by_role("button", name="Launch").click()
     popup = popup_info.value
     popup.locator("h1").wait_for(timeout=10_000)
-    assert "Demo Kouluttaja" in popup.locator("h1").inner_text()
+    assert popup.locator("#user-name").inner_text() == "Demo Kouluttaja"
 
 
-def test_trainer_adds_an_activity_by_deep_linking_and_a_participant_opens_it(page):
+def test_trainer_adds_three_modules_by_deep_linking_and_a_participant_opens_one(page, site):
     frame = launch_in_iframe(
         page, "Demo Kouluttaja – Trainer (teacher)", "Add activity: select content (deep linking)"
     )
-    frame.get_by_label("Aktiviteetin nimi").fill("Työnhaun ensiaskeleet")  # the trainer uses Finnish
+    for title in ("Suomalainen työelämä", "Työnhaku", "Lupakortit"):  # the trainer uses Finnish
+        frame.get_by_label(title, exact=True).check()
     frame.get_by_role("button", name="Lisää kurssille").click()
     frame.locator("#created").wait_for(timeout=10_000)
-    assert "Added to course: Työnhaun ensiaskeleet" in frame.locator("#created").inner_text()
+    assert frame.locator("#created li").count() == 3
     page.reload()
-    learner = launch_in_iframe(
-        page, "Demo Osallistuja – Participant (job seeker), Finnish", "Työnhaun ensiaskeleet"
-    )
-    assert learner.locator("#activity").inner_text() == "Työnhaun ensiaskeleet"
+    learner = launch_in_iframe(page, PARTICIPANT, "Lupakortit")
+    assert learner.locator("h1").inner_text() == "Lupakortit"
+    assert learner.locator("#activity").inner_text() == "Lupakortit"
