@@ -18,7 +18,7 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from lti_tool.launch.models import LaunchSession
+from lti_tool.launch.services import OpenSession as LaunchSession
 from lti_tool.registry.access_tokens import CachedTokenServiceConnector
 from lti_tool.registry.models import PlatformClient
 from lti_tool.registry.tool_config import DatabaseToolConf

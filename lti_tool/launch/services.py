@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import time
@@ -9,14 +10,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, delete, insert, select
 
 from courses.database import db, utcnow
+from courses.progress.models import LearnerPreference
 from lti_tool.identity import services as identity
+from lti_tool.identity.models import LtiContext, LtiUser, ResourceLink
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import LTI, ToolMessageLaunch
+from lti_tool.registry.models import Platform
 
 SESSION_LIFETIME = timedelta(hours=12)
 _next_sweep = 0.0
@@ -89,22 +92,101 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     return recorded
 
 
-def load_session(launch_id: str, browser_key: str | None) -> LaunchSession:
-    """The launch session behind a URL, if this browser owns it and it has not expired."""
-    session = db.session.execute(
-        select(LaunchSession)
-        .where(LaunchSession.id == launch_id)
-        .options(
-            joinedload(LaunchSession.user),
-            joinedload(LaunchSession.platform),
-            joinedload(LaunchSession.context),
-            joinedload(LaunchSession.resource_link),
+@dataclass(frozen=True)
+class SessionUser:
+    id: int
+    sub: str
+    name: str | None
+    locale: str | None
+
+
+@dataclass(frozen=True)
+class SessionPlatform:
+    id: int
+    issuer: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    id: int
+    context_id: str
+    title: str | None
+    label: str | None
+    audience: str | None
+
+
+@dataclass
+class SessionLink:
+    id: int
+    resource_link_id: str
+    title: str | None
+    custom: dict[str, str]
+    module_id: int | None
+
+
+@dataclass
+class OpenSession:
+    """A launch session as a page needs it: read in one query, plain data.
+
+    The verified claims (large; only services and deep linking need them) are read on
+    first use.
+    """
+
+    id: str
+    browser_key_hash: str
+    platform_id: int
+    user_pk: int
+    client_id: str
+    deployment_id: str
+    message_type: str
+    roles: list[str]
+    locale: str | None
+    user: SessionUser
+    platform: SessionPlatform
+    context: SessionContext | None
+    resource_link: SessionLink | None
+    # The content language the learner chose, if they ever did.
+    language_choice: str | None
+
+    @functools.cached_property
+    def claims(self) -> dict[str, Any]:
+        return db.session.execute(
+            select(LaunchSession.claims).where(LaunchSession.id == self.id)
+        ).scalar_one()
+
+
+def _session_query() -> Select[Any]:
+    s, u, p, c, r, pref = LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference
+    return (
+        select(
+            s.id, s.browser_key_hash, s.platform_id, s.user_pk, s.client_id, s.deployment_id,
+            s.message_type, s.roles, s.locale, s.expires_at,
+            u.sub, u.name, u.locale, p.issuer, p.name,
+            c.id, c.context_id, c.title, c.label, c.audience,
+            r.id, r.resource_link_id, r.title, r.custom, r.module_id, pref.language,
         )
-    ).scalar_one_or_none()
-    if session is None or session.expires_at <= utcnow():
+        .join(u, u.id == s.user_pk)
+        .join(p, p.id == s.platform_id)
+        .outerjoin(c, c.id == s.context_pk)
+        .outerjoin(r, r.id == s.resource_link_pk)
+        .outerjoin(pref, pref.learner_id == s.user_pk)
+    )
+
+
+def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
+    """The launch session behind a URL, if this browser owns it and it has not expired."""
+    row = db.session.execute(_session_query().where(LaunchSession.id == launch_id)).first()
+    if row is None or row[9] <= utcnow():
         raise LaunchRejected("session_not_found", launch_id)
-    if not browser_key or not secrets.compare_digest(
-        session.browser_key_hash, hash_browser_key(browser_key)
-    ):
+    if not browser_key or not secrets.compare_digest(row[1], hash_browser_key(browser_key)):
         raise LaunchRejected("session_not_yours", launch_id)
-    return session
+    return OpenSession(
+        id=row[0], browser_key_hash=row[1], platform_id=row[2], user_pk=row[3], client_id=row[4],
+        deployment_id=row[5], message_type=row[6], roles=list(row[7] or []), locale=row[8],
+        user=SessionUser(row[3], row[10], row[11], row[12]),
+        platform=SessionPlatform(row[2], row[13], row[14]),
+        context=SessionContext(row[15], row[16], row[17], row[18], row[19]) if row[15] is not None else None,
+        resource_link=SessionLink(row[20], row[21], row[22], dict(row[23] or {}), row[24]) if row[20] is not None else None,
+        language_choice=row[25],
+    )

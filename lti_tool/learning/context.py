@@ -14,13 +14,11 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.languages import HTML_LANG, language_for_locale
-from courses.progress.services import preferred_language
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
 from lti_tool.identity.models import ResourceLink
 from lti_tool.identity.roles import RoleSet, classify_roles
-from lti_tool.launch.models import LaunchSession
-from lti_tool.launch.protocol import DEEP_LINKING_REQUEST, LTI
-from lti_tool.launch.services import load_session
+from lti_tool.launch.protocol import DEEP_LINKING_REQUEST
+from lti_tool.launch.services import OpenSession, load_session
 from lti_tool.learning.errors import Refused
 from lti_tool.security import BROWSER_COOKIE, origin_of
 
@@ -31,7 +29,7 @@ MODULE_PARAMETER = "module"
 class Visit:
     """One request inside a launch: the session, the person's roles and their module."""
 
-    session: LaunchSession
+    session: OpenSession
     roles: RoleSet
     bound: ModuleInfo | None  # the module the activity is bound to, if any
 
@@ -66,7 +64,7 @@ class Visit:
 
     def content_language(self, module: ModuleInfo) -> str:
         """The learner's chosen language if the programme has it, else their platform's."""
-        chosen = preferred_language(self.learner_id)
+        chosen = self.session.language_choice
         if chosen in module.languages:
             assert chosen is not None
             if HTML_LANG[chosen] in UI_LOCALES:
@@ -75,13 +73,14 @@ class Visit:
         return language_for_locale(self.session.user.locale or self.session.locale, module.languages)
 
 
-def custom_module_slug(session: LaunchSession) -> str | None:
-    custom = session.claims.get(LTI + "custom")
+def custom_module_slug(session: OpenSession) -> str | None:
+    """The activity's ``module`` custom parameter, as the latest launch of it sent it."""
+    custom = session.resource_link.custom if session.resource_link else None
     value = custom.get(MODULE_PARAMETER) if isinstance(custom, dict) else None
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def bound_module(session: LaunchSession) -> ModuleInfo | None:
+def bound_module(session: OpenSession) -> ModuleInfo | None:
     """The activity's module: its ``module`` custom parameter, else the trainer's binding."""
     slug = custom_module_slug(session)
     if slug is not None:

@@ -16,7 +16,7 @@ from tests.learning.helpers import (
     toc_links,
     walk_module,
 )
-from tests.lti import EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT, PARTICIPANT_RU, launch
+from tests.lti import EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT_RU, launch
 
 LANGUAGES = ["fi", "fi-x-selko", "en", "ru", "uk"]
 
