@@ -6,10 +6,12 @@ row), the outline (with the pages the learner has seen) and the page's text.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from courses.database import db
 from courses.languages import SOURCE_LANGUAGE
@@ -61,15 +63,23 @@ def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
     )
 
 
-def find_module(learner_id: int, *, slug: str | None = None, module_id: int | None = None) -> ModuleInfo | None:
-    """A module by slug or id with its programme and this learner's progress row."""
+@functools.cache
+def _module_query(by_slug: bool) -> Select[Any]:
+    """Built once per shape: a reused statement keeps its compiled form and cache key."""
     query = (
         select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at)
         .join(Programme, Programme.id == Module.programme_id)
-        .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id))
+        .outerjoin(ModuleProgress, and_(
+            ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == bindparam("learner")
+        ))
     )
-    query = query.where(Module.slug == slug) if slug is not None else query.where(Module.id == module_id)
-    row = db.session.execute(query).first()
+    return query.where(Module.slug == bindparam("key") if by_slug else Module.id == bindparam("key"))
+
+
+def find_module(learner_id: int, *, slug: str | None = None, module_id: int | None = None) -> ModuleInfo | None:
+    """A module by slug or id with its programme and this learner's progress row."""
+    key = slug if slug is not None else module_id
+    row = db.session.execute(_module_query(slug is not None), {"learner": learner_id, "key": key}).first()
     return _module_info(tuple(row)) if row else None
 
 
@@ -83,16 +93,25 @@ class OutlineEntry:
     seen: bool
 
 
-def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry]:
-    """The module's live pages in order, titled in ``language`` (or Finnish), seen or not."""
-    languages = {language, SOURCE_LANGUAGE}
-    rows = db.session.execute(
+@functools.cache
+def _outline_query() -> Select[Any]:
+    return (
         select(Page.id, Page.slug, Page.position, PageText.language, PageText.title, PageView.id)
         .join(PageText, PageText.page_id == Page.id)
-        .outerjoin(PageView, and_(PageView.page_id == Page.id, PageView.learner_id == learner_id))
-        .where(Page.module_id == module_id, Page.retired_at.is_(None), PageText.language.in_(languages))
+        .outerjoin(PageView, and_(PageView.page_id == Page.id, PageView.learner_id == bindparam("learner")))
+        .where(
+            Page.module_id == bindparam("module"), Page.retired_at.is_(None),
+            PageText.language.in_([bindparam("language"), bindparam("source")]),
+        )
         .order_by(Page.position)
-    ).all()
+    )
+
+
+def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry]:
+    """The module's live pages in order, titled in ``language`` (or Finnish), seen or not."""
+    rows = db.session.execute(_outline_query(), {
+        "learner": learner_id, "module": module_id, "language": language, "source": SOURCE_LANGUAGE,
+    }).all()
     entries: dict[int, OutlineEntry] = {}
     for page_id, slug, position, text_language, title, view_id in rows:
         if page_id in entries and text_language != language:
@@ -108,11 +127,18 @@ class PageContent:
     language: str
 
 
+@functools.cache
+def _page_query() -> Select[Any]:
+    return select(PageText.language, PageText.title, PageText.body_html).where(
+        PageText.page_id == bindparam("page"),
+        PageText.language.in_([bindparam("language"), bindparam("source")]),
+    )
+
+
 def page_content(page_id: int, language: str) -> PageContent | None:
     """The page in ``language``, or in Finnish when that translation does not exist."""
     rows = db.session.execute(
-        select(PageText.language, PageText.title, PageText.body_html)
-        .where(PageText.page_id == page_id, PageText.language.in_({language, SOURCE_LANGUAGE}))
+        _page_query(), {"page": page_id, "language": language, "source": SOURCE_LANGUAGE}
     ).all()
     by_language = {row[0]: row for row in rows}
     row = by_language.get(language) or by_language.get(SOURCE_LANGUAGE)

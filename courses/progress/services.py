@@ -66,6 +66,13 @@ _SUMMARY = text(
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
 
 
+_RESUME_AT = (
+    update(ModuleProgress)
+    .where(ModuleProgress.learner_id == bindparam("learner"), ModuleProgress.module_id == bindparam("module"))
+    .values(last_page_id=bindparam("page"), updated_at=bindparam("now"))
+)
+
+
 def record_page_view(
     *, learner_id: int, module_id: int, rule: str, audience: str, page_id: int,
     seen_before: set[int], live_pages: set[int], last_page_id: int | None,
@@ -87,11 +94,7 @@ def record_page_view(
                 "completed": now if progress.status == COMPLETED else None,
             })
     elif last_page_id != page_id:
-        db.session.execute(
-            update(ModuleProgress)
-            .where(ModuleProgress.learner_id == learner_id, ModuleProgress.module_id == module_id)
-            .values(last_page_id=page_id, updated_at=now)
-        )
+        db.session.execute(_RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now})
     else:
         return progress
     db.session.commit()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, bindparam, delete, insert, select
 
 from courses.database import db, utcnow
 from courses.progress.models import LearnerPreference
@@ -156,7 +156,9 @@ class OpenSession:
         ).scalar_one()
 
 
+@functools.cache
 def _session_query() -> Select[Any]:
+    """Built once: a reused statement keeps its compiled form and its cache key."""
     s, u, p, c, r, pref = LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference
     return (
         select(
@@ -171,12 +173,13 @@ def _session_query() -> Select[Any]:
         .outerjoin(c, c.id == s.context_pk)
         .outerjoin(r, r.id == s.resource_link_pk)
         .outerjoin(pref, pref.learner_id == s.user_pk)
+        .where(s.id == bindparam("launch_id"))
     )
 
 
 def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
     """The launch session behind a URL, if this browser owns it and it has not expired."""
-    row = db.session.execute(_session_query().where(LaunchSession.id == launch_id)).first()
+    row = db.session.execute(_session_query(), {"launch_id": launch_id}).first()
     if row is None or row[9] <= utcnow():
         raise LaunchRejected("session_not_found", launch_id)
     if not browser_key or not secrets.compare_digest(row[1], hash_browser_key(browser_key)):
