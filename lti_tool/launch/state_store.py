@@ -11,9 +11,9 @@ import time
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 
-from courses.database import db, utcnow
+from courses.database import UTCDateTime, db, utcnow
 from lti_tool.launch.models import LoginState
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -25,6 +25,14 @@ class StateStore(Protocol):
 
     def consume(self, state: str, nonce: str) -> bool:
         """Forget the pair and say whether it was there, unexpired, exactly as given."""
+
+
+# Built once: a reused statement keeps its compiled form and cache key.
+_CONSUME = delete(LoginState).where(
+    LoginState.state == bindparam("state"),
+    LoginState.nonce == bindparam("nonce"),
+    LoginState.expires_at > bindparam("now", type_=UTCDateTime()),
+)
 
 
 class DatabaseStateStore:
@@ -46,13 +54,7 @@ class DatabaseStateStore:
     def consume(self, state: str, nonce: str) -> bool:
         # Committed together with the launch's own writes; a concurrent replay blocks
         # on the row lock and then finds nothing to delete.
-        result = db.session.execute(
-            delete(LoginState).where(
-                LoginState.state == state,
-                LoginState.nonce == nonce,
-                LoginState.expires_at > utcnow(),
-            )
-        )
+        result = db.session.execute(_CONSUME, {"state": state, "nonce": nonce, "now": utcnow()})
         return result.rowcount == 1  # type: ignore[attr-defined]
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
-from sqlalchemy import false, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from courses.database import db
@@ -31,6 +32,34 @@ class ToolRegistration(Registration):
 
     def get_tool_private_key(self) -> t.Any:
         return self._load_key().private_key
+
+
+@functools.cache
+def _client_query(by_client_id: bool) -> Select[t.Any]:
+    """Built once per shape: a reused statement keeps its compiled form and cache key."""
+    query = (
+        select(PlatformClient)
+        .join(Platform)
+        .options(contains_eager(PlatformClient.platform))
+        .where(Platform.issuer == bindparam("iss"))
+    )
+    return query.where(PlatformClient.client_id == bindparam("client_id")) if by_client_id else query.limit(2)
+
+
+@functools.cache
+def _launch_registration_query() -> Select[t.Any]:
+    # An empty deployment id matches no row: deployment ids are never empty.
+    known = (
+        select(Deployment.id)
+        .where(Deployment.client_pk == PlatformClient.id, Deployment.deployment_id == bindparam("deployment_id"))
+        .exists()
+    )
+    return (
+        select(PlatformClient, known.label("deployment_known"))
+        .join(Platform)
+        .options(contains_eager(PlatformClient.platform))
+        .where(Platform.issuer == bindparam("iss"), PlatformClient.client_id == bindparam("client_id"))
+    )
 
 
 class DatabaseToolConf(ToolConfAbstract[t.Any]):
@@ -69,35 +98,21 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         """
         if not iss:
             return None
-        query = (
-            select(PlatformClient)
-            .join(Platform)
-            .options(contains_eager(PlatformClient.platform))
-            .where(Platform.issuer == iss)
-        )
         if client_id:
             return db.session.execute(
-                query.where(PlatformClient.client_id == client_id)
+                _client_query(by_client_id=True), {"iss": iss, "client_id": client_id}
             ).scalar_one_or_none()
-        clients = db.session.execute(query.limit(2)).scalars().all()
+        clients = db.session.execute(_client_query(by_client_id=False), {"iss": iss}).scalars().all()
         return clients[0] if len(clients) == 1 else None
 
     def find_launch_registration(
         self, iss: str, client_id: str, deployment_id: object
     ) -> tuple[PlatformClient | None, bool]:
         """The registration of a launch and whether it knows the deployment: one query."""
-        known = (
-            select(Deployment.id)
-            .where(Deployment.client_pk == PlatformClient.id, Deployment.deployment_id == deployment_id)
-            .exists()
-            if isinstance(deployment_id, str) and deployment_id
-            else false()
-        )
+        deployment = deployment_id if isinstance(deployment_id, str) and deployment_id else ""
         row = db.session.execute(
-            select(PlatformClient, known.label("deployment_known"))
-            .join(Platform)
-            .options(contains_eager(PlatformClient.platform))
-            .where(Platform.issuer == iss, PlatformClient.client_id == client_id)
+            _launch_registration_query(),
+            {"iss": iss, "client_id": client_id, "deployment_id": deployment},
         ).first()
         return (row[0], bool(row[1])) if row is not None else (None, False)
 
