@@ -152,7 +152,10 @@ def compile_all() -> None:
 
 def compiled_messages(mo_file) -> dict:
     """The translations of a .mo file, for comparing two builds by content."""
-    return {(m.id, m.context): m.string for m in read_mo(mo_file) if m.id}
+    def frozen(value: object) -> object:  # plural entries are lists
+        return tuple(value) if isinstance(value, list) else value
+
+    return {(frozen(m.id), m.context): frozen(m.string) for m in read_mo(mo_file) if m.id}
 
 
 def check() -> int:

@@ -149,3 +149,36 @@ def test_reading_a_page_again_writes_nothing_and_costs_few_queries(site):
     writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
     assert len(statements) <= 6, statements
+
+
+def test_the_programme_overview_shows_every_module_with_its_status(site):
+    browser = site.browser()
+    first = launch(browser).page
+    for link in toc_links(first)[1:]:
+        browser.get(browser.url(link))  # the whole first module
+    overview = browser.get(first.url + "programme")
+    assert overview.status_code == 200
+    cards = overview.text.split('<li class="card mb-3" id="module-')[1:]
+    assert [c.split('"', 1)[0] for c in cards] == [
+        "finnish-working-life", "job-search", "finnish-at-work", "your-competence",
+        "permit-cards", "jobs-in-central-finland",
+    ]
+    assert "<strong>Suoritettu</strong> · 100 %" in cards[0]
+    assert "<strong>Ei aloitettu</strong> · 0 %" in cards[1]
+
+
+@pytest.mark.parametrize("locale", ["fi", "sv", "en", "ru", "uk"])
+def test_the_accessibility_statement_is_published_in_each_interface_language(site, locale):
+    import requests
+
+    page = requests.get(f"{site.url}/accessibility?lang={locale}")
+    assert page.status_code == 200
+    assert f'<html lang="{locale}">' in page.text
+    assert "<h1>" in page.text and "WCAG 2.1" in page.text
+    assert "saavutettavuusvaatimukset.fi" in page.text  # where to complain, in every language
+
+
+def test_an_accessibility_statement_in_a_language_not_offered_is_not_found(site):
+    import requests
+
+    assert requests.get(f"{site.url}/accessibility?lang=de").status_code == 404
