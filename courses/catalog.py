@@ -47,18 +47,38 @@ class ModuleInfo:
 
 
 _MODULE_COLUMNS = (
-    Module.id, Module.slug, Module.position, Module.title, Module.summary,
-    Module.estimated_minutes, Module.completion_rule, Module.retired_at, Module.programme_id,
-    Programme.slug, Programme.title, Programme.audience, Programme.languages,
+    Module.id,
+    Module.slug,
+    Module.position,
+    Module.title,
+    Module.summary,
+    Module.estimated_minutes,
+    Module.completion_rule,
+    Module.retired_at,
+    Module.programme_id,
+    Programme.slug,
+    Programme.title,
+    Programme.audience,
+    Programme.languages,
 )
 
 
 def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
     return ModuleInfo(
-        id=row[0], slug=row[1], position=row[2], title=row[3], summary=row[4],
-        estimated_minutes=row[5], completion_rule=row[6], retired=row[7] is not None,
-        programme_id=row[8], programme_slug=row[9], programme_title=row[10], audience=row[11],
-        languages=tuple(row[12]), last_page_id=row[13] if len(row) > 13 else None,
+        id=row[0],
+        slug=row[1],
+        position=row[2],
+        title=row[3],
+        summary=row[4],
+        estimated_minutes=row[5],
+        completion_rule=row[6],
+        retired=row[7] is not None,
+        programme_id=row[8],
+        programme_slug=row[9],
+        programme_title=row[10],
+        audience=row[11],
+        languages=tuple(row[12]),
+        last_page_id=row[13] if len(row) > 13 else None,
         completed_at=row[14] if len(row) > 14 else None,
     )
 
@@ -69,17 +89,27 @@ def _module_query(by_slug: bool) -> Select[Any]:
     query = (
         select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at)
         .join(Programme, Programme.id == Module.programme_id)
-        .outerjoin(ModuleProgress, and_(
-            ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == bindparam("learner")
-        ))
+        .outerjoin(
+            ModuleProgress,
+            and_(
+                ModuleProgress.module_id == Module.id,
+                ModuleProgress.learner_id == bindparam("learner"),
+            ),
+        )
     )
-    return query.where(Module.slug == bindparam("key") if by_slug else Module.id == bindparam("key"))
+    return query.where(
+        Module.slug == bindparam("key") if by_slug else Module.id == bindparam("key")
+    )
 
 
-def find_module(learner_id: int, *, slug: str | None = None, module_id: int | None = None) -> ModuleInfo | None:
+def find_module(
+    learner_id: int, *, slug: str | None = None, module_id: int | None = None
+) -> ModuleInfo | None:
     """A module by slug or id with its programme and this learner's progress row."""
     key = slug if slug is not None else module_id
-    row = db.session.execute(_module_query(slug is not None), {"learner": learner_id, "key": key}).first()
+    row = db.session.execute(
+        _module_query(slug is not None), {"learner": learner_id, "key": key}
+    ).first()
     return _module_info(tuple(row)) if row else None
 
 
@@ -98,9 +128,12 @@ def _outline_query() -> Select[Any]:
     return (
         select(Page.id, Page.slug, Page.position, PageText.language, PageText.title, PageView.id)
         .join(PageText, PageText.page_id == Page.id)
-        .outerjoin(PageView, and_(PageView.page_id == Page.id, PageView.learner_id == bindparam("learner")))
+        .outerjoin(
+            PageView, and_(PageView.page_id == Page.id, PageView.learner_id == bindparam("learner"))
+        )
         .where(
-            Page.module_id == bindparam("module"), Page.retired_at.is_(None),
+            Page.module_id == bindparam("module"),
+            Page.retired_at.is_(None),
             PageText.language.in_([bindparam("language"), bindparam("source")]),
         )
         .order_by(Page.position)
@@ -109,14 +142,22 @@ def _outline_query() -> Select[Any]:
 
 def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry]:
     """The module's live pages in order, titled in ``language`` (or Finnish), seen or not."""
-    rows = db.session.execute(_outline_query(), {
-        "learner": learner_id, "module": module_id, "language": language, "source": SOURCE_LANGUAGE,
-    }).all()
+    rows = db.session.execute(
+        _outline_query(),
+        {
+            "learner": learner_id,
+            "module": module_id,
+            "language": language,
+            "source": SOURCE_LANGUAGE,
+        },
+    ).all()
     entries: dict[int, OutlineEntry] = {}
     for page_id, slug, position, text_language, title, view_id in rows:
         if page_id in entries and text_language != language:
             continue  # the wanted language wins over the Finnish fallback
-        entries[page_id] = OutlineEntry(page_id, slug, position, title, text_language, view_id is not None)
+        entries[page_id] = OutlineEntry(
+            page_id, slug, position, title, text_language, view_id is not None
+        )
     return list(entries.values())
 
 
@@ -148,10 +189,18 @@ def page_content(page_id: int, language: str) -> PageContent | None:
 def programme_modules(programme_id: int, learner_id: int) -> list[tuple[ModuleInfo, str, int]]:
     """Every live module of a programme with the learner's status and percent."""
     rows = db.session.execute(
-        select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at,
-               ModuleProgress.status, ModuleProgress.percent)
+        select(
+            *_MODULE_COLUMNS,
+            ModuleProgress.last_page_id,
+            ModuleProgress.completed_at,
+            ModuleProgress.status,
+            ModuleProgress.percent,
+        )
         .join(Programme, Programme.id == Module.programme_id)
-        .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id))
+        .outerjoin(
+            ModuleProgress,
+            and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id),
+        )
         .where(Module.programme_id == programme_id, Module.retired_at.is_(None))
         .order_by(Module.position)
     ).all()

@@ -47,11 +47,29 @@ def package(empty) -> Path:
 def snapshot() -> list[tuple]:
     """Every piece of content in a comparable form (ids left out)."""
     rows = db.session.execute(
-        select(Programme.slug, Programme.audience, Programme.languages, Programme.title, Programme.summary,
-               Module.slug, Module.position, Module.title, Module.summary, Module.estimated_minutes,
-               Module.completion_rule, Module.retired_at, Page.slug, Page.position, Page.retired_at,
-               PageText.language, PageText.title, PageText.body_markdown, PageText.body_html)
-        .join(Module, Module.programme_id == Programme.id).join(Page, Page.module_id == Module.id)
+        select(
+            Programme.slug,
+            Programme.audience,
+            Programme.languages,
+            Programme.title,
+            Programme.summary,
+            Module.slug,
+            Module.position,
+            Module.title,
+            Module.summary,
+            Module.estimated_minutes,
+            Module.completion_rule,
+            Module.retired_at,
+            Page.slug,
+            Page.position,
+            Page.retired_at,
+            PageText.language,
+            PageText.title,
+            PageText.body_markdown,
+            PageText.body_html,
+        )
+        .join(Module, Module.programme_id == Programme.id)
+        .join(Page, Page.module_id == Module.id)
         .join(PageText, PageText.page_id == Page.id)
         .order_by(Programme.slug, Module.position, Page.position, PageText.language)
     ).all()
@@ -73,7 +91,9 @@ def test_loading_twice_changes_nothing_the_second_time(empty):
 
 def test_rendered_html_is_sanitised_and_made_at_load_time(empty):
     load_content()
-    html = db.session.execute(select(PageText.body_html).where(PageText.language == "fi").limit(1)).scalar_one()
+    html = db.session.execute(
+        select(PageText.body_html).where(PageText.language == "fi").limit(1)
+    ).scalar_one()
     assert html.startswith("<") and "<script" not in html and "<h2>" in html
 
 
@@ -84,10 +104,15 @@ def test_an_edit_updates_the_text_and_keeps_learners_progress(package):
     db.session.add(PageView(learner_id=learner, page_id=page.id))
     db.session.commit()
     path = next(package.glob("01-*/02-stereotypes.en.md"))
-    path.write_text(path.read_text(encoding="utf-8").replace("Stereotypes", "Stereotypes at work", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Stereotypes", "Stereotypes at work", 1),
+        encoding="utf-8",
+    )
     report = load_content(package.parent)
     assert report.updated == {"page texts": 1}
-    text = db.session.execute(select(PageText).where(PageText.page_id == page.id, PageText.language == "en")).scalar_one()
+    text = db.session.execute(
+        select(PageText).where(PageText.page_id == page.id, PageText.language == "en")
+    ).scalar_one()
     assert "Stereotypes at work" in text.body_markdown + text.title
     assert count(PageView) == 1
 
@@ -104,12 +129,17 @@ def test_a_removed_page_is_retired_while_learners_have_history_and_deleted_other
     unseen_slug = unseen[0].name.split(".")[0][3:]
     for path in unseen:
         path.unlink()
-    _drop_links(package, ("multicultural-competence/stereotypes", f"multicultural-competence/{unseen_slug}"))
+    _drop_links(
+        package, ("multicultural-competence/stereotypes", f"multicultural-competence/{unseen_slug}")
+    )
     report = load_content(package.parent)
     assert report.retired == {"pages": 1} and report.deleted == {"pages": 1}
     db.session.refresh(seen)
     assert seen.retired_at is not None
-    assert db.session.execute(select(Page).where(Page.slug == unseen_slug)).scalar_one_or_none() is None
+    assert (
+        db.session.execute(select(Page).where(Page.slug == unseen_slug)).scalar_one_or_none()
+        is None
+    )
     assert count(PageView) == 1
     # and it comes back when the file does
     shutil.copytree(DEFAULT_CONTENT / "mentor-training", package, dirs_exist_ok=True)
@@ -175,12 +205,16 @@ def test_bad_yaml_names_the_file_and_line(package):
 def test_an_unknown_language_tag_names_the_file(package):
     source = next(package.glob("01-*/01-*.en.md"))
     shutil.copy(source, source.with_name(source.name.replace(".en.", ".sv.")))
-    _assert_refused(package, "'sv'", str(source.with_name(source.name.replace(".en.", ".sv."))) + ":1")
+    _assert_refused(
+        package, "'sv'", str(source.with_name(source.name.replace(".en.", ".sv."))) + ":1"
+    )
 
 
 def test_an_unknown_language_in_programme_yaml_names_the_line(package):
     path = package / "programme.yaml"
-    text = path.read_text(encoding="utf-8").replace("languages: [fi, fi-x-selko, en]", "languages: [fi, fi-x-selko, en, xx]")
+    text = path.read_text(encoding="utf-8").replace(
+        "languages: [fi, fi-x-selko, en]", "languages: [fi, fi-x-selko, en, xx]"
+    )
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("languages: [fi, fi-x-selko, en, xx]") + 1
     _assert_refused(package, "unknown language tag 'xx'", f"{path}:{line}:")
@@ -202,7 +236,12 @@ def test_a_module_slug_used_by_two_programmes_is_refused(empty):
     dst = packages / "mentor-training" / "06-job-search"
     shutil.copytree(src, dst)
     yaml_path = dst / "module.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("slug: multicultural-competence", "slug: job-search"), encoding="utf-8")
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace(
+            "slug: multicultural-competence", "slug: job-search"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as raised:
         load_content(packages)
     assert "module slug 'job-search' is also used in keys-to-working-life" in str(raised.value)

@@ -30,19 +30,35 @@ def export_programme(slug: str, target: Path) -> Path:
     if root.exists():
         shutil.rmtree(root)  # an export is the package as it is now, no stale files
     root.mkdir(parents=True)
-    (root / "programme.yaml").write_text(_yaml({
-        "slug": programme.slug, "audience": programme.audience, "languages": programme.languages,
-        "title": programme.title, "summary": programme.summary,
-    }), encoding="utf-8")
+    (root / "programme.yaml").write_text(
+        _yaml(
+            {
+                "slug": programme.slug,
+                "audience": programme.audience,
+                "languages": programme.languages,
+                "title": programme.title,
+                "summary": programme.summary,
+            }
+        ),
+        encoding="utf-8",
+    )
     for module in programme.modules:
         if module.retired_at is not None:
             continue
         folder = root / f"{module.position:02d}-{module.slug}"
         folder.mkdir()
-        (folder / "module.yaml").write_text(_yaml({
-            "slug": module.slug, "estimated_minutes": module.estimated_minutes,
-            "completion": module.completion_rule, "title": module.title, "summary": module.summary,
-        }), encoding="utf-8")
+        (folder / "module.yaml").write_text(
+            _yaml(
+                {
+                    "slug": module.slug,
+                    "estimated_minutes": module.estimated_minutes,
+                    "completion": module.completion_rule,
+                    "title": module.title,
+                    "summary": module.summary,
+                }
+            ),
+            encoding="utf-8",
+        )
         for page in module.pages:
             if page.retired_at is not None:
                 continue

@@ -15,7 +15,14 @@ from sqlalchemy import exists, select
 
 from courses.database import db, utcnow
 from courses.models import Module, Page, PageText, Programme
-from courses.packages.reader import ContentError, ModuleSource, PageSource, Problem, ProgrammeSource, read_package
+from courses.packages.reader import (
+    ContentError,
+    ModuleSource,
+    PageSource,
+    Problem,
+    ProgrammeSource,
+    read_package,
+)
 from courses.packages.render import render_markdown
 from courses.progress.models import ModuleProgress, PageView
 
@@ -43,10 +50,16 @@ class LoadReport:
         def part(label: str, bucket: dict[str, int]) -> str:
             return f"{label} " + ", ".join(f"{n} {kind}" for kind, n in sorted(bucket.items()))
 
-        parts = [part(label, bucket) for label, bucket in (
-            ("created", self.created), ("updated", self.updated),
-            ("retired", self.retired), ("deleted", self.deleted),
-        ) if bucket]
+        parts = [
+            part(label, bucket)
+            for label, bucket in (
+                ("created", self.created),
+                ("updated", self.updated),
+                ("retired", self.retired),
+                ("deleted", self.deleted),
+            )
+            if bucket
+        ]
         return f"{', '.join(self.programmes)}: " + ("; ".join(parts) if parts else "no changes")
 
 
@@ -58,7 +71,9 @@ def package_folders(path: Path) -> list[Path]:
         raise ContentError([Problem(path, 1, "no such folder")])
     folders = sorted(p for p in path.iterdir() if (p / "programme.yaml").is_file())
     if not folders:
-        raise ContentError([Problem(path, 1, "no content package here (a folder with programme.yaml)")])
+        raise ContentError(
+            [Problem(path, 1, "no content package here (a folder with programme.yaml)")]
+        )
     return folders
 
 
@@ -88,7 +103,13 @@ def _read_all(folders: Iterable[Path]) -> list[ProgrammeSource]:
     for source in sources:
         for module in source.modules:
             if module.slug in owner:
-                problems.append(Problem(folder_of(source, module), 1, f"module slug {module.slug!r} is also used in {owner[module.slug]}: a Moodle activity names its module by slug, so it must be unique"))
+                problems.append(
+                    Problem(
+                        folder_of(source, module),
+                        1,
+                        f"module slug {module.slug!r} is also used in {owner[module.slug]}: a Moodle activity names its module by slug, so it must be unique",
+                    )
+                )
             owner[module.slug] = source.slug
     if problems:
         raise ContentError(problems)
@@ -110,8 +131,15 @@ def _assign(row: object, values: dict[str, object]) -> bool:
 
 def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
     report.programmes.append(source.slug)
-    values = dict(audience=source.audience, languages=source.languages, title=source.title, summary=source.summary)
-    programme = db.session.execute(select(Programme).filter_by(slug=source.slug)).scalar_one_or_none()
+    values = dict(
+        audience=source.audience,
+        languages=source.languages,
+        title=source.title,
+        summary=source.summary,
+    )
+    programme = db.session.execute(
+        select(Programme).filter_by(slug=source.slug)
+    ).scalar_one_or_none()
     if programme is None:
         programme = Programme(slug=source.slug, **values)
         db.session.add(programme)
@@ -119,17 +147,25 @@ def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
     elif _assign(programme, values):
         report.count(report.updated, "programmes")
     db.session.flush()
-    existing = {m.slug: m for m in db.session.execute(select(Module).filter_by(programme_id=programme.id)).scalars()}
+    existing = {
+        m.slug: m
+        for m in db.session.execute(select(Module).filter_by(programme_id=programme.id)).scalars()
+    }
     for module_source in source.modules:
         _load_module(programme, existing.pop(module_source.slug, None), module_source, report)
     for gone in existing.values():
         _retire_or_delete(gone, report, "modules")
 
 
-def _load_module(programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport) -> None:
+def _load_module(
+    programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport
+) -> None:
     values = dict(
-        position=source.position, title=source.title, summary=source.summary,
-        estimated_minutes=source.estimated_minutes, completion_rule=source.completion_rule,
+        position=source.position,
+        title=source.title,
+        summary=source.summary,
+        estimated_minutes=source.estimated_minutes,
+        completion_rule=source.completion_rule,
         retired_at=None,
     )
     if module is None:  # may exist under another programme: a module can move
@@ -141,7 +177,9 @@ def _load_module(programme: Programme, module: Module | None, source: ModuleSour
         report.count(report.created, "modules")
     elif _assign(module, {**values, "programme_id": programme.id}):
         report.count(report.updated, "modules")
-    existing = {p.slug: p for p in db.session.execute(select(Page).filter_by(module_id=module.id)).scalars()}
+    existing = {
+        p.slug: p for p in db.session.execute(select(Page).filter_by(module_id=module.id)).scalars()
+    }
     for page_source in source.pages:
         _load_page(module, existing.pop(page_source.slug, None), page_source, report)
     for gone in existing.values():
@@ -161,7 +199,11 @@ def _load_page(module: Module, page: Page | None, source: PageSource, report: Lo
         values = dict(title=text_source.title, body_markdown=text_source.markdown)
         text = texts.pop(language, None)
         if text is None:
-            page.texts.append(PageText(language=language, body_html=render_markdown(text_source.markdown), **values))
+            page.texts.append(
+                PageText(
+                    language=language, body_html=render_markdown(text_source.markdown), **values
+                )
+            )
             report.count(report.created, "page texts")
         elif _assign(text, values) or not text.body_html:
             text.body_html = render_markdown(text_source.markdown)

@@ -85,7 +85,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ YAML helpers
 
-    def yaml_file(self, path: Path, text: str, first_line: int = 1) -> tuple[dict[str, Any], dict[tuple[str, ...], int]] | None:
+    def yaml_file(
+        self, path: Path, text: str, first_line: int = 1
+    ) -> tuple[dict[str, Any], dict[tuple[str, ...], int]] | None:
         """The mapping in ``text`` and the line of each key (and of each nested key)."""
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -109,12 +111,18 @@ class _Reader:
 
     def slug(self, path: Path, line: int, value: Any, what: str) -> str | None:
         if not isinstance(value, str) or not SLUG.match(value):
-            self.problem(path, line, f"{what} must be lower-case letters, digits and hyphens, got {value!r}")
+            self.problem(
+                path, line, f"{what} must be lower-case letters, digits and hyphens, got {value!r}"
+            )
             return None
         return value
 
     def texts(
-        self, path: Path, data: dict[str, Any], lines: dict[tuple[str, ...], int], key: str,
+        self,
+        path: Path,
+        data: dict[str, Any],
+        lines: dict[tuple[str, ...], int],
+        key: str,
         languages: list[str],
     ) -> dict[str, str]:
         """A ``{language: text}`` field with a non-empty text for every language."""
@@ -127,7 +135,11 @@ class _Reader:
         for language, text in value.items():
             where = lines.get((key, str(language)), line)
             if language not in languages:
-                self.problem(path, where, f"{key}: language {language!r} is not one of this programme's ({', '.join(languages)})")
+                self.problem(
+                    path,
+                    where,
+                    f"{key}: language {language!r} is not one of this programme's ({', '.join(languages)})",
+                )
             elif not isinstance(text, str) or not text.strip():
                 self.problem(path, where, f"{key}: empty text for {language}")
             else:
@@ -151,7 +163,11 @@ class _Reader:
         slug = self.slug(path, lines.get(("slug",), 1), data.get("slug"), "slug")
         audience = data.get("audience")
         if audience not in AUDIENCES:
-            self.problem(path, lines.get(("audience",), 1), f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
+            self.problem(
+                path,
+                lines.get(("audience",), 1),
+                f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}",
+            )
         languages = data.get("languages")
         line = lines.get(("languages",), 1)
         if not isinstance(languages, list) or not languages:
@@ -159,10 +175,16 @@ class _Reader:
             languages = [SOURCE_LANGUAGE]
         unknown = [tag for tag in languages if tag not in CONTENT_LANGUAGES]
         if unknown:
-            self.problem(path, line, f"unknown language tag {unknown[0]!r} (known: {', '.join(CONTENT_LANGUAGES)})")
+            self.problem(
+                path,
+                line,
+                f"unknown language tag {unknown[0]!r} (known: {', '.join(CONTENT_LANGUAGES)})",
+            )
         languages = [str(tag) for tag in languages if tag in CONTENT_LANGUAGES]
         if SOURCE_LANGUAGE not in languages:
-            self.problem(path, line, f"languages must include {SOURCE_LANGUAGE}, the source language")
+            self.problem(
+                path, line, f"languages must include {SOURCE_LANGUAGE}, the source language"
+            )
         if len(set(languages)) != len(languages):
             self.problem(path, line, "languages: a tag is listed twice")
         programme = ProgrammeSource(
@@ -172,7 +194,9 @@ class _Reader:
             title=self.texts(path, data, lines, "title", languages),
             summary=self.texts(path, data, lines, "summary", languages),
         )
-        folders = sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        folders = sorted(
+            p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
         for folder in folders:
             module = self.module(folder, programme.languages)
             if module is not None:
@@ -209,14 +233,26 @@ class _Reader:
         data, lines = loaded
         slug = self.slug(path, lines.get(("slug",), 1), data.get("slug"), "slug")
         if slug and slug != match.group(2):
-            self.problem(path, lines[("slug",)], f"slug {slug!r} differs from the folder name {folder.name!r}")
+            self.problem(
+                path,
+                lines[("slug",)],
+                f"slug {slug!r} differs from the folder name {folder.name!r}",
+            )
         minutes = data.get("estimated_minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600:
-            self.problem(path, lines.get(("estimated_minutes",), 1), "estimated_minutes must be a whole number of minutes (1-600)")
+            self.problem(
+                path,
+                lines.get(("estimated_minutes",), 1),
+                "estimated_minutes must be a whole number of minutes (1-600)",
+            )
             minutes = 0
         rule = data.get("completion", "pages_seen")
         if rule not in COMPLETION_RULES:
-            self.problem(path, lines.get(("completion",), 1), f"completion must be one of {', '.join(COMPLETION_RULES)}, got {rule!r}")
+            self.problem(
+                path,
+                lines.get(("completion",), 1),
+                f"completion must be one of {', '.join(COMPLETION_RULES)}, got {rule!r}",
+            )
         module = ModuleSource(
             slug=slug or "",
             position=int(match.group(1)),
@@ -235,18 +271,32 @@ class _Reader:
         for path in sorted(folder.glob("*.md")):
             match = PAGE_FILE.match(path.name)
             if not match:
-                self.problem(path, 1, "a page file is named NN-<page-slug>.<language>.md, e.g. 01-contract.fi.md")
+                self.problem(
+                    path,
+                    1,
+                    "a page file is named NN-<page-slug>.<language>.md, e.g. 01-contract.fi.md",
+                )
                 continue
             position, slug, language = int(match.group(1)), match.group(2), match.group(3)
             if not self.slug(path, 1, slug, "the page slug in the file name"):
                 continue
             if language not in languages:
-                known = "unknown language tag" if language not in CONTENT_LANGUAGES else "a language this programme does not offer:"
-                self.problem(path, 1, f"{known} {language!r} in the file name (this programme: {', '.join(languages)})")
+                known = (
+                    "unknown language tag"
+                    if language not in CONTENT_LANGUAGES
+                    else "a language this programme does not offer:"
+                )
+                self.problem(
+                    path,
+                    1,
+                    f"{known} {language!r} in the file name (this programme: {', '.join(languages)})",
+                )
                 continue
             page = pages.setdefault(slug, PageSource(slug, position))
             if page.position != position:
-                self.problem(path, 1, f"page {slug!r} has the number {page.position:02d} in another file")
+                self.problem(
+                    path, 1, f"page {slug!r} has the number {page.position:02d} in another file"
+                )
                 continue
             text = self.page_text(path, language)
             if text is not None:
@@ -255,13 +305,21 @@ class _Reader:
         self.unique(folder, [(p.slug, p.position) for p in ordered], "page")
         for page in ordered:
             if page.texts and SOURCE_LANGUAGE not in page.texts:
-                self.problem(folder / f"{page.position:02d}-{page.slug}.{SOURCE_LANGUAGE}.md", 1, "missing: every page needs its Finnish source text")
+                self.problem(
+                    folder / f"{page.position:02d}-{page.slug}.{SOURCE_LANGUAGE}.md",
+                    1,
+                    "missing: every page needs its Finnish source text",
+                )
         return ordered
 
     def page_text(self, path: Path, language: str) -> PageTextSource | None:
         text = path.read_text(encoding="utf-8")
         if not text.startswith("---\n"):
-            self.problem(path, 1, "a page starts with YAML front matter: a line '---', 'title: ...', a line '---'")
+            self.problem(
+                path,
+                1,
+                "a page starts with YAML front matter: a line '---', 'title: ...', a line '---'",
+            )
             return None
         end = text.find("\n---\n", 3)
         if end < 0:
@@ -277,7 +335,9 @@ class _Reader:
             return None
         body = text[end + 5 :]
         if not body.strip():
-            self.problem(path, text.count("\n", 0, end) + 3, "the page has no text after its front matter")
+            self.problem(
+                path, text.count("\n", 0, end) + 3, "the page has no text after its front matter"
+            )
             return None
         return PageTextSource(language, title.strip(), body.strip() + "\n")
 
@@ -296,7 +356,9 @@ class _Reader:
         for match in PAGE_LINK.finditer(markdown):
             if match.group(1) not in targets:
                 line = source.count("\n", 0, max(offset, 0) + match.start()) + 1
-                self.problem(path, line, f"link to a page that does not exist: page:{match.group(1)}")
+                self.problem(
+                    path, line, f"link to a page that does not exist: page:{match.group(1)}"
+                )
 
 
 def read_package(root: Path) -> ProgrammeSource:

@@ -15,8 +15,29 @@ from markdown_it import MarkdownIt
 
 PAGE_SCHEME = "page:"
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 # No style attributes: the CSP allows no inline styles (table alignment is lost, nothing else).
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}

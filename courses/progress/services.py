@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, text, update
 
 from courses.database import UTCDateTime, db, utcnow
-from courses.progress.models import COMPLETED, IN_PROGRESS, NOT_STARTED, LearnerPreference, ModuleProgress
+from courses.progress.models import (
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    LearnerPreference,
+    ModuleProgress,
+)
 
 
 @dataclass(frozen=True)
@@ -68,14 +74,24 @@ _SUMMARY = text(
 
 _RESUME_AT = (
     update(ModuleProgress)
-    .where(ModuleProgress.learner_id == bindparam("learner"), ModuleProgress.module_id == bindparam("module"))
+    .where(
+        ModuleProgress.learner_id == bindparam("learner"),
+        ModuleProgress.module_id == bindparam("module"),
+    )
     .values(last_page_id=bindparam("page"), updated_at=bindparam("now"))
 )
 
 
 def record_page_view(
-    *, learner_id: int, module_id: int, rule: str, audience: str, page_id: int,
-    seen_before: set[int], live_pages: set[int], last_page_id: int | None,
+    *,
+    learner_id: int,
+    module_id: int,
+    rule: str,
+    audience: str,
+    page_id: int,
+    seen_before: set[int],
+    live_pages: set[int],
+    last_page_id: int | None,
 ) -> Progress:
     """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
 
@@ -85,16 +101,29 @@ def record_page_view(
     seen = (seen_before | {page_id}) & live_pages
     progress = evaluate(rule, len(seen), len(live_pages), None)
     if page_id not in seen_before:
-        first = db.session.execute(_FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now}).first()
+        first = db.session.execute(
+            _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now}
+        ).first()
         if first is not None or last_page_id != page_id:
-            db.session.execute(_SUMMARY, {
-                "learner": learner_id, "module": module_id, "audience": audience,
-                "status": progress.status, "seen": progress.pages_seen, "total": progress.pages_total,
-                "percent": progress.percent, "page": page_id, "now": now,
-                "completed": now if progress.status == COMPLETED else None,
-            })
+            db.session.execute(
+                _SUMMARY,
+                {
+                    "learner": learner_id,
+                    "module": module_id,
+                    "audience": audience,
+                    "status": progress.status,
+                    "seen": progress.pages_seen,
+                    "total": progress.pages_total,
+                    "percent": progress.percent,
+                    "page": page_id,
+                    "now": now,
+                    "completed": now if progress.status == COMPLETED else None,
+                },
+            )
     elif last_page_id != page_id:
-        db.session.execute(_RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now})
+        db.session.execute(
+            _RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now}
+        )
     else:
         return progress
     db.session.commit()
@@ -119,18 +148,33 @@ def remember_language(learner_id: int, language: str) -> None:
     db.session.commit()
 
 
-def group_progress(learner_ids: list[int], module_ids: list[int]) -> dict[tuple[int, int], tuple[str, int]]:
+def group_progress(
+    learner_ids: list[int], module_ids: list[int]
+) -> dict[tuple[int, int], tuple[str, int]]:
     """(learner, module) -> (status, percent) for the pairs that have a summary row."""
     if not learner_ids or not module_ids:
         return {}
     rows = db.session.execute(
-        select(ModuleProgress.learner_id, ModuleProgress.module_id, ModuleProgress.status, ModuleProgress.percent)
-        .where(ModuleProgress.learner_id.in_(learner_ids), ModuleProgress.module_id.in_(module_ids))
+        select(
+            ModuleProgress.learner_id,
+            ModuleProgress.module_id,
+            ModuleProgress.status,
+            ModuleProgress.percent,
+        ).where(
+            ModuleProgress.learner_id.in_(learner_ids), ModuleProgress.module_id.in_(module_ids)
+        )
     ).all()
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
 __all__ = [
-    "COMPLETED", "IN_PROGRESS", "NOT_STARTED", "Progress", "evaluate", "group_progress",
-    "preferred_language", "record_page_view", "remember_language",
+    "COMPLETED",
+    "IN_PROGRESS",
+    "NOT_STARTED",
+    "Progress",
+    "evaluate",
+    "group_progress",
+    "preferred_language",
+    "record_page_view",
+    "remember_language",
 ]

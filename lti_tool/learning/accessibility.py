@@ -18,7 +18,9 @@ STATEMENTS = Path(__file__).resolve().parent.parent / "accessibility"
 @functools.cache
 def statement_html(locale: str) -> str:
     """The statement in one interface language (a shipped file: read and rendered once)."""
-    return render_markdown((STATEMENTS / f"{locale}.md").read_text(encoding="utf-8"), top_heading=True)
+    return render_markdown(
+        (STATEMENTS / f"{locale}.md").read_text(encoding="utf-8"), top_heading=True
+    )
 
 
 @bp.get("/accessibility")

@@ -70,7 +70,9 @@ class Visit:
             if HTML_LANG[chosen] in UI_LOCALES:
                 g.ui_locale = HTML_LANG[chosen]  # the interface follows an explicit choice
             return chosen
-        return language_for_locale(self.session.user.locale or self.session.locale, module.languages)
+        return language_for_locale(
+            self.session.user.locale or self.session.locale, module.languages
+        )
 
 
 def custom_module_slug(session: OpenSession) -> str | None:
@@ -123,6 +125,8 @@ def remember_binding(visit: Visit) -> None:
     link = visit.session.resource_link
     if visit.bound is None or link is None or link.module_id == visit.bound.id:
         return
-    db.session.execute(update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=visit.bound.id))
+    db.session.execute(
+        update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=visit.bound.id)
+    )
     db.session.commit()
     link.module_id = visit.bound.id

@@ -12,24 +12,51 @@ from courses.database import db
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    "unknown_module": (404, _l("This activity points to a module that does not exist"),
-                       _l("Ask your trainer to check the activity's settings in Moodle.")),
-    "retired_module": (410, _l("This module is no longer offered"),
-                       _l("Ask your trainer which module replaces it.")),
-    "module_elsewhere": (404, _l("That module is not part of this programme"),
-                         _l("Go back to the programme overview and choose a module from there.")),
-    "unknown_page": (404, _l("That page is not in this module"),
-                     _l("Use the module's table of contents to choose a page.")),
-    "language_not_offered": (400, _l("That language is not offered here"),
-                             _l("Choose one of the languages in the list.")),
-    "not_bound": (409, _l("This activity is not set up yet"),
-                  _l("Your trainer has not chosen a module for it yet. Please try again later.")),
-    "trainers_only": (403, _l("This page is for trainers"),
-                      _l("Open the activity from your Moodle course as a trainer.")),
-    "cannot_accept": (400, _l("Moodle cannot take Kotopaikka activities here"),
-                      _l("Add the tool as an external tool activity and press Select content.")),
-    "bad_form": (400, _l("The form was not filled in correctly"),
-                 _l("Go back, check your choices and send the form again.")),
+    "unknown_module": (
+        404,
+        _l("This activity points to a module that does not exist"),
+        _l("Ask your trainer to check the activity's settings in Moodle."),
+    ),
+    "retired_module": (
+        410,
+        _l("This module is no longer offered"),
+        _l("Ask your trainer which module replaces it."),
+    ),
+    "module_elsewhere": (
+        404,
+        _l("That module is not part of this programme"),
+        _l("Go back to the programme overview and choose a module from there."),
+    ),
+    "unknown_page": (
+        404,
+        _l("That page is not in this module"),
+        _l("Use the module's table of contents to choose a page."),
+    ),
+    "language_not_offered": (
+        400,
+        _l("That language is not offered here"),
+        _l("Choose one of the languages in the list."),
+    ),
+    "not_bound": (
+        409,
+        _l("This activity is not set up yet"),
+        _l("Your trainer has not chosen a module for it yet. Please try again later."),
+    ),
+    "trainers_only": (
+        403,
+        _l("This page is for trainers"),
+        _l("Open the activity from your Moodle course as a trainer."),
+    ),
+    "cannot_accept": (
+        400,
+        _l("Moodle cannot take Kotopaikka activities here"),
+        _l("Add the tool as an external tool activity and press Select content."),
+    ),
+    "bad_form": (
+        400,
+        _l("The form was not filled in correctly"),
+        _l("Go back, check your choices and send the form again."),
+    ),
 }
 
 
@@ -43,5 +70,9 @@ class Refused(Exception):
 def refused_page(exc: Refused) -> tuple[str, int]:
     db.session.rollback()  # nothing of a refused request is kept
     status, title, advice = MESSAGES[exc.code]
-    log.warning("learning_refused reason=%s status=%s detail=%s", exc.code, status, exc.detail[:200])
-    return render_template("lti/error.html", title=title, advice=advice, reason_code=exc.code), status
+    log.warning(
+        "learning_refused reason=%s status=%s detail=%s", exc.code, status, exc.detail[:200]
+    )
+    return render_template(
+        "lti/error.html", title=title, advice=advice, reason_code=exc.code
+    ), status

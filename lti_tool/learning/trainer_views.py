@@ -13,7 +13,12 @@ from courses.database import db
 from courses.languages import language_for_locale
 from courses.models import Module, Programme
 from courses.progress.services import group_progress
-from lti_tool.advantage import ContentItem, ServiceNotOffered, deep_link_settings, deep_linking_response
+from lti_tool.advantage import (
+    ContentItem,
+    ServiceNotOffered,
+    deep_link_settings,
+    deep_linking_response,
+)
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.views import launch_url, rejected_page
@@ -34,16 +39,22 @@ def _programme_groups(visit: Visit) -> list[dict[str, Any]]:
     groups = []
     for programme, modules in catalog.all_programmes():
         language = _trainer_language(visit, programme.languages)
-        groups.append({
-            "slug": programme.slug,
-            "title": catalog.pick(programme.title, language)[0],
-            "modules": [
-                {"slug": m.slug, "title": catalog.pick(m.title, language)[0],
-                 "summary": catalog.pick(m.summary, language)[0], "minutes": m.estimated_minutes,
-                 "pages": sum(1 for p in m.pages if p.retired_at is None)}
-                for m in modules
-            ],
-        })
+        groups.append(
+            {
+                "slug": programme.slug,
+                "title": catalog.pick(programme.title, language)[0],
+                "modules": [
+                    {
+                        "slug": m.slug,
+                        "title": catalog.pick(m.title, language)[0],
+                        "summary": catalog.pick(m.summary, language)[0],
+                        "minutes": m.estimated_minutes,
+                        "pages": sum(1 for p in m.pages if p.retired_at is None),
+                    }
+                    for m in modules
+                ],
+            }
+        )
     return groups
 
 
@@ -64,7 +75,9 @@ def _deep_link_settings(visit: Visit) -> dict[str, Any]:
     return settings
 
 
-def _modules_form(visit: Visit, groups: list[dict[str, Any]], settings: dict[str, Any]) -> ModulesForm:
+def _modules_form(
+    visit: Visit, groups: list[dict[str, Any]], settings: dict[str, Any]
+) -> ModulesForm:
     form = ModulesForm(
         request.form if request.method == "POST" else None,
         meta=form_context(visit),
@@ -74,7 +87,9 @@ def _modules_form(visit: Visit, groups: list[dict[str, Any]], settings: dict[str
     return form
 
 
-def module_picker(visit: Visit, form: ModulesForm | None = None, status: int = 200) -> tuple[str, int]:
+def module_picker(
+    visit: Visit, form: ModulesForm | None = None, status: int = 200
+) -> tuple[str, int]:
     if not visit.is_trainer:
         raise Refused("trainers_only", visit.session.id)
     settings = _deep_link_settings(visit)
@@ -105,10 +120,16 @@ def deep_link_respond(launch_id: str) -> str | tuple[str, int]:
     chosen = set(form.modules.data or [])
     items = [
         ContentItem(
-            title=m["title"], url=launch_url(), text=m["summary"], custom={"module": m["slug"]},
-            resource_id=m["slug"], score_maximum=100,
+            title=m["title"],
+            url=launch_url(),
+            text=m["summary"],
+            custom={"module": m["slug"]},
+            resource_id=m["slug"],
+            score_maximum=100,
         )
-        for g in groups for m in g["modules"] if m["slug"] in chosen
+        for g in groups
+        for m in g["modules"]
+        if m["slug"] in chosen
     ]
     return_url, response_jwt = deep_linking_response(visit.session, items)
     log.info("lti_deep_link_response platform=%s items=%d", visit.session.platform_id, len(items))
@@ -140,8 +161,12 @@ def bind(launch_id: str) -> Response | tuple[str, int]:
             if form.csrf_token.errors:
                 raise Refused("bad_form", "csrf")
             return bind_picker(visit, form, 400)
-        module_id = db.session.execute(select(Module.id).where(Module.slug == form.module.data)).scalar_one()
-        db.session.execute(update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=module_id))
+        module_id = db.session.execute(
+            select(Module.id).where(Module.slug == form.module.data)
+        ).scalar_one()
+        db.session.execute(
+            update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=module_id)
+        )
         db.session.commit()
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
@@ -154,7 +179,9 @@ def bind(launch_id: str) -> Response | tuple[str, int]:
 # ---------------------------------------------------------------- the group's progress
 
 
-def _group_rows(visit: Visit) -> tuple[list[Any], list[Any], dict[tuple[int, int], tuple[str, int]]]:
+def _group_rows(
+    visit: Visit,
+) -> tuple[list[Any], list[Any], dict[tuple[int, int], tuple[str, int]]]:
     context = visit.session.context
     assert context is not None
     learners = db.session.execute(
@@ -166,7 +193,11 @@ def _group_rows(visit: Visit) -> tuple[list[Any], list[Any], dict[tuple[int, int
     modules = db.session.execute(
         select(Module.id, Module.slug, Module.title, Programme.languages)
         .join(Programme, Programme.id == Module.programme_id)
-        .where(Module.id.in_(select(ResourceLink.module_id).where(ResourceLink.context_pk == context.id)))
+        .where(
+            Module.id.in_(
+                select(ResourceLink.module_id).where(ResourceLink.context_pk == context.id)
+            )
+        )
         .order_by(Programme.slug, Module.position)
     ).all()
     cells = group_progress([r.id for r in learners], [m.id for m in modules])
@@ -181,13 +212,19 @@ def group(launch_id: str) -> Response | str | tuple[str, int]:
         context = visit.session.context
         if context is None:
             raise Refused("bad_form", "no course")
-        form = AudienceForm(request.form if request.method == "POST" else None, meta=form_context(visit),
-                            audience=context.audience or "")
+        form = AudienceForm(
+            request.form if request.method == "POST" else None,
+            meta=form_context(visit),
+            audience=context.audience or "",
+        )
         if request.method == "POST":
             if not form.validate():
                 raise Refused("bad_form", str(form.errors))
-            db.session.execute(update(LtiContext).where(LtiContext.id == context.id)
-                               .values(audience=form.audience.data or None))
+            db.session.execute(
+                update(LtiContext)
+                .where(LtiContext.id == context.id)
+                .values(audience=form.audience.data or None)
+            )
             db.session.commit()
             return redirect(url_for("learning.group", launch_id=launch_id), code=303)
     except LaunchRejected as exc:
@@ -197,6 +234,12 @@ def group(launch_id: str) -> Response | str | tuple[str, int]:
     learners, modules, cells = _group_rows(visit)
     language = _trainer_language(visit, ("fi", "fi-x-selko", "en", "ru", "uk"))
     return render_template(
-        "learning/group.html", visit=visit, learners=learners, modules=modules, cells=cells,
-        form=form, language=language, pick=catalog.pick,
+        "learning/group.html",
+        visit=visit,
+        learners=learners,
+        modules=modules,
+        cells=cells,
+        form=form,
+        language=language,
+        pick=catalog.pick,
     )

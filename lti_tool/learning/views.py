@@ -18,6 +18,7 @@ from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import LanguageForm, choices
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 
+
 def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:
     """Where a learner left off: the last page they opened, else the first unseen one."""
     for entry in entries:
@@ -41,24 +42,38 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     if content is None:
         raise Refused("unknown_page", f"{module.slug}/{entry.slug}")
     progress = record_page_view(
-        learner_id=visit.learner_id, module_id=module.id, rule=module.completion_rule,
-        audience=visit.audience(module), page_id=entry.id,
-        seen_before={e.id for e in entries if e.seen}, live_pages={e.id for e in entries},
+        learner_id=visit.learner_id,
+        module_id=module.id,
+        rule=module.completion_rule,
+        audience=visit.audience(module),
+        page_id=entry.id,
+        seen_before={e.id for e in entries if e.seen},
+        live_pages={e.id for e in entries},
         last_page_id=module.last_page_id,
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
     form = LanguageForm(meta=form_context(visit), back=f"{module.slug}/{entry.slug}")
-    form.language.choices = choices([(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages])
+    form.language.choices = choices(
+        [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages]
+    )
     form.language.data = language
     return render_template(
         "learning/page.html",
-        visit=visit, module=module, entries=entries, entry=entry, index=index,
+        visit=visit,
+        module=module,
+        entries=entries,
+        entry=entry,
+        index=index,
         previous=entries[index - 1] if index > 0 else None,
         next=entries[index + 1] if index + 1 < len(entries) else None,
-        content=content, body=resolve_page_links(content.html, module_base),
-        language=language, content_lang=HTML_LANG[content.language],
-        fallback=content.language != language, progress=progress, form=form,
+        content=content,
+        body=resolve_page_links(content.html, module_base),
+        language=language,
+        content_lang=HTML_LANG[content.language],
+        fallback=content.language != language,
+        progress=progress,
+        form=form,
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),
         module_base=module_base,
@@ -115,7 +130,9 @@ def choose_language(launch_id: str) -> Response | tuple[str, int]:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
-    target = url_for("learning.page", launch_id=launch_id, module_slug=module.slug, page_slug=page_slug or None)
+    target = url_for(
+        "learning.page", launch_id=launch_id, module_slug=module.slug, page_slug=page_slug or None
+    )
     return redirect(target, code=303)
 
 
@@ -132,7 +149,11 @@ def overview(launch_id: str) -> str | tuple[str, int]:
         return refused_page(exc)
     modules = catalog.programme_modules(visit.bound.programme_id, visit.learner_id)
     return render_template(
-        "learning/overview.html", visit=visit, modules=modules, language=language,
-        programme_title=catalog.pick(visit.bound.programme_title, language), pick=catalog.pick,
+        "learning/overview.html",
+        visit=visit,
+        modules=modules,
+        language=language,
+        programme_title=catalog.pick(visit.bound.programme_title, language),
+        pick=catalog.pick,
         ui_locale=str(get_locale()),
     )

@@ -56,13 +56,17 @@ def walk_module(browser: Browser, first: requests.Response) -> list[requests.Res
 
 def choose_language(browser: Browser, page: requests.Response, language: str) -> requests.Response:
     (form,) = [f for f in forms_in(page.text) if f.action.endswith("/language")]
-    answer = browser.post(browser.url(form.action), data={**form.fields, "language": language}, allow_redirects=False)
+    answer = browser.post(
+        browser.url(form.action), data={**form.fields, "language": language}, allow_redirects=False
+    )
     return answer
 
 
 def progress_rows(app: Any) -> list[ModuleProgress]:
     with app.app_context():
-        rows = db.session.execute(select(ModuleProgress).order_by(ModuleProgress.id)).scalars().all()
+        rows = (
+            db.session.execute(select(ModuleProgress).order_by(ModuleProgress.id)).scalars().all()
+        )
         db.session.expunge_all()
         return list(rows)
 

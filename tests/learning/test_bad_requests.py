@@ -30,7 +30,9 @@ def test_an_unknown_module_in_the_custom_parameter(site):
 
 def test_a_binding_to_a_retired_module(site):
     with site.app.app_context():
-        db.session.execute(update(Module).where(Module.slug == "job-search").values(retired_at=utcnow()))
+        db.session.execute(
+            update(Module).where(Module.slug == "job-search").values(retired_at=utcnow())
+        )
         db.session.commit()
     try:
         browser, landing = launch_with_custom(site, {"module": "job-search"})
@@ -40,7 +42,9 @@ def test_a_binding_to_a_retired_module(site):
         assert page_views(site.app) == 0
     finally:
         with site.app.app_context():
-            db.session.execute(update(Module).where(Module.slug == "job-search").values(retired_at=None))
+            db.session.execute(
+                update(Module).where(Module.slug == "job-search").values(retired_at=None)
+            )
             db.session.commit()
 
 
@@ -87,7 +91,9 @@ def test_pages_need_the_browser_that_launched(site):
 
 def test_a_forged_language_form_is_refused(site):
     browser, landing = launch_with_custom(site, {"module": "finnish-working-life"})
-    answer = browser.post(browser.url(landing + "language"), data={"language": "en", "csrf_token": "forged"})
+    answer = browser.post(
+        browser.url(landing + "language"), data={"language": "en", "csrf_token": "forged"}
+    )
     assert answer.status_code == 400
     assert "<code>bad_form</code>" in answer.text
 
@@ -101,5 +107,3 @@ def test_an_unknown_language_tag_is_refused(site):
     answer = browser.post(browser.url(form.action), data={**form.fields, "language": "xx-klingon"})
     assert answer.status_code == 400
     assert "<code>language_not_offered</code>" in answer.text
-
-

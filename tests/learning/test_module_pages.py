@@ -57,7 +57,9 @@ def test_plain_finnish_is_its_own_text_not_the_standard_one(site):
     browser = site.browser()
     first = launch(browser).page
     standard = first.text
-    plain = browser.get(browser.url(choose_language(browser, first, "fi-x-selko").headers["Location"]))
+    plain = browser.get(
+        browser.url(choose_language(browser, first, "fi-x-selko").headers["Location"])
+    )
     assert content_lang(plain) == "fi"
     body = lambda html: html.split('class="kp-body"', 1)[1].split("</div>", 1)[0]  # noqa: E731
     assert body(plain.text) != body(standard)
@@ -82,7 +84,10 @@ def test_the_learner_resumes_where_they_left_off(site):
     assert progress_of(third) == (3, 5)
     again = launch(browser).page
     assert again is not None
-    assert again.text.split('id="page-title"', 1)[1][:80] == third.text.split('id="page-title"', 1)[1][:80]
+    assert (
+        again.text.split('id="page-title"', 1)[1][:80]
+        == third.text.split('id="page-title"', 1)[1][:80]
+    )
     assert progress_of(again) == (3, 5)
 
 
@@ -108,8 +113,12 @@ def test_a_missing_translation_falls_back_to_finnish_with_a_note(site):
     from courses.models import Page, PageText
 
     with site.app.app_context():
-        page_id = db.session.execute(select(Page.id).where(Page.slug == "employment-contract")).scalar_one()
-        db.session.execute(delete(PageText).where(PageText.page_id == page_id, PageText.language == "en"))
+        page_id = db.session.execute(
+            select(Page.id).where(Page.slug == "employment-contract")
+        ).scalar_one()
+        db.session.execute(
+            delete(PageText).where(PageText.page_id == page_id, PageText.language == "en")
+        )
         db.session.commit()
     try:
         browser = site.browser()
@@ -146,7 +155,9 @@ def test_reading_a_page_again_writes_nothing_and_costs_few_queries(site):
         again = browser.get(second_url)
     assert again.status_code == 200
     assert page_views(site.app) == views
-    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert writes == []
     assert len(statements) <= 6, statements
 
@@ -160,8 +171,12 @@ def test_the_programme_overview_shows_every_module_with_its_status(site):
     assert overview.status_code == 200
     cards = overview.text.split('<li class="card mb-3" id="module-')[1:]
     assert [c.split('"', 1)[0] for c in cards] == [
-        "finnish-working-life", "job-search", "finnish-at-work", "your-competence",
-        "permit-cards", "jobs-in-central-finland",
+        "finnish-working-life",
+        "job-search",
+        "finnish-at-work",
+        "your-competence",
+        "permit-cards",
+        "jobs-in-central-finland",
     ]
     assert "<strong>Suoritettu</strong> · 100 %" in cards[0]
     assert "<strong>Ei aloitettu</strong> · 0 %" in cards[1]

@@ -8,7 +8,16 @@ import jwt
 
 from tests.browser import forms_in
 from tests.learning.helpers import progress_rows, toc_links
-from tests.lti import EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT, PARTICIPANT_RU, TRAINER, launch, pending_launch, sign_as_platform
+from tests.lti import (
+    EMPLOYER_MENTOR,
+    MENTOR_COURSE,
+    PARTICIPANT,
+    PARTICIPANT_RU,
+    TRAINER,
+    launch,
+    pending_launch,
+    sign_as_platform,
+)
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 THREE = ["finnish-working-life", "job-search", "permit-cards"]
@@ -24,7 +33,9 @@ def test_a_trainer_adds_three_modules_in_one_go(site):
     browser = site.browser()
     picker = launch(browser, TRAINER, "101:deeplink").page
     assert picker is not None and picker.status_code == 200
-    assert picker.text.count('type="checkbox" name="modules"') == 11  # every module of both programmes
+    assert (
+        picker.text.count('type="checkbox" name="modules"') == 11
+    )  # every module of both programmes
     assert picker.text.count("<fieldset") == 2  # grouped by programme
     answer = browser.submit(picker, modules=THREE)
     assert answer.status_code == 200
@@ -52,7 +63,10 @@ def _deep_link_post(site, settings_changes: dict):
     browser = site.browser()
     pending = pending_launch(browser, TRAINER, "101:deeplink")
     claims = pending.claims()
-    claims[DL + "deep_linking_settings"] = {**claims[DL + "deep_linking_settings"], **settings_changes}
+    claims[DL + "deep_linking_settings"] = {
+        **claims[DL + "deep_linking_settings"],
+        **settings_changes,
+    }
     return browser, pending.post(sign_as_platform(site.app, claims))
 
 
@@ -63,7 +77,9 @@ def _deep_link_with(site, settings_changes: dict):
 
 
 def test_one_module_only_when_the_platform_accepts_one_item(site):
-    browser, picker = _deep_link_with(site, {"accept_multiple": False, "data": "csrf-from-platform-7"})
+    browser, picker = _deep_link_with(
+        site, {"accept_multiple": False, "data": "csrf-from-platform-7"}
+    )
     assert 'type="radio" name="modules"' in picker.text and 'type="checkbox"' not in picker.text
     refused = browser.submit(picker, modules=THREE[:2])
     assert refused.status_code == 400 and 'role="alert"' in refused.text
@@ -138,7 +154,11 @@ def test_a_trainer_overrides_the_audience_for_a_course(site):
     page = launch(trainer, TRAINER).page
     table = trainer.get(page.url + "group")
     form = [f for f in forms_in(table.text) if f.action.endswith("/group")][0]
-    saved = trainer.post(trainer.url(form.action), data={**form.fields, "audience": "employer_mentor"}, allow_redirects=False)
+    saved = trainer.post(
+        trainer.url(form.action),
+        data={**form.fields, "audience": "employer_mentor"},
+        allow_redirects=False,
+    )
     assert saved.status_code == 303
     launch(site.browser(), PARTICIPANT)
     rows = [r for r in progress_rows(site.app) if r.learner_id != _user_pk(site, TRAINER)]
@@ -156,5 +176,3 @@ def _user_pk(site, sub: str) -> int:
 
     with site.app.app_context():
         return db.session.execute(select(LtiUser.id).where(LtiUser.sub == sub)).scalar_one()
-
-
