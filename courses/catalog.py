@@ -46,20 +46,24 @@ class ModuleInfo:
     completed_at: datetime | None = None
 
 
+# Table columns, not ORM attributes: plain Core selects skip the ORM's per-execution setup.
+_M, _P, _PG, _PT, _MP, _PV = (
+    m.__table__ for m in (Module, Programme, Page, PageText, ModuleProgress, PageView)
+)
 _MODULE_COLUMNS = (
-    Module.id,
-    Module.slug,
-    Module.position,
-    Module.title,
-    Module.summary,
-    Module.estimated_minutes,
-    Module.completion_rule,
-    Module.retired_at,
-    Module.programme_id,
-    Programme.slug,
-    Programme.title,
-    Programme.audience,
-    Programme.languages,
+    _M.c.id,
+    _M.c.slug,
+    _M.c.position,
+    _M.c.title,
+    _M.c.summary,
+    _M.c.estimated_minutes,
+    _M.c.completion_rule,
+    _M.c.retired_at,
+    _M.c.programme_id,
+    _P.c.slug,
+    _P.c.title,
+    _P.c.audience,
+    _P.c.languages,
 )
 
 
@@ -87,18 +91,19 @@ def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
 def _module_query(by_slug: bool) -> Select[Any]:
     """Built once per shape: a reused statement keeps its compiled form and cache key."""
     query = (
-        select(*_MODULE_COLUMNS, ModuleProgress.last_page_id, ModuleProgress.completed_at)
-        .join(Programme, Programme.id == Module.programme_id)
+        select(*_MODULE_COLUMNS, _MP.c.last_page_id, _MP.c.completed_at)
+        .select_from(_M)
+        .join(_P, _P.c.id == _M.c.programme_id)
         .outerjoin(
-            ModuleProgress,
+            _MP,
             and_(
-                ModuleProgress.module_id == Module.id,
-                ModuleProgress.learner_id == bindparam("learner"),
+                _MP.c.module_id == _M.c.id,
+                _MP.c.learner_id == bindparam("learner"),
             ),
         )
     )
     return query.where(
-        Module.slug == bindparam("key") if by_slug else Module.id == bindparam("key")
+        _M.c.slug == bindparam("key") if by_slug else _M.c.id == bindparam("key")
     )
 
 
@@ -126,17 +131,18 @@ class OutlineEntry:
 @functools.cache
 def _outline_query() -> Select[Any]:
     return (
-        select(Page.id, Page.slug, Page.position, PageText.language, PageText.title, PageView.id)
-        .join(PageText, PageText.page_id == Page.id)
+        select(_PG.c.id, _PG.c.slug, _PG.c.position, _PT.c.language, _PT.c.title, _PV.c.id)
+        .select_from(_PG)
+        .join(_PT, _PT.c.page_id == _PG.c.id)
         .outerjoin(
-            PageView, and_(PageView.page_id == Page.id, PageView.learner_id == bindparam("learner"))
+            _PV, and_(_PV.c.page_id == _PG.c.id, _PV.c.learner_id == bindparam("learner"))
         )
         .where(
-            Page.module_id == bindparam("module"),
-            Page.retired_at.is_(None),
-            PageText.language.in_([bindparam("language"), bindparam("source")]),
+            _PG.c.module_id == bindparam("module"),
+            _PG.c.retired_at.is_(None),
+            _PT.c.language.in_([bindparam("language"), bindparam("source")]),
         )
-        .order_by(Page.position)
+        .order_by(_PG.c.position)
     )
 
 
@@ -170,9 +176,9 @@ class PageContent:
 
 @functools.cache
 def _page_query() -> Select[Any]:
-    return select(PageText.language, PageText.title, PageText.body_html).where(
-        PageText.page_id == bindparam("page"),
-        PageText.language.in_([bindparam("language"), bindparam("source")]),
+    return select(_PT.c.language, _PT.c.title, _PT.c.body_html).where(
+        _PT.c.page_id == bindparam("page"),
+        _PT.c.language.in_([bindparam("language"), bindparam("source")]),
     )
 
 

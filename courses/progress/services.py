@@ -72,11 +72,12 @@ _SUMMARY = text(
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
 
 
+_PROGRESS = ModuleProgress.__table__
 _RESUME_AT = (
-    update(ModuleProgress)
+    update(_PROGRESS)
     .where(
-        ModuleProgress.learner_id == bindparam("learner"),
-        ModuleProgress.module_id == bindparam("module"),
+        _PROGRESS.c.learner_id == bindparam("learner"),
+        _PROGRESS.c.module_id == bindparam("module"),
     )
     .values(last_page_id=bindparam("page"), updated_at=bindparam("now"))
 )

@@ -158,22 +158,26 @@ class OpenSession:
 
 @functools.cache
 def _session_query() -> Select[Any]:
-    """Built once: a reused statement keeps its compiled form and its cache key."""
-    s, u, p, c, r, pref = LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference
+    """Built once: a reused statement keeps its compiled form and its cache key. Table
+    columns, not ORM attributes: a plain Core select skips the ORM's per-execution setup."""
+    s, u, p, c, r, pref = (
+        m.__table__ for m in (LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference)
+    )
     return (
         select(
-            s.id, s.browser_key_hash, s.platform_id, s.user_pk, s.client_id, s.deployment_id,
-            s.message_type, s.roles, s.locale, s.expires_at,
-            u.sub, u.name, u.locale, p.issuer, p.name,
-            c.id, c.context_id, c.title, c.label, c.audience,
-            r.id, r.resource_link_id, r.title, r.custom, r.module_id, pref.language,
+            s.c.id, s.c.browser_key_hash, s.c.platform_id, s.c.user_pk, s.c.client_id, s.c.deployment_id,
+            s.c.message_type, s.c.roles, s.c.locale, s.c.expires_at,
+            u.c.sub, u.c.name, u.c.locale, p.c.issuer, p.c.name,
+            c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
+            r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
         )
-        .join(u, u.id == s.user_pk)
-        .join(p, p.id == s.platform_id)
-        .outerjoin(c, c.id == s.context_pk)
-        .outerjoin(r, r.id == s.resource_link_pk)
-        .outerjoin(pref, pref.learner_id == s.user_pk)
-        .where(s.id == bindparam("launch_id"))
+        .select_from(s)
+        .join(u, u.c.id == s.c.user_pk)
+        .join(p, p.c.id == s.c.platform_id)
+        .outerjoin(c, c.c.id == s.c.context_pk)
+        .outerjoin(r, r.c.id == s.c.resource_link_pk)
+        .outerjoin(pref, pref.c.learner_id == s.c.user_pk)
+        .where(s.c.id == bindparam("launch_id"))
     )
 
 
