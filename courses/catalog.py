@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from courses.database import db
 from courses.languages import SOURCE_LANGUAGE
@@ -213,7 +213,41 @@ def programme_modules(programme_id: int, learner_id: int) -> list[tuple[ModuleIn
     return [(_module_info(tuple(r)[:15]), r[15] or "not_started", r[16] or 0) for r in rows]
 
 
-def all_programmes() -> list[tuple[Programme, list[Module]]]:
-    """Every programme with its live modules, for a trainer's module picker."""
-    programmes = db.session.execute(select(Programme).order_by(Programme.slug)).scalars().all()
-    return [(p, [m for m in p.modules if m.retired_at is None]) for p in programmes]
+@dataclass(frozen=True)
+class CatalogModule:
+    slug: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    estimated_minutes: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class CatalogProgramme:
+    slug: str
+    title: dict[str, str]
+    languages: tuple[str, ...]
+    modules: list[CatalogModule]
+
+
+def all_programmes() -> list[CatalogProgramme]:
+    """Every programme with its live modules and their page counts: two queries."""
+    programmes = {
+        row[0]: CatalogProgramme(row[1], row[2], tuple(row[3]), [])
+        for row in db.session.execute(
+            select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug)
+        )
+    }
+    live_pages = (
+        select(func.count())
+        .where(_PG.c.module_id == _M.c.id, _PG.c.retired_at.is_(None))
+        .scalar_subquery()
+    )
+    modules = db.session.execute(
+        select(_M.c.programme_id, _M.c.slug, _M.c.title, _M.c.summary, _M.c.estimated_minutes, live_pages)
+        .where(_M.c.retired_at.is_(None))
+        .order_by(_M.c.programme_id, _M.c.position)
+    )
+    for programme_id, *fields in modules:
+        programmes[programme_id].modules.append(CatalogModule(*fields))
+    return list(programmes.values())

@@ -37,7 +37,7 @@ def _trainer_language(visit: Visit, languages: list[str] | tuple[str, ...]) -> s
 def _programme_groups(visit: Visit) -> list[dict[str, Any]]:
     """Programmes with their live modules, titled in the trainer's language."""
     groups = []
-    for programme, modules in catalog.all_programmes():
+    for programme in catalog.all_programmes():
         language = _trainer_language(visit, programme.languages)
         groups.append(
             {
@@ -49,9 +49,9 @@ def _programme_groups(visit: Visit) -> list[dict[str, Any]]:
                         "title": catalog.pick(m.title, language)[0],
                         "summary": catalog.pick(m.summary, language)[0],
                         "minutes": m.estimated_minutes,
-                        "pages": sum(1 for p in m.pages if p.retired_at is None),
+                        "pages": m.pages,
                     }
-                    for m in modules
+                    for m in programme.modules
                 ],
             }
         )

@@ -37,6 +37,7 @@ def test_a_trainer_adds_three_modules_in_one_go(site):
         picker.text.count('type="checkbox" name="modules"') == 11
     )  # every module of both programmes
     assert picker.text.count("<fieldset") == 2  # grouped by programme
+    assert "5 sivua · noin 25 minuuttia" in picker.text  # finnish-working-life, in Finnish
     answer = browser.submit(picker, modules=THREE)
     assert answer.status_code == 200
     claims = _response_claims(site, answer)
