@@ -67,6 +67,17 @@ _MODULE_COLUMNS = (
 )
 
 
+# A module with this learner's progress: columns and joins shared with queries that find
+# the module some other way (the launch session joins its activity's module).
+MODULE_WITH_PROGRESS = (*_MODULE_COLUMNS, _MP.c.last_page_id, _MP.c.completed_at)
+MODULE, MODULE_PROGRAMME, MODULE_PROGRESS = _M, _P, _MP
+
+
+def module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
+    """A ModuleInfo from a row that starts with MODULE_WITH_PROGRESS."""
+    return _module_info(row)
+
+
 def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
     return ModuleInfo(
         id=row[0],
@@ -91,7 +102,7 @@ def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
 def _module_query(by_slug: bool) -> Select[Any]:
     """Built once per shape: a reused statement keeps its compiled form and cache key."""
     query = (
-        select(*_MODULE_COLUMNS, _MP.c.last_page_id, _MP.c.completed_at)
+        select(*MODULE_WITH_PROGRESS)
         .select_from(_M)
         .join(_P, _P.c.id == _M.c.programme_id)
         .outerjoin(

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select
+from sqlalchemy import Select, and_, bindparam, delete, insert, select
 
 from courses.database import db, utcnow
+from courses import catalog
+from courses.catalog import ModuleInfo
 from courses.progress.models import LearnerPreference
 from lti_tool.identity import services as identity
 from lti_tool.identity.models import LtiContext, LtiUser, ResourceLink
@@ -148,6 +150,8 @@ class OpenSession:
     resource_link: SessionLink | None
     # The content language the learner chose, if they ever did.
     language_choice: str | None
+    # The module the activity is bound to in the database (resource_link.module_id).
+    linked_module: ModuleInfo | None
 
     @functools.cached_property
     def claims(self) -> dict[str, Any]:
@@ -163,6 +167,7 @@ def _session_query() -> Select[Any]:
     s, u, p, c, r, pref = (
         m.__table__ for m in (LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference)
     )
+    m, mp = catalog.MODULE, catalog.MODULE_PROGRESS
     return (
         select(
             s.c.id, s.c.browser_key_hash, s.c.platform_id, s.c.user_pk, s.c.client_id, s.c.deployment_id,
@@ -170,6 +175,7 @@ def _session_query() -> Select[Any]:
             u.c.sub, u.c.name, u.c.locale, p.c.issuer, p.c.name,
             c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
             r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
+            *catalog.MODULE_WITH_PROGRESS,
         )
         .select_from(s)
         .join(u, u.c.id == s.c.user_pk)
@@ -177,6 +183,11 @@ def _session_query() -> Select[Any]:
         .outerjoin(c, c.c.id == s.c.context_pk)
         .outerjoin(r, r.c.id == s.c.resource_link_pk)
         .outerjoin(pref, pref.c.learner_id == s.c.user_pk)
+        # The module the activity was last bound to, so that a page view needs no query
+        # of its own to find it.
+        .outerjoin(m, m.c.id == r.c.module_id)
+        .outerjoin(catalog.MODULE_PROGRAMME, catalog.MODULE_PROGRAMME.c.id == m.c.programme_id)
+        .outerjoin(mp, and_(mp.c.module_id == m.c.id, mp.c.learner_id == s.c.user_pk))
         .where(s.c.id == bindparam("launch_id"))
     )
 
@@ -196,4 +207,5 @@ def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
         context=SessionContext(row[15], row[16], row[17], row[18], row[19]) if row[15] is not None else None,
         resource_link=SessionLink(row[20], row[21], row[22], dict(row[23] or {}), row[24]) if row[20] is not None else None,
         language_choice=row[25],
+        linked_module=catalog.module_info(tuple(row[26:])) if row[26] is not None else None,
     )

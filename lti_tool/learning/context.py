@@ -85,12 +85,14 @@ def custom_module_slug(session: OpenSession) -> str | None:
 def bound_module(session: OpenSession) -> ModuleInfo | None:
     """The activity's module: its ``module`` custom parameter, else the trainer's binding."""
     slug = custom_module_slug(session)
+    linked = session.linked_module  # read with the session
     if slug is not None:
-        module = catalog.find_module(session.user_pk, slug=slug)
+        module = linked if linked is not None and linked.slug == slug else None
+        module = module or catalog.find_module(session.user_pk, slug=slug)
         if module is None:
             raise Refused("unknown_module", slug)
-    elif session.resource_link is not None and session.resource_link.module_id is not None:
-        module = catalog.find_module(session.user_pk, module_id=session.resource_link.module_id)
+    elif linked is not None:
+        module = linked
     else:
         return None
     if module is not None and module.retired:
