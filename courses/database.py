@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import Connection, DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -59,3 +59,35 @@ class Base(DeclarativeBase):
 # Objects stay readable after a commit: a view commits its writes and then renders them;
 # expiring them would reload each one with a query of its own.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def track_writes(engine: Engine) -> None:
+    """Note on each connection whether its current transaction has written anything."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(conn: Connection, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip()[:6].upper() in WRITES:
+            conn.info["wrote"] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _reset(conn: Connection) -> None:
+        conn.info.pop("wrote", None)
+
+
+def end_read_only_transaction() -> None:
+    """Commit a transaction that only read; leave any other to be rolled back.
+
+    A read-only transaction ends the same either way, but psycopg forgets every prepared
+    statement on ROLLBACK, so PostgreSQL would plan each query again on the next request.
+    A transaction that wrote and was not committed by its service is never committed here.
+    """
+    session = db.session()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if not connection.info.get("wrote"):
+        session.commit()

@@ -63,7 +63,20 @@ def create_app(
 
         init_dev_platform(app)
     _configure_sqlite(app)
+    _end_read_only_transactions(app)
     return app
+
+
+def _end_read_only_transactions(app: Flask) -> None:
+    from courses.database import end_read_only_transaction, track_writes
+
+    with app.app_context():
+        track_writes(db.engine)
+
+    @app.teardown_request
+    def _end(exc: BaseException | None) -> None:
+        if exc is None:  # after an error, Flask-SQLAlchemy's teardown rolls back
+            end_read_only_transaction()
 
 
 def _configure_sqlite(app: Flask) -> None:
