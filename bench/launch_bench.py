@@ -57,14 +57,15 @@ class Spec:
     """What one benchmark measures and the target it is held to."""
 
     unit: str  # a key of UNITS
+    one: str  # the unit, singular
     target_rate: float
     target_p99_ms: float
     target_concurrency: int
     default_levels: tuple[int, ...]
 
 
-LAUNCHES = Spec("launches", 250.0, 40.0, 4, (1, 4))
-PAGE_VIEWS = Spec("page views", 500.0, 50.0, 8, (1, 8))
+LAUNCHES = Spec("launches", "launch", 250.0, 40.0, 4, (1, 4))
+PAGE_VIEWS = Spec("page views", "page view", 500.0, 50.0, 8, (1, 8))
 
 
 # --------------------------------------------------------------------------- setup
@@ -599,10 +600,11 @@ def prime(site: str, instance_path: str) -> None:
     LaunchClient(site, instance_path).launch(launch_targets()[0])
 
 
-def print_table(rows: list[LevelResult], unit: str = "launches") -> None:
+def print_table(rows: list[LevelResult], spec: Spec) -> None:
+    unit = spec.unit
     header = (
         f"{'database':<11}{'conc':>5}{unit:>12}{unit + '/s':>14}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}   | CPU ms per {unit[:-1]}: {'tool':>6}{'client':>8}{'pg':>6}   machine busy"
+        f"{'errors':>8}   | CPU ms per {spec.one}: {'tool':>6}{'client':>8}{'pg':>6}   machine busy"
     )
     print()
     print(header)
@@ -705,11 +707,11 @@ def main(argv: list[str] | None = None, spec: Spec = LAUNCHES, description: str 
                             print("  server log tail:\n" + server.log_tail(10), flush=True)
     except KeyboardInterrupt:
         print("\ninterrupted: cleaning up", file=sys.stderr, flush=True)
-        print_table(rows, spec.unit)
+        print_table(rows, spec)
         return 130
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print_table(rows, spec.unit)
+    print_table(rows, spec)
     for r in [r for r in rows if r.concurrency == spec.target_concurrency]:
         met = r.rate >= spec.target_rate and r.p99_ms < spec.target_p99_ms and not r.errors
         print(
