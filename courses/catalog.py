@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, case, func, null, or_, select
 
 from courses.database import db
 from courses.languages import SOURCE_LANGUAGE
@@ -141,8 +141,14 @@ class OutlineEntry:
 
 @functools.cache
 def _outline_query() -> Select[Any]:
+    # The body comes along only for the page the caller is about to show (by slug or id):
+    # the common page view needs no query of its own for it.
+    wanted = or_(_PG.c.slug == bindparam("wanted_slug"), _PG.c.id == bindparam("wanted_id"))
     return (
-        select(_PG.c.id, _PG.c.slug, _PG.c.position, _PT.c.language, _PT.c.title, _PV.c.id)
+        select(
+            _PG.c.id, _PG.c.slug, _PG.c.position, _PT.c.language, _PT.c.title, _PV.c.id,
+            case((wanted, _PT.c.body_html), else_=null()),
+        )
         .select_from(_PG)
         .join(_PT, _PT.c.page_id == _PG.c.id)
         .outerjoin(
@@ -157,8 +163,30 @@ def _outline_query() -> Select[Any]:
     )
 
 
-def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry]:
-    """The module's live pages in order, titled in ``language`` (or Finnish), seen or not."""
+@dataclass(frozen=True)
+class PageContent:
+    title: str
+    html: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    entries: list[OutlineEntry]
+    # The texts of the page asked for (by language), when the outline found it.
+    bodies: dict[int, dict[str, PageContent]]
+
+    def content(self, page_id: int, language: str) -> PageContent | None:
+        texts = self.bodies.get(page_id, {})
+        return texts.get(language) or texts.get(SOURCE_LANGUAGE)
+
+
+def outline(
+    module_id: int, language: str, learner_id: int, *,
+    wanted_slug: str | None = None, wanted_id: int | None = None,
+) -> Outline:
+    """The module's live pages in order, titled in ``language`` (or Finnish), seen or not;
+    with the text of the page named by ``wanted_slug`` or ``wanted_id``."""
     rows = db.session.execute(
         _outline_query(),
         {
@@ -166,23 +194,21 @@ def outline(module_id: int, language: str, learner_id: int) -> list[OutlineEntry
             "module": module_id,
             "language": language,
             "source": SOURCE_LANGUAGE,
+            "wanted_slug": wanted_slug,
+            "wanted_id": wanted_id,
         },
     ).all()
     entries: dict[int, OutlineEntry] = {}
-    for page_id, slug, position, text_language, title, view_id in rows:
+    bodies: dict[int, dict[str, PageContent]] = {}
+    for page_id, slug, position, text_language, title, view_id, body in rows:
+        if body is not None:
+            bodies.setdefault(page_id, {})[text_language] = PageContent(title, body, text_language)
         if page_id in entries and text_language != language:
             continue  # the wanted language wins over the Finnish fallback
         entries[page_id] = OutlineEntry(
             page_id, slug, position, title, text_language, view_id is not None
         )
-    return list(entries.values())
-
-
-@dataclass(frozen=True)
-class PageContent:
-    title: str
-    html: str
-    language: str
+    return Outline(list(entries.values()), bodies)
 
 
 @functools.cache

@@ -29,7 +29,11 @@ def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEnt
 
 def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str:
     language = visit.content_language(module)
-    entries = catalog.outline(module.id, language, visit.learner_id)
+    found = catalog.outline(
+        module.id, language, visit.learner_id,
+        wanted_slug=page_slug, wanted_id=module.last_page_id if page_slug is None else None,
+    )
+    entries = found.entries
     if not entries:
         raise Refused("unknown_page", module.slug)
     if page_slug is None:
@@ -38,7 +42,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         entry = next((e for e in entries if e.slug == page_slug), None)
         if entry is None:
             raise Refused("unknown_page", f"{module.slug}/{page_slug}")
-    content = catalog.page_content(entry.id, language)
+    content = found.content(entry.id, language) or catalog.page_content(entry.id, language)
     if content is None:
         raise Refused("unknown_page", f"{module.slug}/{entry.slug}")
     progress = record_page_view(
