@@ -20,8 +20,7 @@ from pylti1p3.service_connector import ServiceConnector
 
 from lti_tool.launch.services import OpenSession as LaunchSession
 from lti_tool.registry.access_tokens import CachedTokenServiceConnector
-from lti_tool.registry.models import PlatformClient
-from lti_tool.registry.tool_config import DatabaseToolConf
+from lti_tool.registry.tool_config import ClientRecord, DatabaseToolConf
 from lti_tool.services import services
 
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -45,7 +44,7 @@ class ContentItem:
     score_maximum: int | None = 100
 
 
-def _client(session: LaunchSession) -> tuple[DatabaseToolConf, PlatformClient]:
+def _client(session: LaunchSession) -> tuple[DatabaseToolConf, ClientRecord]:
     conf = DatabaseToolConf()
     client = conf.find_client(session.platform.issuer, session.client_id)
     if client is None:

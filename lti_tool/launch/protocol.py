@@ -28,13 +28,12 @@ from pylti1p3.session import SessionService
 
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.state_store import StateStore
-from lti_tool.registry.models import PlatformClient
 from lti_tool.registry.platform_keys import (
     PlatformKeysUnavailable,
     UnknownSigningKey,
     verification_key,
 )
-from lti_tool.registry.tool_config import DatabaseToolConf
+from lti_tool.registry.tool_config import ClientRecord, DatabaseToolConf
 
 MAX_ID_TOKEN_BYTES = 64 * 1024
 STATE_COOKIE_PREFIX = "kp-state"
@@ -164,7 +163,7 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         self._store = store
         self._leeway = leeway_seconds
         self._jwks_max_age = jwks_max_age
-        self.client: PlatformClient | None = None
+        self.client: ClientRecord | None = None
         self._deployment_known = False
         self.state: str | None = None
 

@@ -11,13 +11,14 @@ import functools
 import json
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import update
 
 from courses.database import db, utcnow
 from lti_tool.registry.models import Platform
@@ -55,7 +56,18 @@ def _lifetime_from_headers(headers: Any, max_age: timedelta) -> timedelta:
     return max(MIN_LIFETIME, min(lifetime, max_age))
 
 
-def _fetch(platform: Platform, http: requests.Session, max_age: timedelta) -> dict[str, Any]:
+class PlatformKeyCache(Protocol):
+    """What the key cache needs of a platform (an ORM row or a plain record)."""
+
+    id: int
+    issuer: str
+    key_set_url: str
+    key_set_json: str | None
+    key_set_fetched_at: datetime | None
+    key_set_expires_at: datetime | None
+
+
+def _fetch(platform: PlatformKeyCache, http: requests.Session, max_age: timedelta) -> dict[str, Any]:
     try:
         response = http.get(platform.key_set_url, headers={"Accept": "application/json"})
         response.raise_for_status()
@@ -73,9 +85,15 @@ def _fetch(platform: Platform, http: requests.Session, max_age: timedelta) -> di
         )
         raise PlatformKeysUnavailable(str(exc)) from exc
     now = utcnow()
-    platform.key_set_json = json.dumps(key_set)
-    platform.key_set_fetched_at = now
-    platform.key_set_expires_at = now + _lifetime_from_headers(response.headers, max_age)
+    db.session.execute(
+        update(Platform)
+        .where(Platform.id == platform.id)
+        .values(
+            key_set_json=json.dumps(key_set),
+            key_set_fetched_at=now,
+            key_set_expires_at=now + _lifetime_from_headers(response.headers, max_age),
+        )
+    )
     return key_set
 
 
@@ -99,7 +117,7 @@ def _find(key_set: dict[str, Any], kid: str) -> RSAPublicKey | None:
 
 
 def verification_key(
-    platform: Platform, kid: str, http: requests.Session, max_age: timedelta
+    platform: PlatformKeyCache, kid: str, http: requests.Session, max_age: timedelta
 ) -> RSAPublicKey:
     """Return the platform's RS256 key named ``kid``, fetching the JWKS only when needed."""
     now = utcnow()

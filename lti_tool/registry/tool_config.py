@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import typing as t
+from dataclasses import dataclass
+from datetime import datetime
 
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import contains_eager
 
 from courses.database import db
 from lti_tool.keys.service import SigningKey, current_signing_key
@@ -34,31 +35,72 @@ class ToolRegistration(Registration):
         return self._load_key().private_key
 
 
+@dataclass(frozen=True)
+class PlatformRecord:
+    """A platform row as plain data (cheaper to read than an ORM object, on every launch)."""
+
+    id: int
+    issuer: str
+    name: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    key_set_json: str | None
+    key_set_fetched_at: datetime | None
+    key_set_expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """One registration (client id) of a platform."""
+
+    id: int
+    platform_id: int
+    client_id: str
+    platform: PlatformRecord
+
+
+_PLATFORM, _CLIENT, _DEPLOYMENT = Platform.__table__, PlatformClient.__table__, Deployment.__table__
+_CLIENT_COLUMNS = (
+    _CLIENT.c.id, _CLIENT.c.platform_id, _CLIENT.c.client_id,
+    _PLATFORM.c.id, _PLATFORM.c.issuer, _PLATFORM.c.name, _PLATFORM.c.auth_login_url,
+    _PLATFORM.c.auth_token_url, _PLATFORM.c.key_set_url, _PLATFORM.c.key_set_json,
+    _PLATFORM.c.key_set_fetched_at, _PLATFORM.c.key_set_expires_at,
+)
+
+
+def _client_record(row: t.Sequence[t.Any]) -> ClientRecord:
+    return ClientRecord(row[0], row[1], row[2], PlatformRecord(*row[3:12]))
+
+
 @functools.cache
 def _client_query(by_client_id: bool) -> Select[t.Any]:
     """Built once per shape: a reused statement keeps its compiled form and cache key."""
     query = (
-        select(PlatformClient)
-        .join(Platform)
-        .options(contains_eager(PlatformClient.platform))
-        .where(Platform.issuer == bindparam("iss"))
+        select(*_CLIENT_COLUMNS)
+        .select_from(_CLIENT)
+        .join(_PLATFORM, _PLATFORM.c.id == _CLIENT.c.platform_id)
+        .where(_PLATFORM.c.issuer == bindparam("iss"))
     )
-    return query.where(PlatformClient.client_id == bindparam("client_id")) if by_client_id else query.limit(2)
+    return query.where(_CLIENT.c.client_id == bindparam("client_id")) if by_client_id else query.limit(2)
 
 
 @functools.cache
 def _launch_registration_query() -> Select[t.Any]:
     # An empty deployment id matches no row: deployment ids are never empty.
     known = (
-        select(Deployment.id)
-        .where(Deployment.client_pk == PlatformClient.id, Deployment.deployment_id == bindparam("deployment_id"))
+        select(_DEPLOYMENT.c.id)
+        .where(
+            _DEPLOYMENT.c.client_pk == _CLIENT.c.id,
+            _DEPLOYMENT.c.deployment_id == bindparam("deployment_id"),
+        )
         .exists()
     )
     return (
-        select(PlatformClient, known.label("deployment_known"))
-        .join(Platform)
-        .options(contains_eager(PlatformClient.platform))
-        .where(Platform.issuer == bindparam("iss"), PlatformClient.client_id == bindparam("client_id"))
+        select(*_CLIENT_COLUMNS, known.label("deployment_known"))
+        .select_from(_CLIENT)
+        .join(_PLATFORM, _PLATFORM.c.id == _CLIENT.c.platform_id)
+        .where(_PLATFORM.c.issuer == bindparam("iss"), _CLIENT.c.client_id == bindparam("client_id"))
     )
 
 
@@ -90,7 +132,7 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
     def issuer_exists(self, iss: str) -> bool:
         return db.session.execute(select(Platform.id).where(Platform.issuer == iss)).first() is not None
 
-    def find_client(self, iss: str, client_id: str | None) -> PlatformClient | None:
+    def find_client(self, iss: str, client_id: str | None) -> ClientRecord | None:
         """The registration for an issuer and client id.
 
         The client id is optional in a login initiation; without it, an issuer with a
@@ -99,29 +141,30 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         if not iss:
             return None
         if client_id:
-            return db.session.execute(
+            row = db.session.execute(
                 _client_query(by_client_id=True), {"iss": iss, "client_id": client_id}
-            ).scalar_one_or_none()
-        clients = db.session.execute(_client_query(by_client_id=False), {"iss": iss}).scalars().all()
-        return clients[0] if len(clients) == 1 else None
+            ).first()
+            return _client_record(row) if row is not None else None
+        rows = db.session.execute(_client_query(by_client_id=False), {"iss": iss}).all()
+        return _client_record(rows[0]) if len(rows) == 1 else None
 
     def find_launch_registration(
         self, iss: str, client_id: str, deployment_id: object
-    ) -> tuple[PlatformClient | None, bool]:
+    ) -> tuple[ClientRecord | None, bool]:
         """The registration of a launch and whether it knows the deployment: one query."""
         deployment = deployment_id if isinstance(deployment_id, str) and deployment_id else ""
         row = db.session.execute(
             _launch_registration_query(),
             {"iss": iss, "client_id": client_id, "deployment_id": deployment},
         ).first()
-        return (row[0], bool(row[1])) if row is not None else (None, False)
+        return (_client_record(row), bool(row[12])) if row is not None else (None, False)
 
     def signing_key(self) -> SigningKey:
         if self._signing_key is None:
             self._signing_key = current_signing_key()
         return self._signing_key
 
-    def registration_for(self, client: PlatformClient) -> Registration:
+    def registration_for(self, client: ClientRecord) -> Registration:
         platform = client.platform
         registration = ToolRegistration(self.signing_key)
         registration.set_issuer(platform.issuer)
