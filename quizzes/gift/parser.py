@@ -1,0 +1,311 @@
+"""Moodle's GIFT format, read into quizzes.model.Question objects.
+
+Follows Moodle's own reader (question/format/gift/format.php): questions are separated
+by blank lines; ``//`` lines are comments, where ``[id:...]`` and ``[tag:...]`` give the
+question's id number and tags; ``$CATEGORY:`` sets the category of what follows;
+``::title::``; ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` text formats; the answer
+block ``{...}`` at the end or inside the sentence ("missing word"); ``####`` general
+feedback; ``\\~ \\= \\# \\{ \\} \\:`` escapes. Unlike Moodle, which skips a question it
+cannot read, any error stops the import and names the line and column and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from quizzes.model import Choice, NumericAnswer, Pair, Question
+
+ESCAPABLE = "\\:#={}~n"
+# Escaped characters become private-use code points while parsing, then come back.
+_PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(ESCAPABLE)}
+_RESTORE = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
+FORMATS = {"moodle", "html", "plain", "markdown"}
+WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
+ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+
+
+class GiftError(ValueError):
+    """A GIFT text that cannot be read: where (line, column) and what was expected."""
+
+    def __init__(self, line: int, column: int, message: str, source: str = "<gift>") -> None:
+        super().__init__(f"{source}:{line}:{column}: {message}")
+        self.line, self.column, self.message, self.source = line, column, message, source
+
+
+Fail = Callable[[str], "GiftError"]
+
+
+@dataclass
+class _Text:
+    """A question's text with escapes folded into placeholders, and where each character was."""
+
+    chars: str
+    where: list[tuple[int, int]]  # (line, column) of each character in the file
+
+    def at(self, index: int) -> tuple[int, int]:
+        if not self.where:
+            return (1, 1)
+        return self.where[min(max(index, 0), len(self.where) - 1)]
+
+
+def _restore(text: str) -> str:
+    return "".join(_RESTORE.get(c, c) for c in text)
+
+
+def _fold(lines: list[tuple[int, str]]) -> _Text:
+    chars: list[str] = []
+    where: list[tuple[int, int]] = []
+    for n, (line_no, line) in enumerate(lines):
+        i = 0
+        while i < len(line):
+            c = line[i]
+            if c == "\\" and i + 1 < len(line) and line[i + 1] in ESCAPABLE:
+                chars.append(_PLACEHOLDER[line[i + 1]])
+                where.append((line_no, i + 1))
+                i += 2
+                continue
+            chars.append(c)
+            where.append((line_no, i + 1))
+            i += 1
+        if n + 1 < len(lines):
+            chars.append("\n")
+            where.append((line_no, len(line) + 1))
+    return _Text("".join(chars), where)
+
+
+def _blocks(source: str) -> list[list[tuple[int, str]]]:
+    blocks: list[list[tuple[int, str]]] = [[]]
+    for number, line in enumerate(source.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if line.strip():
+            blocks[-1].append((number, line))
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def parse_gift(source: str, name: str = "<gift>") -> list[Question]:
+    """Every question in a GIFT text, or GiftError naming the line and column."""
+    questions: list[Question] = []
+    category: str | None = None
+    for block in _blocks(source.lstrip("\ufeff")):
+        comments = [line for _, line in block if line.strip().startswith("//")]
+        lines = [(n, line) for n, line in block if not line.strip().startswith("//")]
+        if not lines:
+            continue
+        text = _fold(lines)
+        stripped = text.chars.strip()
+        if stripped.startswith("$CATEGORY:"):
+            category = _restore(stripped[len("$CATEGORY:") :]).strip()
+            continue
+        question = _question(text, name)
+        idnumber, tags = _annotations("\n".join(comments))
+        questions.append(replace(question, idnumber=idnumber, tags=tags, category=category))
+    return questions
+
+
+def _annotations(comment: str) -> tuple[str | None, tuple[str, ...]]:
+    found = ID.search(comment)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else None
+    tags = tuple(t.replace("\\]", "]").strip() for t in TAG.findall(comment))
+    return idnumber, tags
+
+
+def _with_format(text: str, default: str) -> tuple[str, str]:
+    if text.startswith("["):
+        end = text.find("]")
+        if end > 0 and text[1:end] in FORMATS:
+            return text[end + 1 :].strip(), text[1:end]
+    return text.strip(), default
+
+
+def _question(text: _Text, name: str) -> Question:
+    s = text.chars
+    start = len(s) - len(s.lstrip())
+    title = None
+    if s.startswith("::", start):
+        end = s.find("::", start + 2)
+        if end < 0:
+            line, col = text.at(start)
+            raise GiftError(line, col, "expected '::' to close the question title", name)
+        title = _restore(s[start + 2 : end]).strip()
+        start = end + 2
+    opening = s.find("{", start)
+    closing = s.find("}", start)
+    if opening < 0 and closing < 0:
+        body, fmt = _with_format(s[start:].strip(), "moodle")
+        return Question("description", _restore(body), title=title, text_format=fmt)
+    if closing < 0:
+        line, col = text.at(opening)
+        raise GiftError(line, col, "expected '}' to close the answers opened here", name)
+    if opening < 0 or closing < opening:
+        line, col = text.at(closing)
+        raise GiftError(
+            line, col, "expected '{' before '}' (write \\} for a brace in the text)", name
+        )
+    inner = s.find("{", opening + 1)
+    if 0 <= inner < closing:
+        line, col = text.at(inner)
+        raise GiftError(
+            line, col, "expected '}' before another '{' (write \\{ for a brace in the text)", name
+        )
+    after = s[closing + 1 :].strip()
+    extra = s.find("{", closing + 1)
+    if extra >= 0 or s.find("}", closing + 1) >= 0:
+        line, col = text.at(extra if extra >= 0 else s.find("}", closing + 1))
+        raise GiftError(line, col, "expected one answer block per question", name)
+    before, fmt = _with_format(s[start:opening].strip(), "moodle")
+    answers = s[opening + 1 : closing]
+    general = ""
+    separator = answers.rfind("####")
+    if separator >= 0:
+        general = _restore(answers[separator + 4 :]).strip()
+        answers = answers[:separator]
+    answers = answers.strip()
+    base = Question(
+        "essay",
+        _restore(before),
+        title=title,
+        text_format=fmt,
+        general_feedback=general,
+        text_after=_restore(after) if after else None,
+    )
+    if not base.text and base.text_after is None:
+        line, col = text.at(opening)
+        raise GiftError(line, col, "expected question text before '{'", name)
+    where = text.at(opening + 1)
+    return _answers(base, answers, where, name)
+
+
+def _split_feedback(part: str) -> tuple[str, str]:
+    text, _, feedback = part.partition("#")
+    return _restore(text).strip(), _restore(feedback).strip()
+
+
+def _answers(q: Question, answers: str, where: tuple[int, int], name: str) -> Question:
+    line, col = where
+
+    def fail(message: str) -> GiftError:
+        return GiftError(line, col, message, name)
+
+    if not answers:
+        return q  # essay
+    if answers.startswith("#"):
+        return replace(q, kind="numerical", numeric=_numerical(answers[1:], fail))
+    if "~" in answers:
+        choices = _choices(answers, fail)
+        if len(choices) < 2:
+            raise fail("expected at least two answers, each starting with '=' or '~'")
+        single = any(part.lstrip().startswith("=") for part in re.split(r"(?=[=~])", answers))
+        return replace(q, kind="single" if single else "multiple", choices=choices)
+    if "=" in answers and "->" in answers:
+        pairs = []
+        for part in answers.split("=")[1:] if answers.startswith("=") else [None]:
+            if part is None or "->" not in part:
+                raise fail("expected matching pairs written '=left -> right'")
+            left, _, right = part.partition("->")
+            pairs.append(Pair(_restore(left).strip(), _restore(right).strip()))
+        if len(pairs) < 2:
+            raise fail("expected at least two matching pairs")
+        if any(not p.right for p in pairs):
+            raise fail("expected a right-hand answer after '->'")
+        return replace(q, kind="matching", pairs=tuple(pairs))
+    head = answers.split("#", 1)[0].strip()
+    if head in {"T", "TRUE", "F", "FALSE"}:
+        bits = answers.split("#", 2)
+        wrong = _restore(bits[1]).strip() if len(bits) > 1 else ""
+        right = _restore(bits[2]).strip() if len(bits) > 2 else ""
+        return replace(
+            q,
+            kind="truefalse",
+            truth=head.startswith("T"),
+            feedback_wrong=wrong,
+            feedback_right=right,
+        )
+    if not answers.startswith("="):
+        raise fail("expected answers: '=right ~wrong', '=accepted answer', '#number', 'T' or 'F'")
+    choices = []
+    for part in answers.split("=")[1:]:
+        fraction = 1.0
+        if (weight := WEIGHT.match(part.strip())) is not None:
+            fraction = _fraction(weight.group(1), fail)
+            part = part.strip()[weight.end() :]
+        text, feedback = _split_feedback(part)
+        if not text:
+            raise fail("expected an accepted answer after '='")
+        choices.append(Choice(text, fraction, feedback))
+    return replace(q, kind="short", choices=tuple(choices))
+
+
+def _fraction(weight: str, fail: Fail) -> float:
+    value = float(weight)
+    if not -100 <= value <= 100:
+        raise fail(f"expected a weight between -100% and 100%, got {weight}%")
+    return value / 100
+
+
+def _choices(answers: str, fail: Fail) -> tuple[Choice, ...]:
+    choices = []
+    for part in re.split(r"(?=[=~])", answers):
+        part = part.strip()
+        if not part:
+            continue
+        marker, rest = part[0], part[1:].strip()
+        if marker == "=":
+            fraction = 1.0
+        else:
+            fraction = 0.0
+            if (weight := WEIGHT.match(rest)) is not None:
+                fraction = _fraction(weight.group(1), fail)
+                rest = rest[weight.end() :]
+            elif rest.startswith("%"):
+                raise fail("expected a weight like %50% or %-25%")
+        text, feedback = _split_feedback(rest)
+        if not text:
+            raise fail(f"expected answer text after '{marker}'")
+        choices.append(Choice(text, fraction, feedback))
+    return tuple(choices)
+
+
+def _number(text: str, fail: Fail) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise fail(f"expected a number, got {text.strip()!r}") from None
+
+
+def _numeric_spec(spec: str, fraction: float, feedback: str, fail: Fail) -> NumericAnswer:
+    spec = spec.strip()
+    if ".." in spec:
+        low, _, high = spec.partition("..")
+        low_value, high_value = _number(low, fail), _number(high, fail)
+        if low_value > high_value:
+            raise fail("expected the smaller number first in 'min..max'")
+        return NumericAnswer(fraction, low=low_value, high=high_value, feedback=feedback)
+    value, _, tolerance = spec.partition(":")
+    return NumericAnswer(
+        fraction,
+        value=_number(value, fail),
+        tolerance=abs(_number(tolerance, fail)) if tolerance else 0.0,
+        feedback=feedback,
+    )
+
+
+def _numerical(answers: str, fail: Fail) -> tuple[NumericAnswer, ...]:
+    answers = answers.strip()
+    if not answers.startswith("="):
+        spec, _, feedback = answers.partition("#")
+        return (_numeric_spec(_restore(spec), 1.0, _restore(feedback).strip(), fail),)
+    result = []
+    for part in answers.split("=")[1:]:
+        fraction = 1.0
+        part = part.strip()
+        if (weight := WEIGHT.match(part)) is not None:
+            fraction = _fraction(weight.group(1), fail)
+            part = part[weight.end() :]
+        spec, _, feedback = part.partition("#")
+        result.append(_numeric_spec(_restore(spec), fraction, _restore(feedback).strip(), fail))
+    return tuple(result)

@@ -1,0 +1,235 @@
+"""GIFT, Moodle's quiz text format: every construct read, errors located, round trips."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizzes.gift.parser import GiftError, parse_gift
+from quizzes.gift.writer import write_gift
+from quizzes.model import Choice, NumericAnswer, Pair, Question
+
+
+def one(source: str) -> Question:
+    (question,) = parse_gift(source)
+    return question
+
+
+def test_single_choice_with_title_feedback_and_general_feedback():
+    q = one(
+        "::Tax card:: Where is it ordered? {=OmaVero #Yes. ~the bank #No.####The Tax Administration.}"
+    )
+    assert (q.kind, q.title, q.text) == ("single", "Tax card", "Where is it ordered?")
+    assert q.choices == (Choice("OmaVero", 1.0, "Yes."), Choice("the bank", 0.0, "No."))
+    assert q.general_feedback == "The Tax Administration."
+
+
+def test_multiple_response_weights_including_negative():
+    q = one("Pick two {~%50%a #ok ~%50%b ~%-33.3333%c #no}")
+    assert q.kind == "multiple"
+    assert [c.fraction for c in q.choices] == [0.5, 0.5, pytest.approx(-0.333333)]
+
+
+def test_missing_word_keeps_the_text_on_both_sides():
+    q = one("The tax card is ordered from {=the Tax Administration ~the police} online.")
+    assert (q.kind, q.text, q.text_after) == ("single", "The tax card is ordered from", "online.")
+
+
+@pytest.mark.parametrize(
+    ("block", "truth", "wrong", "right"),
+    [
+        ("{T}", True, "", ""),
+        ("{FALSE#No: it is.#Yes.}", False, "No: it is.", "Yes."),
+        ("{TRUE}", True, "", ""),
+    ],
+)
+def test_true_false_with_both_feedbacks(block, truth, wrong, right):
+    q = one("Sentence. " + block.replace(":", "\\:"))
+    assert (q.kind, q.truth, q.feedback_wrong, q.feedback_right) == (
+        "truefalse",
+        truth,
+        wrong,
+        right,
+    )
+
+
+def test_short_answer_with_several_answers_and_partial_credit():
+    q = one("Who issues it? {=Vero =%50%the state #Almost.}")
+    assert q.kind == "short"
+    assert q.choices == (Choice("Vero", 1.0), Choice("the state", 0.5, "Almost."))
+
+
+def test_numerical_tolerance_range_and_several_answers():
+    assert one("A {#60:5}").numeric == (NumericAnswer(1.0, value=60.0, tolerance=5.0),)
+    assert one("A {#1..3}").numeric == (NumericAnswer(1.0, low=1.0, high=3.0),)
+    q = one("A {#=1822:0 #Exact. =%50%1822:2 #Close.}")
+    assert [(a.fraction, a.tolerance, a.feedback) for a in q.numeric] == [
+        (1.0, 0.0, "Exact."),
+        (0.5, 2.0, "Close."),
+    ]
+
+
+def test_matching_pairs():
+    q = one("Match. {=Canada -> Ottawa =Italy -> Rome =Japan -> Tokyo}")
+    assert q.kind == "matching"
+    assert q.pairs == (Pair("Canada", "Ottawa"), Pair("Italy", "Rome"), Pair("Japan", "Tokyo"))
+
+
+def test_essay_description_category_comments_ids_tags_and_formats():
+    questions = parse_gift(
+        "// opening comment\n$CATEGORY: kp/module\n\n"
+        "// Written by the trainer. [id:kp-reflect] [tag:work] [tag:reflection]\n"
+        "::Reflect:: [markdown]How will you use **this**? {}\n\n"
+        "[html]<p>Read this first.</p>\n"
+    )
+    essay, description = questions
+    assert (essay.kind, essay.text_format, essay.text, essay.idnumber) == (
+        "essay",
+        "markdown",
+        "How will you use **this**?",
+        "kp-reflect",
+    )
+    assert essay.tags == ("work", "reflection") and essay.category == "kp/module"
+    assert (description.kind, description.text_format) == ("description", "html")
+    assert description.category == "kp/module"
+
+
+def test_escapes():
+    q = one(r"Write \{ \} \= \~ \# and \: here {=a\=b #c\#d}")
+    assert q.text == "Write { } = ~ # and : here"
+    assert q.choices[0] == Choice("a=b", 1.0, "c#d")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "expected"),
+    [
+        ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}'"),
+        ("Question =a ~b}", 1, 15, "expected '{' before '}'"),
+        ("::Title Question {=a ~b}", 1, 1, "expected '::'"),
+        ("Q {=a ~%200%b}", 1, 4, "between -100% and 100%"),
+        ("Q {#abc}", 1, 4, "expected a number"),
+        ("Q {=a -> b}", 1, 4, "at least two matching pairs"),
+        ("Q {right answer}", 1, 4, "expected answers"),
+        ("First {T}\n\nSecond {=a {~b}", 3, 12, "another '{'"),
+        ("Q {~only}", 1, 4, "at least two answers"),
+    ],
+)
+def test_errors_name_the_line_and_column_and_what_was_expected(source, line, column, expected):
+    with pytest.raises(GiftError) as raised:
+        parse_gift(source, "quiz.gift")
+    error = raised.value
+    assert (error.line, error.column) == (line, column), str(error)
+    assert expected in error.message
+    assert str(error).startswith(f"quiz.gift:{line}:{column}: ")
+
+
+# --------------------------------------------------------------------- round trips
+
+# Texts as people write them, including every GIFT special character; no line breaks
+# (a blank line ends a question), no '->' (matching has no escape for it).
+TEXT = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(
+        lambda s: (
+            s and "->" not in s and not s.startswith(("%", "//", "$CATEGORY")) and "\\n" not in s
+        )
+    )
+)
+FEEDBACK = st.one_of(st.just(""), TEXT)
+FRACTION = st.sampled_from([0.0, 0.5, -0.5, 0.25, -1.0, 0.3333])
+NUMBER = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda v: round(v, 3))
+
+
+def _base(kind: str) -> st.SearchStrategy[dict]:
+    return st.fixed_dictionaries(
+        {
+            "kind": st.just(kind),
+            "text": TEXT,
+            "title": st.one_of(st.none(), TEXT),
+            "idnumber": st.one_of(st.none(), TEXT.filter(lambda s: not set(s) & set("[]\\"))),
+            "tags": st.lists(TEXT.filter(lambda s: not set(s) & set("[]\\")), max_size=2).map(
+                tuple
+            ),
+            "text_format": st.sampled_from(["moodle", "markdown", "plain", "html"]),
+            "general_feedback": FEEDBACK,
+        }
+    )
+
+
+def _question(kind: str, **extra: st.SearchStrategy) -> st.SearchStrategy[Question]:
+    return st.builds(
+        lambda base, more: Question(**base, **more), _base(kind), st.fixed_dictionaries(extra)
+    )
+
+
+QUESTIONS = st.one_of(
+    _question(
+        "single",
+        choices=st.tuples(st.builds(Choice, TEXT, st.just(1.0), FEEDBACK)).flatmap(
+            lambda right: st.lists(
+                st.builds(Choice, TEXT, FRACTION.filter(lambda f: f != 1.0), FEEDBACK),
+                min_size=1,
+                max_size=4,
+            ).map(lambda rest: right + tuple(rest))
+        ),
+        text_after=st.one_of(st.none(), TEXT),
+    ),
+    _question(
+        "multiple",
+        choices=st.lists(st.builds(Choice, TEXT, FRACTION, FEEDBACK), min_size=2, max_size=5).map(
+            tuple
+        ),
+    ),
+    _question(
+        "truefalse", truth=st.booleans(), feedback_wrong=FEEDBACK, feedback_right=FEEDBACK
+    ).filter(lambda q: q.feedback_wrong or not q.feedback_right),
+    _question(
+        "short",
+        choices=st.lists(
+            st.builds(Choice, TEXT, st.sampled_from([1.0, 0.5]), FEEDBACK), min_size=1, max_size=3
+        ).map(tuple),
+        text_after=st.one_of(st.none(), TEXT),
+    ),
+    _question(
+        "numerical",
+        numeric=st.lists(
+            st.one_of(
+                st.builds(
+                    lambda v, t, f, fb: NumericAnswer(f, value=v, tolerance=t, feedback=fb),
+                    NUMBER,
+                    st.sampled_from([0.0, 0.5, 2.0]),
+                    st.sampled_from([1.0, 0.5]),
+                    FEEDBACK,
+                ),
+                st.builds(
+                    lambda a, b, f, fb: NumericAnswer(
+                        f, low=min(a, b), high=max(a, b), feedback=fb
+                    ),
+                    NUMBER,
+                    NUMBER,
+                    st.sampled_from([1.0, 0.5]),
+                    FEEDBACK,
+                ),
+            ),
+            min_size=1,
+            max_size=3,
+        ).map(tuple),
+    ),
+    _question(
+        "matching", pairs=st.lists(st.builds(Pair, TEXT, TEXT), min_size=2, max_size=4).map(tuple)
+    ),
+    _question("essay"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(QUESTIONS, min_size=1, max_size=6), st.one_of(st.none(), TEXT))
+def test_any_quiz_survives_gift_export_and_import(questions, category):
+    questions = [q.__class__(**{**q.__dict__, "category": category}) for q in questions]
+    assert parse_gift(write_gift(questions)) == questions
