@@ -214,17 +214,27 @@ def keys_retire(kid: str) -> None:
 
 
 def _load_content(path: str | None) -> str:
+    """The content packages, then their quizzes (quizzes need the modules to exist)."""
     from pathlib import Path
 
     from courses.packages.loader import DEFAULT_CONTENT, load_content
     from courses.packages.reader import ContentError
+    from quizzes.gift.parser import GiftError
+    from quizzes.services import QuizImportError, load_quiz_files
 
+    root = Path(path) if path else DEFAULT_CONTENT
     try:
-        return load_content(Path(path) if path else DEFAULT_CONTENT).summary()
+        summary = load_content(root).summary()
     except ContentError as exc:
         raise click.ClickException(
             f"nothing was imported; fix these and run it again:\n{exc}"
         ) from exc
+    try:
+        reports = load_quiz_files(root)
+    except (GiftError, QuizImportError) as exc:
+        raise click.ClickException(f"the pages were loaded but no quiz was: {exc}") from exc
+    changed = sum(r.added + r.new_versions + r.retired for r in reports)
+    return f"{summary}\nquizzes: {len(reports)} files, {changed} questions added or changed"
 
 
 @main.group("content")
@@ -253,6 +263,58 @@ def content_export(programme: str, directory: str) -> None:
     except UnknownProgramme as exc:
         raise click.ClickException(f"no programme {exc.args[0]!r} has been loaded") from exc
     click.echo(f"Wrote {root}")
+
+
+@main.group("quiz")
+def quiz_group() -> None:
+    """A module's quiz: import and export GIFT, export Moodle XML."""
+
+
+@quiz_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "module_slug", required=True, help="The module's slug.")
+@click.option("--language", default="fi", show_default=True, help="Language of the file.")
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+def quiz_import(file: str, module_slug: str, language: str, dry_run: bool) -> None:
+    """Import the questions of a GIFT FILE into a module's quiz."""
+    from pathlib import Path
+
+    from quizzes.gift.parser import GiftError, parse_gift
+    from quizzes.services import QuizImportError, import_questions
+
+    try:
+        questions = parse_gift(Path(file).read_text(encoding="utf-8"), file)
+        report = import_questions(module_slug, language, questions, dry_run=dry_run)
+    except (GiftError, QuizImportError) as exc:
+        raise click.ClickException(f"nothing was imported: {exc}") from exc
+    click.echo(report.summary())
+
+
+@quiz_group.command("export")
+@click.option("--module", "module_slug", required=True, help="The module's slug.")
+@click.option("--language", default="fi", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodlexml"]), default="gift", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Default: standard output.")
+def quiz_export(module_slug: str, language: str, fmt: str, output: str | None) -> None:
+    """Write a module's quiz as GIFT or Moodle XML (for Moodle's question bank)."""
+    from pathlib import Path
+
+    from quizzes.gift.writer import write_gift
+    from quizzes.moodlexml import write_moodle_xml
+    from quizzes.services import QuizImportError, export_questions
+
+    try:
+        questions = export_questions(module_slug, language)
+    except QuizImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not questions:
+        raise click.ClickException(f"module {module_slug!r} has no quiz yet")
+    text = write_gift(questions) if fmt == "gift" else write_moodle_xml(questions)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(questions)} questions to {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

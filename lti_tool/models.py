@@ -2,6 +2,7 @@
 
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
+from quizzes.models import QuestionVersion, Quiz, QuizQuestion
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
@@ -25,6 +26,9 @@ __all__ = [
     "PlatformAccessToken",
     "PlatformClient",
     "Programme",
+    "QuestionVersion",
+    "Quiz",
+    "QuizQuestion",
     "ResourceLink",
     "ToolKey",
 ]

@@ -1,0 +1,73 @@
+"""Quizzes in the database: one per module, its questions, and their versions.
+
+A question's text is kept per language as immutable versions (a JSON snapshot of
+quizzes.model.Question). Editing or re-importing a question adds a version; an attempt
+will point at the versions it showed, so a past result never changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courses.database import db, utcnow
+
+GRADING_METHODS = ("highest", "last")
+REVIEW_POLICIES = ("after_each", "after_passing", "never")
+
+
+class Quiz(db.Model):
+    __tablename__ = "quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), unique=True)
+    pass_mark: Mapped[int] = mapped_column(default=60)  # percent
+    attempts_allowed: Mapped[int] = mapped_column(default=0)  # 0: unlimited
+    grading_method: Mapped[str] = mapped_column(String(16), default="highest")
+    shuffle_questions: Mapped[bool] = mapped_column(default=False)
+    shuffle_answers: Mapped[bool] = mapped_column(default=True)
+    random_count: Mapped[int | None]  # show N questions drawn from the pool
+    review_policy: Mapped[str] = mapped_column(String(16), default="after_each")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    questions: Mapped[list[QuizQuestion]] = relationship(
+        back_populates="quiz", order_by="QuizQuestion.position"
+    )
+
+
+class QuizQuestion(db.Model):
+    """A question of a quiz, the same in every language (its idnumber ties them)."""
+
+    __tablename__ = "quiz_question"
+    __table_args__ = (UniqueConstraint("quiz_id", "idnumber"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    idnumber: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    retired_at: Mapped[datetime | None]
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question", order_by="QuestionVersion.version"
+    )
+
+
+class QuestionVersion(db.Model):
+    """One language of a question as it was at one time; never changed once written."""
+
+    __tablename__ = "question_version"
+    __table_args__ = (UniqueConstraint("question_id", "language", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_question.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[QuizQuestion] = relationship(back_populates="versions")

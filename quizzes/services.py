@@ -1,0 +1,217 @@
+"""Quiz questions in and out: import a GIFT file into a module's quiz, export it again.
+
+An import is one transaction (or, with ``dry_run``, none): a changed question gets a new
+version, an unchanged one nothing, a new one is added. Importing the Finnish source also
+retires the questions the file no longer has; other languages only add their texts (a
+question missing in a language is shown in Finnish).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from courses.database import db, utcnow
+from courses.languages import SOURCE_LANGUAGE
+from courses.models import Module, Programme
+from quizzes.gift.parser import parse_gift
+from quizzes.model import Question
+from quizzes.models import QuestionVersion, Quiz, QuizQuestion
+from quizzes.snapshot import from_snapshot, to_snapshot
+
+
+class QuizImportError(ValueError):
+    """The import was refused; nothing was written."""
+
+
+@dataclass
+class ImportReport:
+    module: str
+    language: str
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        return (
+            f"{self.module} ({self.language}): {verb} {self.added} new, {self.new_versions} changed, "
+            f"{self.unchanged} unchanged, {self.retired} retired"
+        )
+
+
+def _module(slug: str) -> tuple[Module, Programme]:
+    row = db.session.execute(
+        select(Module, Programme)
+        .join(Programme, Programme.id == Module.programme_id)
+        .where(Module.slug == slug)
+    ).first()
+    if row is None:
+        raise QuizImportError(f"no module {slug!r} (load the content first)")
+    return row[0], row[1]
+
+
+def import_questions(
+    module_slug: str, language: str, questions: Sequence[Question], *, dry_run: bool = False
+) -> ImportReport:
+    """Import one language of a module's quiz; commits, or with ``dry_run`` rolls back."""
+    try:
+        report = _import_one(module_slug, language, questions, dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _import_one(
+    module_slug: str, language: str, questions: Sequence[Question], dry_run: bool
+) -> ImportReport:
+    module, programme = _module(module_slug)
+    if language not in programme.languages:
+        raise QuizImportError(
+            f"{programme.slug} is not offered in {language!r} ({', '.join(programme.languages)})"
+        )
+    if not questions:
+        raise QuizImportError("the file has no questions: an empty quiz is not imported")
+    questions = [
+        q if q.idnumber else replace(q, idnumber=f"{module_slug}-{n:02d}")
+        for n, q in enumerate(questions, 1)
+    ]
+    ids = [q.idnumber for q in questions]
+    if len(set(ids)) != len(ids):
+        raise QuizImportError(
+            f"two questions share the id {next(i for i in ids if ids.count(i) > 1)!r}"
+        )
+    report = ImportReport(module_slug, language, dry_run=dry_run)
+    _import(module, language, questions, report)
+    return report
+
+
+def _import(module: Module, language: str, questions: list[Question], report: ImportReport) -> None:
+    quiz = db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
+    if quiz is None:
+        quiz = Quiz(module_id=module.id)
+        db.session.add(quiz)
+        db.session.flush()
+    existing = {
+        q.idnumber: q
+        for q in db.session.execute(
+            select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id)
+        ).scalars()
+    }
+    for position, question in enumerate(questions, 1):
+        assert question.idnumber is not None
+        row = existing.pop(question.idnumber, None)
+        if row is None:
+            row = QuizQuestion(
+                quiz_id=quiz.id, idnumber=question.idnumber, position=position, kind=question.kind
+            )
+            db.session.add(row)
+            db.session.flush()
+            report.added += 1
+        elif language == SOURCE_LANGUAGE:
+            row.position, row.kind, row.retired_at = position, question.kind, None
+        elif row.kind != question.kind:
+            raise QuizImportError(
+                f"question {question.idnumber!r} is a {row.kind} question in Finnish but a {question.kind} here"
+            )
+        snapshot = to_snapshot(question)
+        latest = db.session.execute(
+            select(QuestionVersion)
+            .where(QuestionVersion.question_id == row.id, QuestionVersion.language == language)
+            .order_by(QuestionVersion.version.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest is not None and latest.snapshot == snapshot:
+            report.unchanged += 1
+            continue
+        if latest is not None:
+            report.new_versions += 1
+        db.session.add(
+            QuestionVersion(
+                question_id=row.id,
+                language=language,
+                version=(latest.version + 1) if latest else 1,
+                snapshot=snapshot,
+            )
+        )
+    if language == SOURCE_LANGUAGE:
+        for gone in existing.values():
+            if gone.retired_at is None:
+                gone.retired_at = utcnow()
+                report.retired += 1
+    db.session.flush()
+
+
+def export_questions(module_slug: str, language: str) -> list[Question]:
+    """The quiz's live questions in ``language`` (Finnish where a translation is missing)."""
+    module, programme = _module(module_slug)
+    latest = (
+        select(
+            QuestionVersion.question_id,
+            QuestionVersion.language,
+            func.max(QuestionVersion.version).label("v"),
+        )
+        .group_by(QuestionVersion.question_id, QuestionVersion.language)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(QuizQuestion.id, QuestionVersion.language, QuestionVersion.snapshot)
+        .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
+        .join(QuestionVersion, QuestionVersion.question_id == QuizQuestion.id)
+        .join(
+            latest,
+            (latest.c.question_id == QuestionVersion.question_id)
+            & (latest.c.language == QuestionVersion.language)
+            & (latest.c.v == QuestionVersion.version),
+        )
+        .where(
+            Quiz.module_id == module.id,
+            QuizQuestion.retired_at.is_(None),
+            QuestionVersion.language.in_({language, SOURCE_LANGUAGE}),
+        )
+        .order_by(QuizQuestion.position)
+    ).all()
+    by_question: dict[int, dict[str, dict]] = {}
+    for question_id, text_language, snapshot in rows:
+        by_question.setdefault(question_id, {})[text_language] = snapshot
+    category = f"{programme.slug}/{module.slug}"
+    return [
+        replace(from_snapshot(texts.get(language) or texts[SOURCE_LANGUAGE]), category=category)
+        for texts in by_question.values()
+    ]
+
+
+def load_quiz_files(root: Path) -> list[ImportReport]:
+    """Import every ``quiz.<language>.gift`` of the content packages under ``root``
+    (Finnish first), all in one transaction."""
+    reports = []
+    try:
+        for module_yaml in sorted(root.glob("**/module.yaml")):
+            folder = module_yaml.parent
+            slug = folder.name.split("-", 1)[1]
+            files = sorted(
+                folder.glob("quiz.*.gift"),
+                key=lambda p: (p.name != f"quiz.{SOURCE_LANGUAGE}.gift", p.name),
+            )
+            for path in files:
+                language = path.name[len("quiz.") : -len(".gift")]
+                questions = parse_gift(path.read_text(encoding="utf-8"), str(path))
+                try:
+                    reports.append(_import_one(slug, language, questions, dry_run=False))
+                except QuizImportError as exc:
+                    raise QuizImportError(f"{path}: {exc}") from exc
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return reports
