@@ -71,3 +71,42 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question: Mapped[QuizQuestion] = relationship(back_populates="versions")
+
+
+ATTEMPT_IN_PROGRESS, ATTEMPT_SUBMITTED = "in_progress", "submitted"
+
+
+class Attempt(db.Model):
+    """One try at a quiz by one learner, with the exact question versions it showed."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (UniqueConstraint("quiz_id", "learner_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=ATTEMPT_IN_PROGRESS)
+    # [{"version": id, "order": [choice or pair indexes as shown]}] in the order shown.
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[float | None]  # 0..1 of the scored questions
+    passed: Mapped[bool | None]
+
+
+class AttemptResponse(db.Model):
+    """The learner's latest answer to one slot of an attempt, saved as they go."""
+
+    __tablename__ = "quiz_response"
+    __table_args__ = (UniqueConstraint("attempt_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    slot: Mapped[int]
+    response: Mapped[Any] = mapped_column(JSON)
+    fraction: Mapped[float | None]  # set when the attempt is graded
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

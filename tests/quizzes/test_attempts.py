@@ -1,0 +1,175 @@
+"""Attempts: saved as the learner goes, graded exactly once, limited, and refused clearly."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from courses.database import db
+from lti_tool.identity.models import LtiUser
+from lti_tool.registry.models import Platform
+from quizzes.attempts import AttemptRefused, questions_of, save_response, start_attempt, submit
+from quizzes.gift.parser import parse_gift
+from quizzes.models import Attempt, AttemptResponse, Quiz
+from quizzes.services import import_questions
+
+GIFT = """// [id:a]
+Written contract? {T#It is safest in writing.#Right.}
+
+// [id:b]
+The tax card comes from {=the Tax Administration ~the bank ~the police} online.
+
+// [id:c]
+Pick the two things a pay slip shows. {~%50%gross pay ~%50%tax withheld ~%-100%your address}
+
+// [id:d]
+How many hours is a full week at most? {#40:0}
+
+// [id:e]
+What will you check first? {}
+"""
+
+
+@pytest.fixture
+def quiz(site):
+    with site.app.app_context():
+        import_questions("finnish-working-life", "fi", parse_gift(GIFT))
+        quiz = db.session.execute(select(Quiz)).scalar_one()
+        platform = db.session.execute(select(Platform)).scalars().first()
+        learners = []
+        for sub in ("learner-1", "learner-2"):
+            user = LtiUser(platform_id=platform.id, sub=sub)
+            db.session.add(user)
+            db.session.flush()
+            learners.append(user.id)
+        db.session.commit()
+        yield quiz, learners
+
+
+def _answer_all_right(attempt, learner):
+    questions = questions_of(attempt)
+    for slot, question in enumerate(questions):
+        order = attempt.layout[slot]["order"]
+        if question.kind == "truefalse":
+            save_response(attempt.id, learner, slot, True)
+        elif question.kind == "single":
+            right = next(i for i, c in enumerate(question.choices) if c.fraction == 1.0)
+            save_response(attempt.id, learner, slot, order.index(right))
+        elif question.kind == "multiple":
+            shown = [order.index(i) for i, c in enumerate(question.choices) if c.fraction > 0]
+            save_response(attempt.id, learner, slot, shown)
+        elif question.kind == "numerical":
+            save_response(attempt.id, learner, slot, "40,0")
+        elif question.kind == "essay":
+            save_response(attempt.id, learner, slot, "The contract and the tax card.")
+
+
+def test_an_attempt_keeps_answers_as_they_are_saved_and_grades_on_submit(quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi", random.Random(4))
+    assert len(attempt.layout) == 5
+    _answer_all_right(attempt, learner)
+    save_response(attempt.id, learner, 0, False)  # changed their mind, then back
+    save_response(attempt.id, learner, 0, True)
+    assert db.session.execute(select(AttemptResponse)).scalars().all().__len__() == 5
+    result = submit(attempt.id, learner, quiz.pass_mark)
+    assert (result.score, result.passed, result.graded_now) == (1.0, True, True)
+
+
+def test_shuffled_choices_are_mapped_back_before_grading(quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi", random.Random(1))
+    slot = next(i for i, q in enumerate(questions_of(attempt)) if q.kind == "single")
+    order = attempt.layout[slot]["order"]
+    wrong_shown = next(i for i, original in enumerate(order) if original != 0)
+    save_response(attempt.id, learner, slot, wrong_shown)
+    result = submit(attempt.id, learner, 60)
+    assert result.score == 0.0  # only a wrong answer was given
+
+
+def test_a_second_submit_returns_the_first_result(quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi")
+    first = submit(attempt.id, learner, 60)
+    second = submit(attempt.id, learner, 60)
+    assert first.graded_now and not second.graded_now
+    assert second.score == first.score == 0.0
+    with pytest.raises(AttemptRefused, match="already_submitted"):
+        save_response(attempt.id, learner, 0, True)
+
+
+def test_concurrent_submits_grade_exactly_once(site, quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi")
+    _answer_all_right(attempt, learner)
+    results, errors = [], []
+    barrier = threading.Barrier(6)
+
+    def submit_in_another_request():
+        try:
+            with site.app.app_context():
+                barrier.wait()
+                results.append(submit(attempt.id, learner, 60))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit_in_another_request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sum(r.graded_now for r in results) == 1
+    assert {r.score for r in results} == {1.0}
+
+
+def test_no_attempt_beyond_the_limit(quiz):
+    quiz, (learner, other) = quiz
+    quiz.attempts_allowed = 2
+    db.session.commit()
+    for _ in range(2):
+        submit(start_attempt(quiz, learner, "fi").id, learner, 60)
+    with pytest.raises(AttemptRefused, match="no_attempts_left"):
+        start_attempt(quiz, learner, "fi")
+    assert db.session.query(Attempt).filter_by(learner_id=learner).count() == 2
+    start_attempt(quiz, other, "fi")  # the limit is per learner
+
+
+@pytest.mark.parametrize(
+    ("slot", "response", "code"),
+    [
+        (9, True, "no_such_question"),
+        (0, "yes", "bad_choice"),
+        (1, 99, "bad_choice"),
+        (3, "x" * 6000, "response_too_long"),
+    ],
+)
+def test_tampered_answers_are_refused_and_nothing_is_saved(quiz, slot, response, code):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi", random.Random(0))
+    attempt.layout = sorted(attempt.layout, key=lambda s: s["version"])  # slots in file order
+    db.session.commit()
+    with pytest.raises(AttemptRefused, match=code):
+        save_response(attempt.id, learner, slot, response)
+    assert db.session.execute(select(AttemptResponse)).first() is None
+
+
+def test_another_learners_attempt_is_refused(quiz):
+    quiz, (learner, other) = quiz
+    attempt = start_attempt(quiz, learner, "fi")
+    with pytest.raises(AttemptRefused, match="not_your_attempt"):
+        save_response(attempt.id, other, 0, True)
+    with pytest.raises(AttemptRefused, match="not_your_attempt"):
+        submit(attempt.id, other, 60)
+
+
+def test_an_attempt_keeps_the_versions_it_showed(quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi")
+    import_questions(
+        "finnish-working-life", "fi", parse_gift(GIFT.replace("the bank", "your bank"))
+    )
+    assert "the bank" in [c.text for q in questions_of(attempt) for c in q.choices]
