@@ -65,7 +65,8 @@ class Question:
     pairs: tuple[Pair, ...] = ()
     numeric: tuple[NumericAnswer, ...] = ()
     truth: bool | None = None
-    feedback_wrong: str = ""  # true/false: shown to those who answered wrong
+    # True/false: shown to those who answered wrong; numerical: for any other number.
+    feedback_wrong: str = ""
     feedback_right: str = ""
     text_after: str | None = None
     category: str | None = None

@@ -92,6 +92,8 @@ def _question(root: ET.Element, q: Question) -> None:
                 value, tolerance = (a.low + a.high) / 2, (a.high - a.low) / 2
             answer = _answer(element, a.fraction, _number(value), a.feedback, fmt)
             ET.SubElement(answer, "tolerance").text = _number(tolerance)
+        if q.feedback_wrong:  # Moodle's "*": any other answer
+            ET.SubElement(_answer(element, 0.0, "*", q.feedback_wrong, fmt), "tolerance").text = "0"
     elif q.kind == "matching":
         ET.SubElement(element, "shuffleanswers").text = "true"
         for pair in q.pairs:

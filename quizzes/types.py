@@ -130,7 +130,8 @@ class Numerical(QuestionType):
             return Graded(0.0, False)
         matches = [a for a in question.numeric if a.accepts(number)]
         if not matches:
-            return Graded(0.0, True)
+            other = question.feedback_wrong
+            return Graded(0.0, True, (other,) if other else ())
         best = max(matches, key=lambda a: a.fraction)
         return Graded(_clamp(best.fraction), True, (best.feedback,) if best.feedback else ())
 

@@ -194,7 +194,12 @@ def _answers(q: Question, answers: str, where: tuple[int, int], name: str) -> Qu
     if not answers:
         return q  # essay
     if answers.startswith("#"):
-        return replace(q, kind="numerical", numeric=_numerical(answers[1:], fail))
+        # Moodle: '~#feedback' after the answers is the feedback for any other number.
+        spec, tilde, other = answers[1:].partition("~")
+        if tilde and not other.lstrip().startswith("#"):
+            raise fail("expected '~#feedback for any other answer' after the numbers")
+        wrong = _restore(other.lstrip()[1:]).strip() if tilde else ""
+        return replace(q, kind="numerical", numeric=_numerical(spec, fail), feedback_wrong=wrong)
     if "~" in answers:
         choices = _choices(answers, fail)
         if len(choices) < 2:

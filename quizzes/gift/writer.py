@@ -73,10 +73,16 @@ def _answers(q: Question) -> str:
                 feedback += f"#{escape(q.feedback_right)}"
         return ("TRUE" if q.truth else "FALSE") + feedback
     if q.kind == "numerical":
+        other = f" ~#{escape(q.feedback_wrong)}" if q.feedback_wrong else ""
         if len(q.numeric) == 1 and q.numeric[0].fraction == 1.0:
-            return "#" + _numeric(q.numeric[0])
-        return "#" + " ".join(
-            f"={'' if a.fraction == 1.0 else _weight(a.fraction)}{_numeric(a)}" for a in q.numeric
+            return "#" + _numeric(q.numeric[0]) + other
+        return (
+            "#"
+            + " ".join(
+                f"={'' if a.fraction == 1.0 else _weight(a.fraction)}{_numeric(a)}"
+                for a in q.numeric
+            )
+            + other
         )
     if q.kind == "matching":
         return " ".join(f"={escape(p.left)} -> {escape(p.right)}" for p in q.pairs)

@@ -70,6 +70,14 @@ def test_numerical_tolerance_range_and_several_answers():
     ]
 
 
+def test_numerical_feedback_for_any_other_answer():
+    q = one(
+        r"Valid for how many years? {#5 #Right. ~#Not quite\: five years.####It is five years.}"
+    )
+    assert (q.numeric[0].feedback, q.feedback_wrong) == ("Right.", "Not quite: five years.")
+    assert q.general_feedback == "It is five years."
+
+
 def test_matching_pairs():
     q = one("Match. {=Canada -> Ottawa =Italy -> Rome =Japan -> Tokyo}")
     assert q.kind == "matching"
@@ -220,6 +228,7 @@ QUESTIONS = st.one_of(
             min_size=1,
             max_size=3,
         ).map(tuple),
+        feedback_wrong=FEEDBACK,
     ),
     _question(
         "matching", pairs=st.lists(st.builds(Pair, TEXT, TEXT), min_size=2, max_size=4).map(tuple)

@@ -96,3 +96,9 @@ def test_reflection_is_answered_but_not_scored():
     assert grade(question, "At my next job I will ask.").fraction is None
     assert grade(question, "At my next job I will ask.").answered
     assert not grade(question, "   ").answered
+
+
+def test_numerical_feedback_for_any_other_number():
+    question = q("Years? {#5 #Right. ~#Not quite: five.}".replace(": ", "\\: "))
+    assert grade(question, "4").feedback == ("Not quite: five.",)
+    assert grade(question, "5").feedback == ("Right.",)

@@ -90,6 +90,8 @@ def expected(q: Question) -> dict:
                 else ((a.low + a.high) / 2, (a.high - a.low) / 2)
             )
             answers.append((a.fraction, value, a.feedback, tol))
+        if q.feedback_wrong:
+            answers.append((0.0, "*", q.feedback_wrong, "0"))
     return {
         "kind": q.kind,
         "category": q.category,
@@ -105,7 +107,12 @@ def expected(q: Question) -> dict:
 
 def _normalise(item: dict) -> dict:
     if item["kind"] == "numerical":
-        item = {**item, "answers": [(f, float(v), fb, float(t)) for f, v, fb, t in item["answers"]]}
+        item = {
+            **item,
+            "answers": [
+                (f, v if v == "*" else float(v), fb, float(t)) for f, v, fb, t in item["answers"]
+            ],
+        }
     return {**item, "answers": [(round(a[0], 5), *a[1:]) for a in item["answers"]]}
 
 
