@@ -75,10 +75,6 @@ MODULE, MODULE_PROGRAMME, MODULE_PROGRESS = _M, _P, _MP
 
 def module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
     """A ModuleInfo from a row that starts with MODULE_WITH_PROGRESS."""
-    return _module_info(row)
-
-
-def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
     return ModuleInfo(
         id=row[0],
         slug=row[1],
@@ -99,9 +95,9 @@ def _module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
 
 
 @functools.cache
-def _module_query(by_slug: bool) -> Select[Any]:
-    """Built once per shape: a reused statement keeps its compiled form and cache key."""
-    query = (
+def _module_query() -> Select[Any]:
+    """Built once: a reused statement keeps its compiled form and cache key."""
+    return (
         select(*MODULE_WITH_PROGRESS)
         .select_from(_M)
         .join(_P, _P.c.id == _M.c.programme_id)
@@ -112,21 +108,14 @@ def _module_query(by_slug: bool) -> Select[Any]:
                 _MP.c.learner_id == bindparam("learner"),
             ),
         )
-    )
-    return query.where(
-        _M.c.slug == bindparam("key") if by_slug else _M.c.id == bindparam("key")
+        .where(_M.c.slug == bindparam("slug"))
     )
 
 
-def find_module(
-    learner_id: int, *, slug: str | None = None, module_id: int | None = None
-) -> ModuleInfo | None:
-    """A module by slug or id with its programme and this learner's progress row."""
-    key = slug if slug is not None else module_id
-    row = db.session.execute(
-        _module_query(slug is not None), {"learner": learner_id, "key": key}
-    ).first()
-    return _module_info(tuple(row)) if row else None
+def find_module(learner_id: int, *, slug: str) -> ModuleInfo | None:
+    """A module by slug with its programme and this learner's progress row."""
+    row = db.session.execute(_module_query(), {"learner": learner_id, "slug": slug}).first()
+    return module_info(tuple(row)) if row else None
 
 
 @dataclass(frozen=True)
@@ -146,14 +135,17 @@ def _outline_query() -> Select[Any]:
     wanted = or_(_PG.c.slug == bindparam("wanted_slug"), _PG.c.id == bindparam("wanted_id"))
     return (
         select(
-            _PG.c.id, _PG.c.slug, _PG.c.position, _PT.c.language, _PT.c.title, _PV.c.id,
+            _PG.c.id,
+            _PG.c.slug,
+            _PG.c.position,
+            _PT.c.language,
+            _PT.c.title,
+            _PV.c.id,
             case((wanted, _PT.c.body_html), else_=null()),
         )
         .select_from(_PG)
         .join(_PT, _PT.c.page_id == _PG.c.id)
-        .outerjoin(
-            _PV, and_(_PV.c.page_id == _PG.c.id, _PV.c.learner_id == bindparam("learner"))
-        )
+        .outerjoin(_PV, and_(_PV.c.page_id == _PG.c.id, _PV.c.learner_id == bindparam("learner")))
         .where(
             _PG.c.module_id == bindparam("module"),
             _PG.c.retired_at.is_(None),
@@ -182,8 +174,12 @@ class Outline:
 
 
 def outline(
-    module_id: int, language: str, learner_id: int, *,
-    wanted_slug: str | None = None, wanted_id: int | None = None,
+    module_id: int,
+    language: str,
+    learner_id: int,
+    *,
+    wanted_slug: str | None = None,
+    wanted_id: int | None = None,
 ) -> Outline:
     """The module's live pages in order, titled in ``language`` (or Finnish), seen or not;
     with the text of the page named by ``wanted_slug`` or ``wanted_id``."""
@@ -247,7 +243,7 @@ def programme_modules(programme_id: int, learner_id: int) -> list[tuple[ModuleIn
         .where(Module.programme_id == programme_id, Module.retired_at.is_(None))
         .order_by(Module.position)
     ).all()
-    return [(_module_info(tuple(r)[:15]), r[15] or "not_started", r[16] or 0) for r in rows]
+    return [(module_info(tuple(r)[:15]), r[15] or "not_started", r[16] or 0) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -281,7 +277,14 @@ def all_programmes() -> list[CatalogProgramme]:
         .scalar_subquery()
     )
     modules = db.session.execute(
-        select(_M.c.programme_id, _M.c.slug, _M.c.title, _M.c.summary, _M.c.estimated_minutes, live_pages)
+        select(
+            _M.c.programme_id,
+            _M.c.slug,
+            _M.c.title,
+            _M.c.summary,
+            _M.c.estimated_minutes,
+            live_pages,
+        )
         .where(_M.c.retired_at.is_(None))
         .order_by(_M.c.programme_id, _M.c.position)
     )

@@ -15,7 +15,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from courses.database import db, utcnow
-from courses.languages import SOURCE_LANGUAGE
 from quizzes.model import Question
 from quizzes.models import (
     ATTEMPT_IN_PROGRESS,
@@ -24,8 +23,8 @@ from quizzes.models import (
     AttemptResponse,
     QuestionVersion,
     Quiz,
-    QuizQuestion,
 )
+from quizzes.services import latest_versions
 from quizzes.snapshot import from_snapshot
 from quizzes.types import grade, kind_of
 
@@ -40,26 +39,6 @@ class AttemptRefused(Exception):
         self.code = code
 
 
-def _latest_versions(quiz: Quiz, language: str) -> list[QuestionVersion]:
-    """The live questions' newest versions in ``language``, Finnish where it is missing."""
-    rows = db.session.execute(
-        select(QuestionVersion, QuizQuestion.position)
-        .join(QuizQuestion, QuizQuestion.id == QuestionVersion.question_id)
-        .where(
-            QuizQuestion.quiz_id == quiz.id,
-            QuizQuestion.retired_at.is_(None),
-            QuestionVersion.language.in_({language, SOURCE_LANGUAGE}),
-        )
-        .order_by(QuizQuestion.position, QuestionVersion.version)
-    ).all()
-    best: dict[int, QuestionVersion] = {}
-    for version, _ in rows:  # newest last; the wanted language beats Finnish
-        current = best.get(version.question_id)
-        if current is None or version.language == language or current.language != language:
-            best[version.question_id] = version
-    return list(best.values())
-
-
 def start_attempt(
     quiz: Quiz, learner_id: int, language: str, rng: random.Random | None = None
 ) -> Attempt:
@@ -69,7 +48,7 @@ def start_attempt(
     ).scalar_one()
     if quiz.attempts_allowed and used >= quiz.attempts_allowed:
         raise AttemptRefused("no_attempts_left", f"{used} of {quiz.attempts_allowed} used")
-    versions = _latest_versions(quiz, language)
+    versions = latest_versions(quiz.id, language)
     if not versions:
         raise AttemptRefused("empty_quiz")
     if quiz.random_count:

@@ -152,10 +152,10 @@ def _import(module: Module, language: str, questions: list[Question], report: Im
     db.session.flush()
 
 
-def export_questions(module_slug: str, language: str) -> list[Question]:
-    """The quiz's live questions in ``language`` (Finnish where a translation is missing)."""
-    module, programme = _module(module_slug)
-    latest = (
+def latest_versions(quiz_id: int, language: str) -> list[QuestionVersion]:
+    """The quiz's live questions, each in its newest version in ``language`` (or in
+    Finnish where that translation is missing), in quiz order."""
+    newest = (
         select(
             QuestionVersion.question_id,
             QuestionVersion.language,
@@ -165,29 +165,38 @@ def export_questions(module_slug: str, language: str) -> list[Question]:
         .subquery()
     )
     rows = db.session.execute(
-        select(QuizQuestion.id, QuestionVersion.language, QuestionVersion.snapshot)
-        .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
-        .join(QuestionVersion, QuestionVersion.question_id == QuizQuestion.id)
+        select(QuestionVersion)
+        .join(QuizQuestion, QuizQuestion.id == QuestionVersion.question_id)
         .join(
-            latest,
-            (latest.c.question_id == QuestionVersion.question_id)
-            & (latest.c.language == QuestionVersion.language)
-            & (latest.c.v == QuestionVersion.version),
+            newest,
+            (newest.c.question_id == QuestionVersion.question_id)
+            & (newest.c.language == QuestionVersion.language)
+            & (newest.c.v == QuestionVersion.version),
         )
         .where(
-            Quiz.module_id == module.id,
+            QuizQuestion.quiz_id == quiz_id,
             QuizQuestion.retired_at.is_(None),
             QuestionVersion.language.in_({language, SOURCE_LANGUAGE}),
         )
         .order_by(QuizQuestion.position)
-    ).all()
-    by_question: dict[int, dict[str, dict]] = {}
-    for question_id, text_language, snapshot in rows:
-        by_question.setdefault(question_id, {})[text_language] = snapshot
+    ).scalars()
+    best: dict[int, QuestionVersion] = {}
+    for version in rows:  # the wanted language beats the Finnish source
+        if version.question_id not in best or version.language == language:
+            best[version.question_id] = version
+    return list(best.values())
+
+
+def export_questions(module_slug: str, language: str) -> list[Question]:
+    """The quiz's live questions in ``language`` (Finnish where a translation is missing)."""
+    module, programme = _module(module_slug)
+    quiz_id = db.session.execute(select(Quiz.id).where(Quiz.module_id == module.id)).scalar()
+    if quiz_id is None:
+        return []
     category = f"{programme.slug}/{module.slug}"
     return [
-        replace(from_snapshot(texts.get(language) or texts[SOURCE_LANGUAGE]), category=category)
-        for texts in by_question.values()
+        replace(from_snapshot(v.snapshot), category=category)
+        for v in latest_versions(quiz_id, language)
     ]
 
 

@@ -16,7 +16,6 @@ from courses.progress.models import (
     COMPLETED,
     IN_PROGRESS,
     NOT_STARTED,
-    LearnerPreference,
     ModuleProgress,
 )
 
@@ -137,12 +136,6 @@ _REMEMBER = text(
 ).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
-def preferred_language(learner_id: int) -> str | None:
-    return db.session.execute(
-        select(LearnerPreference.language).where(LearnerPreference.learner_id == learner_id)
-    ).scalar_one_or_none()
-
-
 def remember_language(learner_id: int, language: str) -> None:
     now = utcnow()
     db.session.execute(_REMEMBER, {"l": learner_id, "lang": language, "now": now})
@@ -175,7 +168,6 @@ __all__ = [
     "Progress",
     "evaluate",
     "group_progress",
-    "preferred_language",
     "record_page_view",
     "remember_language",
 ]

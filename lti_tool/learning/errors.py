@@ -47,11 +47,6 @@ MESSAGES = {
         _l("This page is for trainers"),
         _l("Open the activity from your Moodle course as a trainer."),
     ),
-    "cannot_accept": (
-        400,
-        _l("Moodle cannot take Kotopaikka activities here"),
-        _l("Add the tool as an external tool activity and press Select content."),
-    ),
     "bad_form": (
         400,
         _l("The form was not filled in correctly"),

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from courses import catalog
 from courses.database import db
-from courses.languages import language_for_locale
+from courses.languages import CONTENT_LANGUAGES, language_for_locale
 from courses.models import Module, Programme
 from courses.progress.services import group_progress
 from lti_tool.advantage import (
@@ -70,8 +70,6 @@ def _deep_link_settings(visit: Visit) -> dict[str, Any]:
         settings = deep_link_settings(visit.session)
     except ServiceNotOffered as exc:
         raise Refused("bad_form", "no deep linking settings") from exc
-    if "ltiResourceLink" not in (settings.get("accept_types") or []):
-        raise Refused("cannot_accept", repr(settings.get("accept_types")))
     return settings
 
 
@@ -232,7 +230,7 @@ def group(launch_id: str) -> Response | str | tuple[str, int]:
     except Refused as exc:
         return refused_page(exc)
     learners, modules, cells = _group_rows(visit)
-    language = _trainer_language(visit, ("fi", "fi-x-selko", "en", "ru", "uk"))
+    language = _trainer_language(visit, CONTENT_LANGUAGES)
     return render_template(
         "learning/group.html",
         visit=visit,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from courses import catalog
 from courses.catalog import ModuleInfo, OutlineEntry
@@ -30,8 +29,11 @@ def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEnt
 def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str:
     language = visit.content_language(module)
     found = catalog.outline(
-        module.id, language, visit.learner_id,
-        wanted_slug=page_slug, wanted_id=module.last_page_id if page_slug is None else None,
+        module.id,
+        language,
+        visit.learner_id,
+        wanted_slug=page_slug,
+        wanted_id=module.last_page_id if page_slug is None else None,
     )
     entries = found.entries
     if not entries:
@@ -159,5 +161,4 @@ def overview(launch_id: str) -> str | tuple[str, int]:
         language=language,
         programme_title=catalog.pick(visit.bound.programme_title, language),
         pick=catalog.pick,
-        ui_locale=str(get_locale()),
     )
