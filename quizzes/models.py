@@ -17,9 +17,20 @@ from courses.database import db, utcnow
 
 GRADING_METHODS = ("highest", "last")
 REVIEW_POLICIES = ("after_each", "after_passing", "never")
+SETTING_NAMES = (
+    "pass_mark",
+    "attempts_allowed",
+    "grading_method",
+    "shuffle_questions",
+    "shuffle_answers",
+    "random_count",
+    "review_policy",
+)
 
 
 class Quiz(db.Model):
+    """A module's quiz; its settings here are the package's defaults for every course."""
+
     __tablename__ = "quiz"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +47,28 @@ class Quiz(db.Model):
     questions: Mapped[list[QuizQuestion]] = relationship(
         back_populates="quiz", order_by="QuizQuestion.position"
     )
+
+
+class CourseQuizSettings(db.Model):
+    """A course's own settings for a quiz, chosen by its trainer (see quizzes.settings)."""
+
+    __tablename__ = "quiz_course_settings"
+    __table_args__ = (UniqueConstraint("quiz_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
+    pass_mark: Mapped[int]
+    attempts_allowed: Mapped[int]
+    grading_method: Mapped[str] = mapped_column(String(16))
+    shuffle_questions: Mapped[bool]
+    shuffle_answers: Mapped[bool]
+    random_count: Mapped[int | None]
+    review_policy: Mapped[str] = mapped_column(String(16))
+    # Overall feedback by score band: [{"from": percent, "text": "..."}], highest first.
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
 
 
 class QuizQuestion(db.Model):
@@ -89,6 +122,14 @@ class Attempt(db.Model):
     )
     number: Mapped[int]
     language: Mapped[str] = mapped_column(String(16))
+    # Where it was taken: the Moodle course and activity (None when they are gone).
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="SET NULL")
+    )
+    resource_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resource_link.id", ondelete="SET NULL")
+    )
+    pass_mark: Mapped[int] = mapped_column(default=60)  # as it was when the attempt started
     status: Mapped[str] = mapped_column(String(16), default=ATTEMPT_IN_PROGRESS)
     # [{"version": id, "order": [choice or pair indexes as shown]}] in the order shown.
     layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

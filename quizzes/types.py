@@ -12,14 +12,38 @@ import unicodedata
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, FieldList, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
 from quizzes.model import Graded, Question
 
 REGISTRY: dict[str, QuestionType] = {}
 
+MAX_SHORT_CHARS = 200
+MAX_RESPONSE_CHARS = 5000
+
+
+class ResponseRejected(ValueError):
+    """A response that does not fit the question as shown (a tampered or stale form)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
 
 class QuestionType(ABC):
+    """A kind of question: its form field, how an answer is read and checked, its grading.
+
+    A response arrives "as shown": choice numbers in the shuffled order the attempt
+    showed (``order[i]`` is the question's own index of the i-th choice shown).
+    ``accept`` turns it into the question's own terms, which is what is stored and graded.
+    """
+
     kind: ClassVar[str]
     scored: ClassVar[bool] = True
+    answerable: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -28,6 +52,44 @@ class QuestionType(ABC):
     @abstractmethod
     def grade(self, question: Question, response: Any) -> Graded:
         """Grade ``response`` (None: not answered)."""
+
+    def field(self, question: Question, order: list[int]) -> Field | None:
+        """An unbound WTForms field for the answer (None: nothing to answer)."""
+        return None
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        """The field's data as a response as shown (None: not answered)."""
+        return None
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        """The response in the question's own terms, or ResponseRejected."""
+        raise ResponseRejected("nothing_to_answer")
+
+    def field_data(self, question: Question, order: list[int], stored: Any) -> Any:
+        """A stored response as the field shows it again (prefilled after a reload)."""
+        return stored
+
+
+def _shown_index(order: list[int], response: Any) -> int:
+    if (
+        isinstance(response, bool)
+        or not isinstance(response, int)
+        or not 0 <= response < len(order)
+    ):
+        raise ResponseRejected("bad_choice")
+    return order[response]
+
+
+def _text(response: Any, limit: int) -> str:
+    if not isinstance(response, str):
+        raise ResponseRejected("bad_answer")
+    if len(response) > limit:
+        raise ResponseRejected("response_too_long")
+    return response
+
+
+def _blank_to_none(data: Any) -> Any:
+    return data if isinstance(data, str) and data.strip() else None
 
 
 def kind_of(question: Question) -> QuestionType:
@@ -45,6 +107,18 @@ def _clamp(value: float) -> float:
 class SingleChoice(QuestionType):
     kind = "single"
 
+    def field(self, question: Question, order: list[int]) -> Field:
+        return RadioField(choices=[str(i) for i in range(len(order))], validators=[Optional()])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return int(data) if data not in (None, "", "None") else None
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        return _shown_index(order, response)
+
+    def field_data(self, question: Question, order: list[int], stored: Any) -> Any:
+        return str(order.index(stored)) if stored in order else None
+
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, int) or not 0 <= response < len(question.choices):
             return Graded(0.0, False)
@@ -56,6 +130,20 @@ class MultipleResponse(QuestionType):
     """Several answers may be right; weights add up, never below zero in total."""
 
     kind = "multiple"
+
+    def field(self, question: Question, order: list[int]) -> Field:
+        return SelectMultipleField(choices=[str(i) for i in range(len(order))])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return [int(i) for i in data] if data else None
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        if not isinstance(response, list):
+            raise ResponseRejected("bad_choice")
+        return sorted({_shown_index(order, i) for i in response})
+
+    def field_data(self, question: Question, order: list[int], stored: Any) -> Any:
+        return [str(order.index(i)) for i in stored or () if i in order]
 
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, (list, tuple, set, frozenset)) or not response:
@@ -75,6 +163,20 @@ class MultipleResponse(QuestionType):
 class TrueFalse(QuestionType):
     kind = "truefalse"
 
+    def field(self, question: Question, order: list[int]) -> Field:
+        return RadioField(choices=["true", "false"], validators=[Optional()])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return {"true": True, "false": False}.get(data)
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        if not isinstance(response, bool):
+            raise ResponseRejected("bad_choice")
+        return response
+
+    def field_data(self, question: Question, order: list[int], stored: Any) -> Any:
+        return None if stored is None else ("true" if stored else "false")
+
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, bool):
             return Graded(0.0, False)
@@ -91,6 +193,16 @@ def normalise(text: str, case_sensitive: bool = False) -> str:
 
 class ShortAnswer(QuestionType):
     kind = "short"
+
+    def field(self, question: Question, order: list[int]) -> Field:
+        too_long = _l("Write at most %(max)d characters.", max=MAX_SHORT_CHARS)
+        return StringField(validators=[Length(max=MAX_SHORT_CHARS, message=too_long)])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return _blank_to_none(data)
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        return _text(response, MAX_SHORT_CHARS)
 
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, str) or not response.strip():
@@ -119,8 +231,25 @@ def parse_number(text: str) -> float | None:
     return float(cleaned)
 
 
+def _a_number(form: Any, field: Field) -> None:
+    if field.data and field.data.strip() and parse_number(field.data) is None:
+        raise ValidationError(_l("Write a number, for example 1,5 or 12."))
+
+
 class Numerical(QuestionType):
     kind = "numerical"
+
+    def field(self, question: Question, order: list[int]) -> Field:
+        return StringField(validators=[Length(max=MAX_SHORT_CHARS), _a_number])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return _blank_to_none(data)
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        text = _text(response, MAX_SHORT_CHARS)
+        if parse_number(text) is None:
+            raise ResponseRejected("not_a_number")
+        return text
 
     def grade(self, question: Question, response: Any) -> Graded:
         number = parse_number(response) if isinstance(response, str) else None
@@ -141,6 +270,40 @@ class Matching(QuestionType):
 
     kind = "matching"
 
+    def field(self, question: Question, order: list[int]) -> Field:
+        # One list per left-hand item (in the question's order), its options the
+        # right-hand items in the shuffled order; "" while not chosen.
+        options = ["", *(str(i) for i in range(len(order)))]
+        entry = SelectField(choices=options, validate_choice=True)
+        return FieldList(entry, min_entries=len(question.pairs), max_entries=len(question.pairs))
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        chosen = {
+            pair.left: question.pairs[order[int(value)]].right
+            for pair, value in zip(question.pairs, data or (), strict=False)
+            if value not in (None, "")
+        }
+        return chosen or None
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        lefts = {p.left for p in question.pairs}
+        rights = {p.right for p in question.pairs}
+        if (
+            not isinstance(response, dict)
+            or not set(response) <= lefts
+            or not all(isinstance(v, str) and v in rights for v in response.values())
+        ):
+            raise ResponseRejected("bad_choice")
+        return response
+
+    def field_data(self, question: Question, order: list[int], stored: Any) -> Any:
+        shown_rights = [question.pairs[i].right for i in order]
+        stored = stored or {}
+        return [
+            str(shown_rights.index(stored[p.left])) if stored.get(p.left) in shown_rights else ""
+            for p in question.pairs
+        ]
+
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, dict) or not response:
             return Graded(0.0, False)
@@ -154,6 +317,16 @@ class Essay(QuestionType):
     kind = "essay"
     scored = False
 
+    def field(self, question: Question, order: list[int]) -> Field:
+        too_long = _l("Write at most %(max)d characters.", max=MAX_RESPONSE_CHARS)
+        return TextAreaField(validators=[Length(max=MAX_RESPONSE_CHARS, message=too_long)])
+
+    def from_field(self, question: Question, order: list[int], data: Any) -> Any:
+        return _blank_to_none(data)
+
+    def accept(self, question: Question, order: list[int], response: Any) -> Any:
+        return _text(response, MAX_RESPONSE_CHARS)
+
     def grade(self, question: Question, response: Any) -> Graded:
         answered = isinstance(response, str) and bool(response.strip())
         return Graded(None, answered)
@@ -164,6 +337,7 @@ class Description(QuestionType):
 
     kind = "description"
     scored = False
+    answerable = False
 
     def grade(self, question: Question, response: Any) -> Graded:
         return Graded(None, True)

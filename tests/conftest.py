@@ -205,3 +205,31 @@ class Site:
 def site(app: Flask, live_server: LiveServer, tool_key_pem: str) -> Site:
     reset_database(app, tool_key_pem, live_server.url)
     return Site(app, live_server.url)
+
+
+QUIZ_TABLES = ("quiz", "quiz_question", "question_version")
+_shipped_quiz_rows: dict[str, list[list[dict[str, Any]]]] = {}
+
+
+@pytest.fixture
+def quizzes(site: Site) -> Site:
+    """The site with the shipped quizzes loaded (imported once per run, then copied in)."""
+    from sqlalchemy import insert
+
+    from courses.packages.loader import DEFAULT_CONTENT
+    from quizzes.services import load_quiz_files
+
+    tables = [db.metadata.tables[name] for name in QUIZ_TABLES]
+    with site.app.app_context():
+        key = str(db.engine.url)
+        if key not in _shipped_quiz_rows:
+            load_quiz_files(DEFAULT_CONTENT)
+            _shipped_quiz_rows[key] = [
+                [dict(row._mapping) for row in db.session.execute(select(table))]
+                for table in tables
+            ]
+        else:
+            for table, rows in zip(tables, _shipped_quiz_rows[key], strict=True):
+                db.session.execute(insert(table), rows)
+            db.session.commit()
+    return site

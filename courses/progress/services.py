@@ -63,11 +63,16 @@ _FIRST_VIEW = text(
 _SUMMARY = text(
     "INSERT INTO module_progress (learner_id, module_id, audience, status, pages_seen, pages_total, "
     "percent, quiz_passed, last_page_id, started_at, completed_at, updated_at) VALUES (:learner, "
-    ":module, :audience, :status, :seen, :total, :percent, NULL, :page, :now, :completed, :now) "
-    "ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
-    "status = excluded.status, pages_seen = excluded.pages_seen, pages_total = excluded.pages_total, "
-    "percent = excluded.percent, last_page_id = excluded.last_page_id, "
-    "completed_at = COALESCE(module_progress.completed_at, excluded.completed_at), updated_at = excluded.updated_at"
+    ":module, :audience, :status, :seen, :total, :percent, :quiz_passed, :page, :now, :completed, "
+    ":now) ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
+    # Completing is final: a completed module stays completed whatever happens later.
+    "status = CASE WHEN module_progress.completed_at IS NULL THEN excluded.status "
+    "ELSE module_progress.status END, "
+    "pages_seen = excluded.pages_seen, pages_total = excluded.pages_total, "
+    "percent = excluded.percent, quiz_passed = excluded.quiz_passed, "
+    "last_page_id = COALESCE(excluded.last_page_id, module_progress.last_page_id), "
+    "completed_at = COALESCE(module_progress.completed_at, excluded.completed_at), "
+    "updated_at = excluded.updated_at"
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
 
 
@@ -92,14 +97,16 @@ def record_page_view(
     seen_before: set[int],
     live_pages: set[int],
     last_page_id: int | None,
+    quiz_passed: bool | None = None,
 ) -> Progress:
     """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
 
-    ``seen_before`` and ``live_pages`` come from the outline the caller already read.
+    ``seen_before`` and ``live_pages`` come from the outline the caller already read;
+    ``quiz_passed`` is None when the module has no quiz.
     """
     now = utcnow()
     seen = (seen_before | {page_id}) & live_pages
-    progress = evaluate(rule, len(seen), len(live_pages), None)
+    progress = evaluate(rule, len(seen), len(live_pages), quiz_passed)
     if page_id not in seen_before:
         first = db.session.execute(
             _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now}
@@ -115,6 +122,7 @@ def record_page_view(
                     "seen": progress.pages_seen,
                     "total": progress.pages_total,
                     "percent": progress.percent,
+                    "quiz_passed": quiz_passed,
                     "page": page_id,
                     "now": now,
                     "completed": now if progress.status == COMPLETED else None,
@@ -126,6 +134,43 @@ def record_page_view(
         )
     else:
         return progress
+    db.session.commit()
+    return progress
+
+
+def record_quiz_result(
+    *,
+    learner_id: int,
+    module_id: int,
+    rule: str,
+    audience: str,
+    seen: set[int],
+    live_pages: set[int],
+    quiz_passed: bool,
+) -> Progress:
+    """Bring the module's progress in step with the learner's quiz; commits.
+
+    ``quiz_passed`` is whether any attempt passed: a later failed attempt never takes a
+    pass (or a completion) away.
+    """
+    now = utcnow()
+    progress = evaluate(rule, len(seen & live_pages), len(live_pages), quiz_passed)
+    db.session.execute(
+        _SUMMARY,
+        {
+            "learner": learner_id,
+            "module": module_id,
+            "audience": audience,
+            "status": progress.status,
+            "seen": progress.pages_seen,
+            "total": progress.pages_total,
+            "percent": progress.percent,
+            "quiz_passed": quiz_passed,
+            "page": None,
+            "now": now,
+            "completed": now if progress.status == COMPLETED else None,
+        },
+    )
     db.session.commit()
     return progress
 
@@ -169,5 +214,6 @@ __all__ = [
     "evaluate",
     "group_progress",
     "record_page_view",
+    "record_quiz_result",
     "remember_language",
 ]

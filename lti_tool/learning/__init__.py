@@ -1,4 +1,4 @@
-"""The learner's and trainer's pages after a launch: modules, pages, progress, binding."""
+"""The learner's and trainer's pages after a launch: modules, pages, quizzes, progress."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ bp = Blueprint("learning", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.learning import accessibility, trainer_views, views  # noqa: F401  (routes)
+    from lti_tool.learning import (  # noqa: F401  (routes)
+        accessibility,
+        quiz_views,
+        trainer_views,
+        views,
+    )
 
     app.register_blueprint(bp)
     app.jinja_env.globals["html_lang"] = html_lang

@@ -47,6 +47,61 @@ MESSAGES = {
         _l("This page is for trainers"),
         _l("Open the activity from your Moodle course as a trainer."),
     ),
+    "no_quiz": (
+        404,
+        _l("This module has no quiz"),
+        _l("Go back to the module's pages."),
+    ),
+    "empty_quiz": (
+        409,
+        _l("This quiz has no questions yet"),
+        _l("Ask your trainer to add questions to the quiz."),
+    ),
+    "no_attempts_left": (
+        409,
+        _l("You have used all your attempts at this quiz"),
+        _l("Your best result is kept. Ask your trainer if you need another attempt."),
+    ),
+    "no_such_attempt": (
+        404,
+        _l("That quiz attempt does not exist"),
+        _l("Go back to the quiz and start from there."),
+    ),
+    "not_your_attempt": (
+        403,
+        _l("That quiz attempt is someone else's"),
+        _l("Go back to the quiz and open your own attempt."),
+    ),
+    "already_submitted": (
+        409,
+        _l("This attempt has already been sent"),
+        _l("Your answers were graded when you sent them. Open the quiz to see your result."),
+    ),
+    "bad_choice": (
+        400,
+        _l("An answer did not match the question"),
+        _l("Reload the quiz page and answer again. Your saved answers are kept."),
+    ),
+    "bad_answer": (
+        400,
+        _l("An answer did not match the question"),
+        _l("Reload the quiz page and answer again. Your saved answers are kept."),
+    ),
+    "no_such_question": (
+        400,
+        _l("An answer was sent for a question that is not in this attempt"),
+        _l("Reload the quiz page and answer again. Your saved answers are kept."),
+    ),
+    "not_a_number": (
+        400,
+        _l("An answer should be a number"),
+        _l("Write a number, for example 1,5 or 12."),
+    ),
+    "response_too_long": (
+        413,
+        _l("An answer is too long"),
+        _l("Shorten your answer and send it again."),
+    ),
     "bad_form": (
         400,
         _l("The form was not filled in correctly"),

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lti_tool.forms import LaunchForm
+from quizzes.model import Pair, Question
+from quizzes.types import REGISTRY
 
 
 class LanguageForm(LaunchForm):
@@ -57,3 +78,69 @@ class AudienceForm(LaunchForm):
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3+ wants them."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+@functools.lru_cache(maxsize=1024)
+def _attempt_form_class(shape: tuple[tuple[str, int, int], ...]) -> type[LaunchForm]:
+    """A form class per shape: each slot's kind and how many choices and pairs it shows
+    (all a question type's field depends on)."""
+    fields = {}
+    for slot, (kind, choices_shown, pairs) in enumerate(shape):
+        stand_in = Question(kind=kind, text="", pairs=(Pair("", ""),) * pairs)
+        field = REGISTRY[kind].field(stand_in, list(range(choices_shown)))
+        if field is not None:
+            fields[f"q{slot}"] = field
+    return type("AttemptForm", (LaunchForm,), fields)
+
+
+def attempt_form(
+    layout: list[dict[str, Any]], questions: list[Question], formdata: Any = None, **kwargs: Any
+) -> LaunchForm:
+    """A WTForms form of the attempt's answerable questions, ``q<slot>`` each."""
+    shape = tuple(
+        (q.kind, len(slot["order"]), len(q.pairs))
+        for slot, q in zip(layout, questions, strict=True)
+    )
+    return _attempt_form_class(shape)(formdata, **kwargs)
+
+
+class QuizSettingsForm(LaunchForm):
+    pass_mark = IntegerField(
+        _l("Pass mark (%)"),
+        validators=[InputRequired(), NumberRange(0, 100, _l("Give a percentage from 0 to 100."))],
+    )
+    attempts_allowed = IntegerField(
+        _l("Attempts allowed (0 = no limit)"),
+        validators=[InputRequired(), NumberRange(0, 100, _l("Give a number from 0 to 100."))],
+    )
+    grading_method = RadioField(
+        _l("Grade that counts"),
+        choices=[
+            SelectChoice("highest", _l("the highest attempt")),
+            SelectChoice("last", _l("the last attempt")),
+        ],
+    )
+    shuffle_questions = BooleanField(_l("Shuffle the order of the questions"))
+    shuffle_answers = BooleanField(_l("Shuffle the order of the answers"))
+    random_count = IntegerField(
+        _l("Show only this many questions, drawn at random (empty = all)"),
+        validators=[Optional(), NumberRange(1, 200, _l("Give a number from 1 to 200."))],
+    )
+    review_policy = RadioField(
+        _l("Show the right answers and feedback"),
+        choices=[
+            SelectChoice("after_each", _l("after each attempt")),
+            SelectChoice("after_passing", _l("only after the learner has passed")),
+            SelectChoice("never", _l("never (learners see only their score)")),
+        ],
+    )
+    band_from = FieldList(
+        IntegerField(
+            validators=[Optional(), NumberRange(0, 100, _l("Give a percentage from 0 to 100."))]
+        ),
+        min_entries=3,
+        max_entries=3,
+    )
+    band_text = FieldList(
+        TextAreaField(validators=[Length(max=1000)]), min_entries=3, max_entries=3
+    )

@@ -16,6 +16,7 @@ from lti_tool.learning.context import Visit, form_context, open_visit, remember_
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import LanguageForm, choices
 from lti_tool.learning.trainer_views import bind_picker, module_picker
+from quizzes.attempts import quiz_brief
 
 
 def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:
@@ -47,6 +48,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     content = found.content(entry.id, language) or catalog.page_content(entry.id, language)
     if content is None:
         raise Refused("unknown_page", f"{module.slug}/{entry.slug}")
+    quiz = quiz_brief(module.id, visit.learner_id)
     progress = record_page_view(
         learner_id=visit.learner_id,
         module_id=module.id,
@@ -56,6 +58,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         seen_before={e.id for e in entries if e.seen},
         live_pages={e.id for e in entries},
         last_page_id=module.last_page_id,
+        quiz_passed=None if quiz is None else quiz.passed,
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
@@ -79,6 +82,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         content_lang=HTML_LANG[content.language],
         fallback=content.language != language,
         progress=progress,
+        quiz=quiz,
         form=form,
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),

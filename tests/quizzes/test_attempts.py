@@ -69,32 +69,32 @@ def _answer_all_right(attempt, learner):
 
 def test_an_attempt_keeps_answers_as_they_are_saved_and_grades_on_submit(quiz):
     quiz, (learner, _) = quiz
-    attempt = start_attempt(quiz, learner, "fi", random.Random(4))
+    attempt = start_attempt(quiz, learner, "fi", rng=random.Random(4))
     assert len(attempt.layout) == 5
     _answer_all_right(attempt, learner)
     save_response(attempt.id, learner, 0, False)  # changed their mind, then back
     save_response(attempt.id, learner, 0, True)
     assert db.session.execute(select(AttemptResponse)).scalars().all().__len__() == 5
-    result = submit(attempt.id, learner, quiz.pass_mark)
+    result = submit(attempt.id, learner)
     assert (result.score, result.passed, result.graded_now) == (1.0, True, True)
 
 
 def test_shuffled_choices_are_mapped_back_before_grading(quiz):
     quiz, (learner, _) = quiz
-    attempt = start_attempt(quiz, learner, "fi", random.Random(1))
+    attempt = start_attempt(quiz, learner, "fi", rng=random.Random(1))
     slot = next(i for i, q in enumerate(questions_of(attempt)) if q.kind == "single")
     order = attempt.layout[slot]["order"]
     wrong_shown = next(i for i, original in enumerate(order) if original != 0)
     save_response(attempt.id, learner, slot, wrong_shown)
-    result = submit(attempt.id, learner, 60)
+    result = submit(attempt.id, learner)
     assert result.score == 0.0  # only a wrong answer was given
 
 
 def test_a_second_submit_returns_the_first_result(quiz):
     quiz, (learner, _) = quiz
     attempt = start_attempt(quiz, learner, "fi")
-    first = submit(attempt.id, learner, 60)
-    second = submit(attempt.id, learner, 60)
+    first = submit(attempt.id, learner)
+    second = submit(attempt.id, learner)
     assert first.graded_now and not second.graded_now
     assert second.score == first.score == 0.0
     with pytest.raises(AttemptRefused, match="already_submitted"):
@@ -112,7 +112,7 @@ def test_concurrent_submits_grade_exactly_once(site, quiz):
         try:
             with site.app.app_context():
                 barrier.wait()
-                results.append(submit(attempt.id, learner, 60))
+                results.append(submit(attempt.id, learner))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -131,7 +131,7 @@ def test_no_attempt_beyond_the_limit(quiz):
     quiz.attempts_allowed = 2
     db.session.commit()
     for _ in range(2):
-        submit(start_attempt(quiz, learner, "fi").id, learner, 60)
+        submit(start_attempt(quiz, learner, "fi").id, learner)
     with pytest.raises(AttemptRefused, match="no_attempts_left"):
         start_attempt(quiz, learner, "fi")
     assert db.session.query(Attempt).filter_by(learner_id=learner).count() == 2
@@ -149,7 +149,7 @@ def test_no_attempt_beyond_the_limit(quiz):
 )
 def test_tampered_answers_are_refused_and_nothing_is_saved(quiz, slot, response, code):
     quiz, (learner, _) = quiz
-    attempt = start_attempt(quiz, learner, "fi", random.Random(0))
+    attempt = start_attempt(quiz, learner, "fi", rng=random.Random(0))
     attempt.layout = sorted(attempt.layout, key=lambda s: s["version"])  # slots in file order
     db.session.commit()
     with pytest.raises(AttemptRefused, match=code):
@@ -163,7 +163,7 @@ def test_another_learners_attempt_is_refused(quiz):
     with pytest.raises(AttemptRefused, match="not_your_attempt"):
         save_response(attempt.id, other, 0, True)
     with pytest.raises(AttemptRefused, match="not_your_attempt"):
-        submit(attempt.id, other, 60)
+        submit(attempt.id, other)
 
 
 def test_an_attempt_keeps_the_versions_it_showed(quiz):

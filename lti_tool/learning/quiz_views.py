@@ -1,0 +1,420 @@
+"""Quiz pages: a module's quiz, an attempt (answers saved as the learner goes), its review,
+and for trainers the course's quiz settings and the group's reflections.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from courses import catalog
+from courses.catalog import ModuleInfo
+from courses.database import db
+from courses.models import Module
+from courses.progress.services import record_quiz_result
+from lti_tool.identity.models import LtiUser
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.views import rejected_page
+from lti_tool.learning import bp
+from lti_tool.learning.context import Visit, form_context, open_visit
+from lti_tool.learning.errors import Refused, refused_page
+from lti_tool.learning.forms import QuizSettingsForm, attempt_form
+from quizzes import attempts as attempt_service
+from quizzes.attempts import AttemptRefused
+from quizzes.model import Question
+from quizzes.models import ATTEMPT_IN_PROGRESS, ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
+from quizzes.presenting import review, shown_questions
+from quizzes.settings import (
+    Band,
+    Settings,
+    reset_course_settings,
+    save_course_settings,
+    settings_for,
+)
+from quizzes.types import REGISTRY
+
+log = logging.getLogger(__name__)
+
+
+def _quiz_of(module: ModuleInfo) -> Quiz:
+    quiz = db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
+    if quiz is None:
+        raise Refused("no_quiz", module.slug)
+    return quiz
+
+
+def _context_id(visit: Visit) -> int | None:
+    return visit.session.context.id if visit.session.context else None
+
+
+def _refused(exc: AttemptRefused) -> Refused:
+    return Refused(exc.code, str(exc))
+
+
+def _update_progress(visit: Visit, module: ModuleInfo, passed: bool) -> None:
+    """The module's progress after a graded attempt (pages seen and the quiz together)."""
+    language = visit.content_language(module)
+    entries = catalog.outline(module.id, language, visit.learner_id).entries
+    record_quiz_result(
+        learner_id=visit.learner_id,
+        module_id=module.id,
+        rule=module.completion_rule,
+        audience=visit.audience(module),
+        seen={e.id for e in entries if e.seen},
+        live_pages={e.id for e in entries},
+        quiz_passed=passed,
+    )
+
+
+def _page_args(visit: Visit, module: ModuleInfo) -> dict[str, Any]:
+    language = visit.content_language(module)
+    return {
+        "visit": visit,
+        "module": module,
+        "language": language,
+        "module_title": catalog.pick(module.title, language),
+        "programme_title": catalog.pick(module.programme_title, language),
+        "module_url": url_for("learning.page", launch_id=visit.session.id, module_slug=module.slug),
+        "quiz_url": url_for("learning.quiz_home", launch_id=visit.session.id, module_slug=module.slug),
+    }
+
+
+# ------------------------------------------------------------------ the quiz's home page
+
+
+@bp.get("/l/<launch_id>/quiz/<module_slug>/")
+def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
+    """The quiz: how it works, the learner's attempts, and a button to start or go on."""
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        module = visit.module(module_slug)
+        quiz = _quiz_of(module)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    settings = settings_for(quiz, _context_id(visit))
+    record = attempt_service.standing(quiz.id, visit.learner_id, settings.grading_method)
+    live = len(attempt_service.latest_versions(quiz.id, visit.content_language(module)))
+    return render_template(
+        "learning/quiz_home.html",
+        **_page_args(visit, module),
+        quiz=quiz,
+        settings=settings,
+        record=record,
+        attempts_left=record.attempts_left(settings.attempts_allowed),
+        question_count=min(live, settings.random_count or live),
+        form=QuizSettingsForm(meta=form_context(visit)),  # its CSRF token for the buttons
+    )
+
+
+@bp.post("/l/<launch_id>/quiz/<module_slug>/start")
+def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        module = visit.module(module_slug)
+        quiz = _quiz_of(module)
+        form = QuizSettingsForm(request.form, meta=form_context(visit))
+        form.validate()
+        if form.csrf_token.errors:
+            raise Refused("bad_form", "csrf")
+        link = visit.session.resource_link
+        attempt = attempt_service.start_attempt(
+            quiz,
+            visit.learner_id,
+            visit.content_language(module),
+            settings_for(quiz, _context_id(visit)),
+            context_id=_context_id(visit),
+            resource_link_id=link.id if link else None,
+        )
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    except AttemptRefused as exc:
+        return refused_page(_refused(exc))
+    return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id), 303)
+
+
+# ------------------------------------------------------------------ an attempt
+
+
+def _open_attempt(visit: Visit, attempt_id: int) -> tuple[Attempt, ModuleInfo, Quiz]:
+    """The learner's own attempt at a quiz of this programme (403 or 404 otherwise)."""
+    try:
+        attempt = attempt_service.own_attempt(attempt_id, visit.learner_id)
+    except AttemptRefused as exc:
+        raise _refused(exc) from exc
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    assert quiz is not None
+    slug = db.session.execute(select(Module.slug).where(Module.id == quiz.module_id)).scalar_one()
+    info = catalog.find_module(visit.learner_id, slug=slug)
+    if info is None or visit.bound is None or info.programme_id != visit.bound.programme_id:
+        raise Refused("no_such_attempt", str(attempt_id))
+    return attempt, info, quiz
+
+
+def _read_answers(
+    form: Any, attempt: Attempt, questions: list[Question]
+) -> dict[int, Any]:
+    """The form's answers by slot, as shown (None: left empty)."""
+    answers = {}
+    for slot, question in enumerate(questions):
+        field = getattr(form, f"q{slot}", None)
+        if field is None:
+            continue
+        answers[slot] = REGISTRY[question.kind].from_field(
+            question, attempt.layout[slot]["order"], field.data
+        )
+    return answers
+
+
+def _tampered(form: Any) -> bool:
+    """Errors no person can make with the page as shown: a choice that was not offered."""
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and field.type in {"RadioField", "SelectMultipleField", "FieldList"}:
+            return True
+        if name == "csrf_token" and errors:
+            return True
+    return False
+
+
+def _attempt_page(
+    visit: Visit,
+    attempt: Attempt,
+    module: ModuleInfo,
+    questions: list[Question],
+    form: Any,
+    status: int = 200,
+) -> tuple[str, int]:
+    saved = attempt_service.saved_responses(attempt.id)
+    return render_template(
+        "learning/quiz_attempt.html",
+        **_page_args(visit, module),
+        attempt=attempt,
+        shown=shown_questions(attempt.layout, questions, saved),
+        form=form,
+        answered=len(saved),
+        answerable=sum(1 for q in questions if REGISTRY[q.kind].answerable),
+    ), status
+
+
+@bp.route("/l/<launch_id>/attempt/<int:attempt_id>", methods=["GET", "POST"])
+def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]:
+    """The questions with the learner's saved answers; POST saves them, or submits."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        attempt, module, quiz = _open_attempt(visit, attempt_id)
+        review_url = url_for("learning.review_attempt", launch_id=launch_id, attempt_id=attempt.id)
+        if attempt.status != ATTEMPT_IN_PROGRESS:
+            if request.method == "POST" and not wants_json:
+                return redirect(review_url, 303)
+            if request.method == "POST":
+                raise Refused("already_submitted", str(attempt.id))
+            return redirect(review_url, 303)
+        questions = attempt_service.questions_of(attempt)
+        if request.method == "GET":
+            saved = attempt_service.saved_responses(attempt.id)
+            data = {
+                f"q{slot}": REGISTRY[q.kind].field_data(q, attempt.layout[slot]["order"], saved[slot])
+                for slot, q in enumerate(questions)
+                if slot in saved
+            }
+            form = attempt_form(attempt.layout, questions, meta=form_context(visit), data=data)
+            return _attempt_page(visit, attempt, module, questions, form)
+        form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
+        if not form.validate():
+            if _tampered(form):
+                raise Refused("bad_choice", str(form.errors)[:200])
+            if wants_json:
+                return jsonify({"saved": False, "errors": form.errors}), 422
+            return _attempt_page(visit, attempt, module, questions, form, 422)
+        try:
+            attempt_service.save_responses(attempt, _read_answers(form, attempt, questions), questions)
+            if request.form.get("action") != "submit":
+                if wants_json:
+                    return jsonify({"saved": True})
+                return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id) + "#saved", 303)
+            result = attempt_service.submit(attempt.id, visit.learner_id)
+        except AttemptRefused as exc:
+            if exc.code == "already_submitted" and not wants_json:
+                return redirect(review_url, 303)
+            raise _refused(exc) from exc
+        if result.graded_now:
+            record = attempt_service.standing(quiz.id, visit.learner_id, "highest")
+            _update_progress(visit, module, record.passed)
+            log.info(
+                "attempt_graded attempt=%s quiz=%s score=%.3f passed=%s",
+                attempt.id, quiz.id, result.score, result.passed,
+            )
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    return redirect(review_url + "?submitted=1", 303)
+
+
+@bp.get("/l/<launch_id>/attempt/<int:attempt_id>/review")
+def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]:
+    try:
+        visit = open_visit(launch_id, need_module=True)
+        attempt, module, quiz = _open_attempt(visit, attempt_id)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    if attempt.status == ATTEMPT_IN_PROGRESS:
+        return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id), 303)
+    settings = settings_for(quiz, attempt.context_id)
+    record = attempt_service.standing(quiz.id, visit.learner_id, settings.grading_method)
+    assert attempt.score is not None
+    percent = round(attempt.score * 100)
+    questions = attempt_service.questions_of(attempt)
+    show = settings.shows_review(bool(attempt.passed))
+    left = record.attempts_left(settings.attempts_allowed)
+    return render_template(
+        "learning/quiz_review.html",
+        **_page_args(visit, module),
+        attempt=attempt,
+        percent=percent,
+        band=settings.band_for(percent),
+        settings=settings,
+        show_review=show,
+        reviewed=review(attempt.layout, questions, attempt_service.saved_responses(attempt.id)) if show else [],
+        record=record,
+        can_retry=left is None or left > 0,
+        attempts_left=left,
+        just_submitted=request.args.get("submitted") == "1",
+        form=QuizSettingsForm(meta=form_context(visit)),
+    )
+
+
+# ------------------------------------------------------------------ trainers
+
+
+def _settings_from(form: QuizSettingsForm) -> Settings:
+    bands = tuple(
+        Band(int(low), (text or "").strip())
+        for low, text in zip(form.band_from.data, form.band_text.data, strict=True)
+        if low is not None and (text or "").strip()
+    )
+    return Settings(
+        pass_mark=form.pass_mark.data,
+        attempts_allowed=form.attempts_allowed.data,
+        grading_method=form.grading_method.data,
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_answers=form.shuffle_answers.data,
+        random_count=form.random_count.data or None,
+        review_policy=form.review_policy.data,
+        bands=bands,
+    )
+
+
+def _settings_form(visit: Visit, settings: Settings) -> QuizSettingsForm:
+    bands = sorted(settings.bands, key=lambda b: -b.low)
+    return QuizSettingsForm(
+        meta=form_context(visit),
+        data={
+            "pass_mark": settings.pass_mark,
+            "attempts_allowed": settings.attempts_allowed,
+            "grading_method": settings.grading_method,
+            "shuffle_questions": settings.shuffle_questions,
+            "shuffle_answers": settings.shuffle_answers,
+            "random_count": settings.random_count,
+            "review_policy": settings.review_policy,
+            "band_from": [b.low for b in bands] + [None] * (3 - len(bands)),
+            "band_text": [b.text for b in bands] + [""] * (3 - len(bands)),
+        },
+    )
+
+
+@bp.route("/l/<launch_id>/quiz/<module_slug>/settings", methods=["GET", "POST"])
+def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[str, int]:
+    """A trainer adapts the quiz for their own course (other courses keep theirs)."""
+    try:
+        visit = open_visit(launch_id, trainer=True, need_module=True)
+        module = visit.module(module_slug)
+        quiz = _quiz_of(module)
+        context_id = _context_id(visit)
+        if context_id is None:
+            raise Refused("bad_form", "no course")
+        status = 200
+        if request.method == "GET":
+            form = _settings_form(visit, settings_for(quiz, context_id))
+        else:
+            form = QuizSettingsForm(request.form, meta=form_context(visit))
+            if form.validate() and request.form.get("action") == "reset":
+                reset_course_settings(quiz, context_id)
+                return redirect(request.path + "?saved=1", 303)
+            if form.validate():
+                save_course_settings(quiz, context_id, _settings_from(form), visit.learner_id)
+                log.info("quiz_settings_saved quiz=%s context=%s", quiz.id, context_id)
+                return redirect(request.path + "?saved=1", 303)
+            if form.csrf_token.errors:
+                raise Refused("bad_form", "csrf")
+            status = 422
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    current = settings_for(quiz, context_id)
+    return render_template(
+        "learning/quiz_settings.html",
+        **_page_args(visit, module),
+        form=form,
+        from_course=current.from_course,
+        saved=request.args.get("saved") == "1",
+    ), status
+
+
+@bp.get("/l/<launch_id>/quiz/<module_slug>/reflections")
+def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
+    """The open reflections of this course's learners, newest first."""
+    try:
+        visit = open_visit(launch_id, trainer=True, need_module=True)
+        module = visit.module(module_slug)
+        quiz = _quiz_of(module)
+        context_id = _context_id(visit)
+        if context_id is None:
+            raise Refused("bad_form", "no course")
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    rows = db.session.execute(
+        select(Attempt, AttemptResponse, LtiUser.name, LtiUser.sub)
+        .join(AttemptResponse, AttemptResponse.attempt_id == Attempt.id)
+        .join(LtiUser, LtiUser.id == Attempt.learner_id)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.context_id == context_id,
+            Attempt.status == ATTEMPT_SUBMITTED,
+        )
+        .order_by(Attempt.submitted_at.desc().nulls_last(), Attempt.id.desc())
+    ).all()
+    entries = []
+    questions_cache: dict[int, list[Question]] = {}
+    for attempt, response, name, sub in rows:
+        if attempt.id not in questions_cache:
+            questions_cache[attempt.id] = attempt_service.questions_of(attempt)
+        question = questions_cache[attempt.id][response.slot]
+        if question.kind != "essay" or not isinstance(response.response, str):
+            continue
+        entries.append(
+            {
+                "learner": name or _("Learner %(id)s", id=sub[:8]),
+                "question": question,
+                "answer": response.response,
+                "submitted": attempt.submitted_at,
+                "attempt": attempt.number,
+            }
+        )
+    return render_template(
+        "learning/quiz_reflections.html", **_page_args(visit, module), entries=entries
+    )

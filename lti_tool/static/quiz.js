@@ -1,0 +1,52 @@
+// Quiz pages: save answers as the learner goes, and bring a fresh result into focus.
+// Without JavaScript the page still works: "Save and continue later" saves the answers.
+document.addEventListener("DOMContentLoaded", function () {
+  var result = document.querySelector("[data-focus]");
+  if (result) { result.focus(); }
+
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) { return; }
+  var status = document.getElementById("save-status");
+  var timer = null;
+  var pending = false;
+  var sending = false;
+
+  function say(key) { status.textContent = status.dataset[key]; }
+
+  function save() {
+    timer = null;
+    if (sending) { pending = true; return; }
+    sending = true;
+    pending = false;
+    var data = new FormData(form);
+    data.set("action", "save");
+    say("saving");
+    fetch(form.action || window.location.href, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.ok) { say("saved"); }
+      else if (response.status === 422) { say("invalid"); }
+      else { window.location.reload(); }  // submitted elsewhere, or the session ended
+    }).catch(function () {
+      say("offline");
+      pending = true;
+    }).finally(function () {
+      sending = false;
+      if (pending) { schedule(3000); }
+    });
+  }
+
+  function schedule(delay) {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, delay);
+  }
+
+  form.addEventListener("change", function () { schedule(300); });
+  form.addEventListener("input", function (event) {
+    if (event.target.matches("input[type=text], textarea")) { schedule(1500); }
+  });
+  window.addEventListener("online", function () { if (pending) { schedule(0); } });
+});
