@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import http.client
 import multiprocessing as mp
 import os
 import secrets
 import shutil
 import signal
+import threading
 import socket
 import subprocess
 import sys
@@ -66,6 +68,7 @@ class Spec:
 
 LAUNCHES = Spec("launches", "launch", 250.0, 40.0, 4, (1, 4))
 PAGE_VIEWS = Spec("page views", "page view", 500.0, 50.0, 8, (1, 8))
+SUBMITS = Spec("submits", "submit", 200.0, 100.0, 8, (1, 8))
 
 
 # --------------------------------------------------------------------------- setup
@@ -116,10 +119,11 @@ def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | 
     from flask_migrate import upgrade
 
     from courses.database import db
-    from courses.packages.loader import load_content
+    from courses.packages.loader import DEFAULT_CONTENT, load_content
     from lti_tool import create_app
     from lti_tool.devplatform import keys, register_dev_platform
     from lti_tool.keys.service import ensure_current_key
+    from quizzes.services import load_quiz_files
 
     app = create_app(env=server_env(database_url, instance_path, redis_url))
     logging.getLogger().setLevel(logging.WARNING)  # create_app turns on INFO for the server
@@ -132,6 +136,7 @@ def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | 
         ensure_current_key()
         register_dev_platform(site)
         load_content()
+        load_quiz_files(DEFAULT_CONTENT)
         db.engine.dispose()
     keys.platform_key(app.instance_path)  # create the platform key before the server reads it
     return app.instance_path
@@ -408,7 +413,7 @@ class LaunchClient:
 TOC_LINK = re.compile(rb'<a href="(/l/[^"]+/m/[^"]+)" lang=')
 
 
-def page_work(client: LaunchClient, index: int) -> Any:
+def page_work(client: LaunchClient, index: int, concurrency: int = 1) -> Any:
     """Page views: one launch into a bound module, then its pages round and round."""
     bound = [t for t in launch_targets() if t.link.custom.get("module")]
     _, cookie, page = client.launch(bound[index % len(bound)])
@@ -419,13 +424,94 @@ def page_work(client: LaunchClient, index: int) -> Any:
     return lambda: client.get_page(paths[next(counter) % len(paths)], cookie)
 
 
-def launch_work(client: LaunchClient, index: int) -> Any:
+def launch_work(client: LaunchClient, index: int, concurrency: int = 1) -> Any:
     targets = launch_targets()
     counter = iter(range(index * 3, 10**9))
     return lambda: client.launch(targets[next(counter) % len(targets)])
 
 
-UNITS = {"launches": launch_work, "page views": page_work}
+CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+FIELD = re.compile(
+    rb'<(input|textarea|select)[^>]*?(?:type="(\w+)"[^>]*?)?name="(q\d+(?:-\d+)?)"'
+)
+
+
+def _answers(page: bytes) -> dict[str, str]:
+    """Every question answered: the first choice, a number, a sentence."""
+    answers: dict[str, str] = {}
+    for tag, kind, name in FIELD.findall(page):
+        key = name.decode()
+        if key in answers:
+            continue
+        if tag == b"textarea":
+            answers[key] = "I will ask about the work shifts and the pay day."
+        elif tag == b"select":
+            answers[key] = "0"
+        elif kind in (b"radio", b"checkbox"):
+            value = re.search(rb'name="' + name + rb'" [^>]*?value="([^"]+)"', page)
+            answers[key] = value.group(1).decode() if value else "0"
+        else:
+            answers[key] = "60,0"
+    return answers
+
+
+MODULE_LINK = re.compile(rb'<a href="/l/[^"]+/m/([^"/]+)/"')
+SUBMIT_POOL = 0  # attempts prepared per level, shared among the clients (0: 400 per second run)
+
+
+class SubmitWork:
+    """Quiz submits. Before the run (not timed) each client launches as learners of its
+    own and starts an attempt at every quiz of their programme, reading each attempt page;
+    the timed unit is one submit: every answer sent with ``action=submit``, saved, graded
+    exactly once, the module's progress updated, a redirect to the review."""
+
+    def __init__(self, client: LaunchClient, index: int, concurrency: int = 1) -> None:
+        self.client = client
+        self.prepared: list[tuple[str, str, dict[str, str]]] = []
+        wanted = SUBMIT_POOL // concurrency + 20
+        bound = [t for t in launch_targets() if t.link.custom.get("module")]
+        learners = [t for t in bound if "Learner" in str(t.user.roles_in(t.course.id))]
+        n = 0
+        while len(self.prepared) < wanted:
+            target = learners[(index + n) % len(learners)]
+            # A learner of their own: one learner has one unfinished attempt per quiz.
+            learner = dataclasses.replace(target.user, id=f"bench-{index}-{n}")
+            n += 1
+            landing, cookie, page = client.launch(Target(learner, target.course, target.link))
+            csrf = CSRF.search(page)
+            if csrf is None:
+                raise LaunchError("no form token on the landing page")
+            headers = {**LaunchClient.FORM, "Cookie": f"kp-session={cookie}"}
+            response, overview = client._request("GET", landing + "programme", None, headers)
+            for slug in dict.fromkeys(MODULE_LINK.findall(overview)):
+                self.prepared.append(self._start(landing, slug.decode(), csrf.group(1), headers))
+
+    def _start(
+        self, landing: str, slug: str, csrf: bytes, headers: dict[str, str]
+    ) -> tuple[str, str, dict[str, str]]:
+        body = urlencode({"csrf_token": csrf.decode()})
+        response, _ = self.client._request("POST", f"{landing}quiz/{slug}/start", body, headers)
+        if response.status != 303:
+            raise LaunchError(f"start {response.status}")
+        path = urlsplit(response.getheader("Location", "")).path
+        response, page = self.client._request("GET", path, None, headers)
+        if response.status != 200:
+            raise LaunchError(f"attempt page {response.status}")
+        fields = {"csrf_token": csrf.decode(), **_answers(page), "action": "submit"}
+        return path, urlencode(fields), headers
+
+    def __call__(self) -> None:
+        if not self.prepared:
+            raise PoolExhausted
+        path, body, headers = self.prepared.pop()
+        response, _ = self.client._request("POST", path, body, headers)
+        if response.status != 303 or not response.getheader("Location", "").endswith(
+            "/review?submitted=1"
+        ):
+            raise LaunchError(f"submit {response.status} {response.getheader('Location')}")
+
+
+UNITS = {"launches": launch_work, "page views": page_work, "submits": SubmitWork}
 
 
 @dataclass
@@ -438,24 +524,37 @@ class ClientResult:
     cpu_seconds: float = 0.0
 
 
+class PoolExhausted(Exception):
+    """A client has used every unit it prepared before the run."""
+
+
 def client_main(
     index: int,
     site: str,
     instance_path: str,
-    start: float,
-    measure_from: float,
-    until: float,
+    clock: Any,
+    barriers: tuple[Any, Any],
     results: Any,
     unit: str = "launches",
+    concurrency: int = 1,
 ) -> None:
-    """One client process: one unit of work (a launch or a page view) back to back until
-    ``until``; record what began after ``measure_from``."""
+    """One client process: set up (untimed), wait until every client is ready, then one
+    unit of work (a launch, a page view, a submit) back to back until the clock's end;
+    record what began after its measuring start."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     result = ClientResult()
+    ready, go = barriers
     try:
         client = LaunchClient(site, instance_path)
-        work = UNITS[unit](client, index)
+        try:
+            work = UNITS[unit](client, index, concurrency)
+        except BaseException:
+            ready.abort()
+            raise
+        ready.wait()
+        go.wait()
+        start, measure_from, until = clock[:]
         while time.monotonic() < start:
             time.sleep(0.001)
         cpu_from = 0.0
@@ -468,6 +567,9 @@ def client_main(
             try:
                 work()
                 ok = True
+            except PoolExhausted:
+                result.error_samples.append("ran out of prepared units: raise --pool")
+                break
             except Exception as exc:  # noqa: BLE001 - counted and sampled, the run goes on
                 ok = False
                 client.conn.close()
@@ -533,13 +635,12 @@ def run_level(
     site = server.url
     ctx = mp.get_context("fork")
     results = ctx.Queue()
-    start = time.monotonic() + 0.5  # let every process start before anyone launches
-    measure_from = start + warmup
-    until = measure_from + seconds
+    clock = ctx.Array("d", 3)
+    barriers = (ctx.Barrier(concurrency + 1), ctx.Barrier(concurrency + 1))
     processes = [
         ctx.Process(
             target=client_main,
-            args=(i, site, instance_path, start, measure_from, until, results, unit),
+            args=(i, site, instance_path, clock, barriers, results, unit, concurrency),
             daemon=True,
         )
         for i in range(concurrency)
@@ -548,6 +649,18 @@ def run_level(
         for process in processes:
             process.start()
         collected: list[ClientResult] = []
+        try:
+            barriers[0].wait(timeout=900)  # every client has set up its work
+        except threading.BrokenBarrierError:
+            samples = []
+            with contextlib.suppress(Exception):
+                samples = results.get(timeout=5)[1].error_samples
+            raise RuntimeError(f"a client failed to set up: {samples}") from None
+        start = time.monotonic() + 0.2
+        measure_from = start + warmup
+        until = measure_from + seconds
+        clock[:] = [start, measure_from, until]
+        barriers[1].wait(timeout=60)
         time.sleep(max(0.0, measure_from - time.monotonic()))
         cpu_before = CpuSnapshot.take(server.process.pid)
         deadline = until + 60
@@ -642,6 +755,9 @@ def main(argv: list[str] | None = None, spec: Spec = LAUNCHES, description: str 
     parser.add_argument("--concurrency", type=parse_levels, default=list(spec.default_levels), help="e.g. 1,4")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
+        "--pool", type=int, default=0, help="attempts prepared per level (submits; 0: 400 a second)"
+    )
+    parser.add_argument(
         "--threads", type=int, default=None, help="threads per worker (default: serve's own)"
     )
     parser.add_argument(
@@ -655,6 +771,8 @@ def main(argv: list[str] | None = None, spec: Spec = LAUNCHES, description: str 
         help="command to run the server under, e.g. 'py-spy record -o prof.svg --subprocesses --'",
     )
     args = parser.parse_args(argv)
+    # The forked clients read it: enough for 400 submits a second over the whole level.
+    globals()["SUBMIT_POOL"] = args.pool or int(400 * (args.warmup + args.seconds))
 
     # Ctrl-C or a TERM (e.g. a CI timeout) interrupts once; the clean-up itself is not
     # interrupted by a second one (it is bounded: the server gets 15 s, then SIGKILL).

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, select, update
+from sqlalchemy import Select, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from courses.database import db, utcnow
@@ -30,6 +31,10 @@ from quizzes.services import latest_versions
 from quizzes.settings import Settings, settings_for
 from quizzes.snapshot import from_snapshot
 from quizzes.types import ResponseRejected, grade, kind_of
+
+
+_A = Attempt.__table__
+_Q = Quiz.__table__
 
 
 class AttemptRefused(Exception):
@@ -113,37 +118,96 @@ def start_attempt(
     return attempt
 
 
-def questions_of(attempt: Attempt) -> list[Question]:
+_QV = QuestionVersion.__table__
+_R = AttemptResponse.__table__
+
+
+# Question versions never change once written: each is parsed once per process. The key
+# holds the version's creation time too, so an id that a database reuses (SQLite may, after
+# a delete) is never mistaken for the version it replaced.
+_PARSED: dict[tuple[int, Any], Question] = {}
+_PARSED_LIMIT = 20_000
+
+
+def questions_of(attempt: Attempt | AttemptRow) -> list[Question]:
+    """The attempt's questions, in the versions and the order it showed them."""
     ids = [slot["version"] for slot in attempt.layout]
-    snapshots = dict(
-        db.session.execute(
-            select(QuestionVersion.id, QuestionVersion.snapshot).where(QuestionVersion.id.in_(ids))
-        ).all()
+    stamps = dict(
+        db.session.execute(select(_QV.c.id, _QV.c.created_at).where(_QV.c.id.in_(ids))).all()
     )
-    return [from_snapshot(snapshots[i]) for i in ids]
+    missing = [i for i in ids if (i, stamps[i]) not in _PARSED]
+    if missing:
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.clear()
+        for version_id, snapshot in db.session.execute(
+            select(_QV.c.id, _QV.c.snapshot).where(_QV.c.id.in_(missing))
+        ):
+            _PARSED[(version_id, stamps[version_id])] = from_snapshot(snapshot)
+    return [_PARSED[(i, stamps[i])] for i in ids]
 
 
-def own_attempt(attempt_id: int, learner_id: int) -> Attempt:
+@dataclass(frozen=True)
+class AttemptRow:
+    """An attempt as plain data, with the module its quiz belongs to."""
+
+    id: int
+    quiz_id: int
+    learner_id: int
+    number: int
+    language: str
+    status: str
+    layout: list[dict[str, Any]]
+    pass_mark: int
+    context_id: int | None
+    score: float | None
+    passed: bool | None
+    module_id: int
+    module_slug: str
+
+
+@functools.cache
+def _attempt_statement() -> Select:  # type: ignore[type-arg]
+    from courses.models import Module
+
+    _M = Module.__table__
+    return (
+        select(
+            _A.c.id,
+            _A.c.quiz_id,
+            _A.c.learner_id,
+            _A.c.number,
+            _A.c.language,
+            _A.c.status,
+            _A.c.layout,
+            _A.c.pass_mark,
+            _A.c.context_id,
+            _A.c.score,
+            _A.c.passed,
+            _M.c.id,
+            _M.c.slug,
+        )
+        .join(_Q, _Q.c.id == _A.c.quiz_id)
+        .join(_M, _M.c.id == _Q.c.module_id)
+        .where(_A.c.id == bindparam("attempt"))
+    )
+
+
+def own_attempt(attempt_id: int, learner_id: int) -> AttemptRow:
     """The learner's attempt, or AttemptRefused (someone else's attempt is refused)."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
+    row = db.session.execute(_attempt_statement(), {"attempt": attempt_id}).first()
+    if row is None:
         raise AttemptRefused("no_such_attempt", str(attempt_id))
+    attempt = AttemptRow(*row)
     if attempt.learner_id != learner_id:
         raise AttemptRefused("not_your_attempt", str(attempt_id))
     return attempt
 
 
-def save_responses(
-    attempt: Attempt, responses: dict[int, Any], questions: list[Question] | None = None
-) -> None:
-    """Keep the learner's answers, by slot and as shown; None clears a slot. Commits.
-
-    Every answer is checked against the question as the attempt showed it before
-    anything is written: one bad answer and nothing of the request is kept.
-    """
-    if attempt.status != ATTEMPT_IN_PROGRESS:
-        raise AttemptRefused("already_submitted")
-    questions = questions if questions is not None else questions_of(attempt)
+def _accept(
+    attempt: Attempt | AttemptRow, responses: dict[int, Any], questions: list[Question]
+) -> dict[int, Any]:
+    """Every answer checked against its question as shown, in the question's own terms
+    (None: cleared); AttemptRefused for the first that does not fit."""
     accepted: dict[int, Any] = {}
     for slot, response in responses.items():
         if not isinstance(slot, int) or not 0 <= slot < len(attempt.layout):
@@ -157,38 +221,81 @@ def save_responses(
             )
         except ResponseRejected as exc:
             raise AttemptRefused(exc.code, f"slot {slot}") from exc
-    existing = {
-        r.slot: r
-        for r in db.session.execute(
-            select(AttemptResponse).where(AttemptResponse.attempt_id == attempt.id)
-        ).scalars()
-    }
+    return accepted
+
+
+def _write(attempt_id: int, rows: dict[int, Any], fractions: dict[int, float | None]) -> None:
+    """Replace the given slots' answers (None: clear the slot) in one statement each way."""
+    cleared = [slot for slot, value in rows.items() if value is None]
+    if cleared:
+        db.session.execute(delete(_R).where(_R.c.attempt_id == attempt_id, _R.c.slot.in_(cleared)))
     now = utcnow()
-    for slot, value in accepted.items():
-        row = existing.get(slot)
-        if value is None:
-            if row is not None:
-                db.session.delete(row)
-        elif row is None:
-            db.session.add(AttemptResponse(attempt_id=attempt.id, slot=slot, response=value))
-        elif row.response != value:
-            row.response, row.saved_at = value, now
-    # Submitted meanwhile (another tab)? Then these answers arrive too late for grading.
-    still_open = db.session.execute(
-        select(Attempt.status).where(Attempt.id == attempt.id)
+    kept = [
+        {
+            "attempt_id": attempt_id,
+            "slot": slot,
+            "response": value,
+            "fraction": fractions.get(slot),
+            "saved_at": now,
+        }
+        for slot, value in rows.items()
+        if value is not None
+    ]
+    if kept:
+        # Insert or replace: two tabs saving the same answer at once cannot collide.
+        db.session.execute(_upsert_responses(), kept)
+
+
+def _still_open(attempt_id: int) -> bool:
+    """Whether the attempt is in progress; on PostgreSQL, waits for a submit under way
+    (its row lock) so that an answer never lands after grading unseen."""
+    status = db.session.execute(
+        select(_A.c.status).where(_A.c.id == attempt_id).with_for_update(read=True)
     ).scalar_one()
-    if still_open != ATTEMPT_IN_PROGRESS:
+    return bool(status == ATTEMPT_IN_PROGRESS)
+
+
+def save_responses(
+    attempt: Attempt | AttemptRow,
+    responses: dict[int, Any],
+    questions: list[Question] | None = None,
+) -> None:
+    """Keep the learner's answers, by slot and as shown; None clears a slot. Commits.
+
+    Every answer is checked before anything is written: one bad answer and nothing of
+    the request is kept.
+    """
+    if attempt.status != ATTEMPT_IN_PROGRESS:
+        raise AttemptRefused("already_submitted")
+    questions = questions if questions is not None else questions_of(attempt)
+    accepted = _accept(attempt, responses, questions)
+    if not _still_open(attempt.id):
         db.session.rollback()
         raise AttemptRefused("already_submitted")
+    _write(attempt.id, accepted, {})
     db.session.commit()
+
+
+def _upsert_responses() -> Any:
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(_R)
+    return statement.on_conflict_do_update(
+        index_elements=["attempt_id", "slot"],
+        set_={
+            "response": statement.excluded.response,
+            "fraction": statement.excluded.fraction,
+            "saved_at": statement.excluded.saved_at,
+        },
+    )
 
 
 def saved_responses(attempt_id: int) -> dict[int, Any]:
     return dict(
         db.session.execute(
-            select(AttemptResponse.slot, AttemptResponse.response).where(
-                AttemptResponse.attempt_id == attempt_id
-            )
+            select(_R.c.slot, _R.c.response).where(_R.c.attempt_id == attempt_id)
         ).all()
     )
 
@@ -206,12 +313,13 @@ class Result:
     graded_now: bool  # False: an earlier submit had graded it
 
 
-def _claim(attempt_id: int) -> int:
-    """Move the attempt to submitted; 1 if this request did it, 0 if another one had."""
+def _claim(attempt_id: int, graded: dict[str, Any] | None = None) -> int:
+    """Move the attempt to submitted (with its grade when known); 1 if this request did
+    it, 0 if another one had."""
     claim = (
-        update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.status == ATTEMPT_IN_PROGRESS)
-        .values(status=ATTEMPT_SUBMITTED, submitted_at=utcnow())
+        update(_A)
+        .where(_A.c.id == attempt_id, _A.c.status == ATTEMPT_IN_PROGRESS)
+        .values(status=ATTEMPT_SUBMITTED, submitted_at=utcnow(), **(graded or {}))
     )
     try:
         return db.session.execute(claim).rowcount  # type: ignore[attr-defined,no-any-return]
@@ -222,37 +330,67 @@ def _claim(attempt_id: int) -> int:
         return db.session.execute(claim).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def submit(attempt_id: int, learner_id: int) -> Result:
-    """Grade the attempt exactly once; a second submit returns the first result."""
-    attempt = own_attempt(attempt_id, learner_id)
-    claimed = _claim(attempt_id)
-    if claimed != 1:
-        db.session.rollback()
-        db.session.refresh(attempt)
-        assert attempt.score is not None and attempt.passed is not None
-        return Result(attempt.id, attempt.score, attempt.passed, graded_now=False)
-    responses = {
-        r.slot: r
-        for r in db.session.execute(
-            select(AttemptResponse).where(AttemptResponse.attempt_id == attempt_id)
-        ).scalars()
-    }
+def _grade_all(
+    questions: list[Question], answers: dict[int, Any], pass_mark: int
+) -> tuple[float, bool, dict[int, float | None]]:
+    fractions: dict[int, float | None] = {}
     earned = possible = 0.0
-    for slot, question in enumerate(questions_of(attempt)):
-        saved = responses.get(slot)
-        outcome = grade(question, saved.response if saved else None)
-        if saved is not None:
-            saved.fraction = outcome.fraction
+    for slot, question in enumerate(questions):
+        outcome = grade(question, answers.get(slot))
+        fractions[slot] = outcome.fraction
         if kind_of(question).scored:
             possible += 1
             earned += outcome.fraction or 0.0
     score = earned / possible if possible else 1.0
-    passed = score * 100 >= attempt.pass_mark - 1e-9
-    db.session.execute(
-        update(Attempt).where(Attempt.id == attempt_id).values(score=score, passed=passed)
-    )
+    return score, score * 100 >= pass_mark - 1e-9, fractions
+
+
+def submit(
+    attempt_id: int,
+    learner_id: int,
+    responses: dict[int, Any] | None = None,
+    *,
+    attempt: AttemptRow | None = None,
+    questions: list[Question] | None = None,
+    on_graded: Callable[[Result], None] | None = None,
+) -> Result:
+    """Keep the last ``responses`` (as shown) and grade the attempt, exactly once, in one
+    transaction; a second submit changes nothing and returns the first result.
+
+    ``on_graded`` runs inside that transaction, after grading and before the commit (the
+    caller's progress update commits with the grade, or neither does).
+    """
+    attempt = attempt or own_attempt(attempt_id, learner_id)
+    questions = questions if questions is not None else questions_of(attempt)
+    accepted = _accept(attempt, responses or {}, questions)  # refused before any write
+    answerable = {slot for slot, q in enumerate(questions) if kind_of(q).answerable}
+    if answerable <= set(accepted):
+        # The whole form came with the submit: grade it, then claim and grade in one UPDATE.
+        answers = accepted
+        score, passed, fractions = _grade_all(questions, answers, attempt.pass_mark)
+        claimed = _claim(attempt.id, {"score": score, "passed": passed})
+    else:
+        # Part of the answers were saved earlier: claim first, so none can arrive unseen.
+        claimed = _claim(attempt.id)
+        if claimed == 1:
+            answers = {**saved_responses(attempt.id), **accepted}
+            score, passed, fractions = _grade_all(questions, answers, attempt.pass_mark)
+            db.session.execute(
+                update(_A).where(_A.c.id == attempt.id).values(score=score, passed=passed)
+            )
+    if claimed != 1:
+        db.session.rollback()
+        score, passed = db.session.execute(
+            select(_A.c.score, _A.c.passed).where(_A.c.id == attempt.id)
+        ).one()
+        assert score is not None and passed is not None
+        return Result(attempt.id, score, passed, graded_now=False)
+    _write(attempt.id, answers, fractions)
+    result = Result(attempt.id, score, passed, graded_now=True)
+    if on_graded is not None:
+        on_graded(result)
     db.session.commit()
-    return Result(attempt_id, score, passed, graded_now=True)
+    return result
 
 
 @dataclass(frozen=True)
@@ -320,10 +458,6 @@ class QuizBrief:
     used: int
     passed: bool
     unfinished_id: int | None
-
-
-_A = Attempt.__table__
-_Q = Quiz.__table__
 
 
 @functools.cache

@@ -274,7 +274,7 @@ class Matching(QuestionType):
         # One list per left-hand item (in the question's order), its options the
         # right-hand items in the shuffled order; "" while not chosen.
         options = ["", *(str(i) for i in range(len(order)))]
-        entry = SelectField(choices=options, validate_choice=True)
+        entry = SelectField(choices=options, validate_choice=True, validators=[Optional()])
         return FieldList(entry, min_entries=len(question.pairs), max_entries=len(question.pairs))
 
     def from_field(self, question: Question, order: list[int], data: Any) -> Any:

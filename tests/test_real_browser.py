@@ -151,3 +151,47 @@ def test_trainer_adds_three_modules_by_deep_linking_and_a_participant_opens_one(
     learner = launch_in_iframe(page, PARTICIPANT, "Lupakortit")
     assert learner.locator("h1").inner_text() == "Lupakortit"
     assert learner.locator("#activity").inner_text() == "Lupakortit"
+
+
+def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, quizzes):
+    frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
+    frame.locator(".kp-quiz-status a").click()
+    frame.locator("form[action$='/start'] button").click()
+    frame.locator("form[data-autosave]").wait_for()
+    # Answer with the keyboard and mouse as a person does: first option, some text.
+    for fieldset in frame.locator("fieldset.kp-question").all():
+        if fieldset.locator("input[type=radio]").count():
+            fieldset.locator("input[type=radio]").first.check()
+        elif fieldset.locator("input[type=checkbox]").count():
+            fieldset.locator("input[type=checkbox]").first.check()
+        elif fieldset.locator("select").count():
+            for select in fieldset.locator("select").all():
+                select.select_option(index=1)
+        elif fieldset.locator("textarea").count():
+            fieldset.locator("textarea").fill("Kysyn esihenkilöltä työvuoroista ensimmäisellä viikolla.")
+        elif fieldset.locator("input[type=text][inputmode=decimal]").count():
+            fieldset.locator("input[type=text]").fill("60,0")
+        else:
+            fieldset.locator("input[type=text]").fill("OmaVero")
+    status = frame.locator("#save-status")
+    saved_text = status.get_attribute("data-saved")
+    status.filter(has_text=saved_text).wait_for(timeout=10_000)  # saved in the background
+    answered = frame.locator("input:checked").count()
+    frame.locator("body").evaluate("() => window.location.reload()")
+    frame.locator("form[data-autosave]").wait_for()
+    assert frame.locator("input:checked").count() == answered  # nothing lost on a reload
+    assert "OmaVero" in frame.locator("form[data-autosave]").inner_html()
+
+    attempt_url = frame.locator("form[data-autosave]").evaluate("f => f.ownerDocument.location.href")
+    tool = page.context.new_page()  # the same browser, the page at top level for axe
+    tool.goto(attempt_url)
+    assert axe_violations(tool) == []
+
+    frame.locator("button[value=submit]").click()
+    frame.locator("#result").wait_for()
+    assert frame.locator("#result").evaluate("h => document.activeElement === h")  # brought into focus
+    assert frame.locator(".kp-result[role=status]").count() == 1
+    assert frame.locator(".kp-review").count() >= 6
+    tool.goto(attempt_url + "/review")
+    assert axe_violations(tool) == []
+    page.screenshot(path="/tmp/quiz-review.png", full_page=True)

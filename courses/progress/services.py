@@ -69,7 +69,9 @@ _SUMMARY = text(
     "status = CASE WHEN module_progress.completed_at IS NULL THEN excluded.status "
     "ELSE module_progress.status END, "
     "pages_seen = excluded.pages_seen, pages_total = excluded.pages_total, "
-    "percent = excluded.percent, quiz_passed = excluded.quiz_passed, "
+    # A passed quiz stays passed.
+    "percent = excluded.percent, quiz_passed = CASE WHEN module_progress.quiz_passed "
+    "THEN module_progress.quiz_passed ELSE excluded.quiz_passed END, "
     "last_page_id = COALESCE(excluded.last_page_id, module_progress.last_page_id), "
     "completed_at = COALESCE(module_progress.completed_at, excluded.completed_at), "
     "updated_at = excluded.updated_at"
@@ -147,11 +149,13 @@ def record_quiz_result(
     seen: set[int],
     live_pages: set[int],
     quiz_passed: bool,
+    commit: bool = True,
 ) -> Progress:
-    """Bring the module's progress in step with the learner's quiz; commits.
+    """Bring the module's progress in step with the learner's graded attempt; commits
+    unless the caller's transaction is to (``commit=False``).
 
-    ``quiz_passed`` is whether any attempt passed: a later failed attempt never takes a
-    pass (or a completion) away.
+    ``quiz_passed`` is this attempt's outcome: a pass recorded earlier stays, and a
+    completed module stays completed, whatever a later attempt gives.
     """
     now = utcnow()
     progress = evaluate(rule, len(seen & live_pages), len(live_pages), quiz_passed)
@@ -171,7 +175,8 @@ def record_quiz_result(
             "completed": now if progress.status == COMPLETED else None,
         },
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return progress
 
 

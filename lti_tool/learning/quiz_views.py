@@ -5,6 +5,8 @@ and for trainers the course's quiz settings and the group's reflections.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
@@ -14,7 +16,6 @@ from sqlalchemy import select
 from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
-from courses.models import Module
 from courses.progress.services import record_quiz_result
 from lti_tool.identity.models import LtiUser
 from lti_tool.launch.errors import LaunchRejected
@@ -24,7 +25,7 @@ from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import QuizSettingsForm, attempt_form
 from quizzes import attempts as attempt_service
-from quizzes.attempts import AttemptRefused
+from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
 from quizzes.models import ATTEMPT_IN_PROGRESS, ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
 from quizzes.presenting import review, shown_questions
@@ -38,6 +39,8 @@ from quizzes.settings import (
 from quizzes.types import REGISTRY
 
 log = logging.getLogger(__name__)
+
+ANSWER_KEY = re.compile(r"q\d+(-\d+)?")  # the attempt form's answer fields
 
 
 def _quiz_of(module: ModuleInfo) -> Quiz:
@@ -55,19 +58,25 @@ def _refused(exc: AttemptRefused) -> Refused:
     return Refused(exc.code, str(exc))
 
 
-def _update_progress(visit: Visit, module: ModuleInfo, passed: bool) -> None:
-    """The module's progress after a graded attempt (pages seen and the quiz together)."""
-    language = visit.content_language(module)
-    entries = catalog.outline(module.id, language, visit.learner_id).entries
-    record_quiz_result(
-        learner_id=visit.learner_id,
-        module_id=module.id,
-        rule=module.completion_rule,
-        audience=visit.audience(module),
-        seen={e.id for e in entries if e.seen},
-        live_pages={e.id for e in entries},
-        quiz_passed=passed,
-    )
+def _progress_updater(visit: Visit, module: ModuleInfo) -> Callable[[Result], None]:
+    """The module's progress after a graded attempt, in the grade's own transaction
+    (pages seen and the quiz together; an earlier pass is kept)."""
+
+    def update_progress(result: Result) -> None:
+        language = visit.content_language(module)
+        entries = catalog.outline(module.id, language, visit.learner_id).entries
+        record_quiz_result(
+            learner_id=visit.learner_id,
+            module_id=module.id,
+            rule=module.completion_rule,
+            audience=visit.audience(module),
+            seen={e.id for e in entries if e.seen},
+            live_pages={e.id for e in entries},
+            quiz_passed=result.passed,
+            commit=False,
+        )
+
+    return update_progress
 
 
 def _page_args(visit: Visit, module: ModuleInfo) -> dict[str, Any]:
@@ -79,7 +88,9 @@ def _page_args(visit: Visit, module: ModuleInfo) -> dict[str, Any]:
         "module_title": catalog.pick(module.title, language),
         "programme_title": catalog.pick(module.programme_title, language),
         "module_url": url_for("learning.page", launch_id=visit.session.id, module_slug=module.slug),
-        "quiz_url": url_for("learning.quiz_home", launch_id=visit.session.id, module_slug=module.slug),
+        "quiz_url": url_for(
+            "learning.quiz_home", launch_id=visit.session.id, module_slug=module.slug
+        ),
     }
 
 
@@ -143,24 +154,19 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
 # ------------------------------------------------------------------ an attempt
 
 
-def _open_attempt(visit: Visit, attempt_id: int) -> tuple[Attempt, ModuleInfo, Quiz]:
+def _open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo]:
     """The learner's own attempt at a quiz of this programme (403 or 404 otherwise)."""
     try:
         attempt = attempt_service.own_attempt(attempt_id, visit.learner_id)
     except AttemptRefused as exc:
         raise _refused(exc) from exc
-    quiz = db.session.get(Quiz, attempt.quiz_id)
-    assert quiz is not None
-    slug = db.session.execute(select(Module.slug).where(Module.id == quiz.module_id)).scalar_one()
-    info = catalog.find_module(visit.learner_id, slug=slug)
-    if info is None or visit.bound is None or info.programme_id != visit.bound.programme_id:
+    module = visit.module(attempt.module_slug) if visit.bound else None
+    if module is None:
         raise Refused("no_such_attempt", str(attempt_id))
-    return attempt, info, quiz
+    return attempt, module
 
 
-def _read_answers(
-    form: Any, attempt: Attempt, questions: list[Question]
-) -> dict[int, Any]:
+def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> dict[int, Any]:
     """The form's answers by slot, as shown (None: left empty)."""
     answers = {}
     for slot, question in enumerate(questions):
@@ -186,7 +192,7 @@ def _tampered(form: Any) -> bool:
 
 def _attempt_page(
     visit: Visit,
-    attempt: Attempt,
+    attempt: AttemptRow,
     module: ModuleInfo,
     questions: list[Question],
     form: Any,
@@ -210,7 +216,7 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         visit = open_visit(launch_id, need_module=True)
-        attempt, module, quiz = _open_attempt(visit, attempt_id)
+        attempt, module = _open_attempt(visit, attempt_id)
         review_url = url_for("learning.review_attempt", launch_id=launch_id, attempt_id=attempt.id)
         if attempt.status != ATTEMPT_IN_PROGRESS:
             if request.method == "POST" and not wants_json:
@@ -222,36 +228,53 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
         if request.method == "GET":
             saved = attempt_service.saved_responses(attempt.id)
             data = {
-                f"q{slot}": REGISTRY[q.kind].field_data(q, attempt.layout[slot]["order"], saved[slot])
+                f"q{slot}": REGISTRY[q.kind].field_data(
+                    q, attempt.layout[slot]["order"], saved[slot]
+                )
                 for slot, q in enumerate(questions)
                 if slot in saved
             }
             form = attempt_form(attempt.layout, questions, meta=form_context(visit), data=data)
             return _attempt_page(visit, attempt, module, questions, form)
         form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
+        strangers = [
+            k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form
+        ]
+        if strangers:
+            raise Refused("no_such_question", ",".join(strangers)[:200])
         if not form.validate():
             if _tampered(form):
                 raise Refused("bad_choice", str(form.errors)[:200])
             if wants_json:
                 return jsonify({"saved": False, "errors": form.errors}), 422
             return _attempt_page(visit, attempt, module, questions, form, 422)
+        answers = _read_answers(form, attempt, questions)
         try:
-            attempt_service.save_responses(attempt, _read_answers(form, attempt, questions), questions)
             if request.form.get("action") != "submit":
+                attempt_service.save_responses(attempt, answers, questions)
                 if wants_json:
                     return jsonify({"saved": True})
-                return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id) + "#saved", 303)
-            result = attempt_service.submit(attempt.id, visit.learner_id)
+                page_url = url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id)
+                return redirect(page_url + "?saved=1", 303)
+            result = attempt_service.submit(
+                attempt.id,
+                visit.learner_id,
+                answers,
+                attempt=attempt,
+                questions=questions,
+                on_graded=_progress_updater(visit, module),
+            )
         except AttemptRefused as exc:
             if exc.code == "already_submitted" and not wants_json:
                 return redirect(review_url, 303)
             raise _refused(exc) from exc
         if result.graded_now:
-            record = attempt_service.standing(quiz.id, visit.learner_id, "highest")
-            _update_progress(visit, module, record.passed)
             log.info(
                 "attempt_graded attempt=%s quiz=%s score=%.3f passed=%s",
-                attempt.id, quiz.id, result.score, result.passed,
+                attempt.id,
+                attempt.quiz_id,
+                result.score,
+                result.passed,
             )
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
@@ -264,13 +287,17 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
 def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]:
     try:
         visit = open_visit(launch_id, need_module=True)
-        attempt, module, quiz = _open_attempt(visit, attempt_id)
+        attempt, module = _open_attempt(visit, attempt_id)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
     if attempt.status == ATTEMPT_IN_PROGRESS:
-        return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id), 303)
+        return redirect(
+            url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id), 303
+        )
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    assert quiz is not None
     settings = settings_for(quiz, attempt.context_id)
     record = attempt_service.standing(quiz.id, visit.learner_id, settings.grading_method)
     assert attempt.score is not None
@@ -286,7 +313,9 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         band=settings.band_for(percent),
         settings=settings,
         show_review=show,
-        reviewed=review(attempt.layout, questions, attempt_service.saved_responses(attempt.id)) if show else [],
+        reviewed=review(attempt.layout, questions, attempt_service.saved_responses(attempt.id))
+        if show
+        else [],
         record=record,
         can_retry=left is None or left > 0,
         attempts_left=left,

@@ -21,15 +21,16 @@ document.addEventListener("DOMContentLoaded", function () {
     var data = new FormData(form);
     data.set("action", "save");
     say("saving");
-    fetch(form.action || window.location.href, {
+    // getAttribute: form.action would be the button named "action".
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (response.ok) { say("saved"); }
-      else if (response.status === 422) { say("invalid"); }
-      else { window.location.reload(); }  // submitted elsewhere, or the session ended
+      else if (response.status === 409) { window.location.reload(); }  // sent from another tab
+      else { say("invalid"); }  // what is typed stays on the page; the buttons still work
     }).catch(function () {
       say("offline");
       pending = true;
