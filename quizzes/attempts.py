@@ -94,7 +94,8 @@ def start_attempt(
             settings.shuffle_answers and question.kind in {"single", "multiple"}
         ):
             rng.shuffle(order)
-        layout.append({"version": version.id, "order": order})
+        # The language shown: the attempt's, or Finnish where the translation is missing.
+        layout.append({"version": version.id, "order": order, "language": version.language})
     attempt = Attempt(
         quiz_id=quiz.id,
         learner_id=learner_id,

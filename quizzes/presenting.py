@@ -31,6 +31,7 @@ class Shown:
     slot: int
     number: int | None  # None for a description (it is not a question)
     kind: str
+    language: str  # of the question's text (Finnish where a translation is missing)
     text: str
     text_after: str | None  # "missing word": the text after the answer
     options: tuple[Option, ...] = ()  # choices, or the right-hand items of matching
@@ -70,7 +71,12 @@ def _fmt(question: Question, text: str) -> str:
 
 
 def shown_question(
-    slot: int, number: int | None, question: Question, order: list[int], saved: Any
+    slot: int,
+    number: int | None,
+    question: Question,
+    order: list[int],
+    saved: Any,
+    language: str,
 ) -> Shown:
     options: tuple[Option, ...] = ()
     if question.kind in {"single", "multiple"}:
@@ -87,6 +93,7 @@ def shown_question(
         slot=slot,
         number=number,
         kind=question.kind,
+        language=language,
         text=to_html(question.text, question.text_format),
         text_after=(
             to_inline_html(question.text_after, question.text_format)
@@ -100,7 +107,7 @@ def shown_question(
 
 
 def shown_questions(
-    layout: list[dict[str, Any]], questions: list[Question], saved: dict[int, Any]
+    layout: list[dict[str, Any]], questions: list[Question], saved: dict[int, Any], language: str
 ) -> list[Shown]:
     """The attempt's questions in the order shown, numbered (descriptions are not)."""
     shown, number = [], 0
@@ -114,6 +121,7 @@ def shown_questions(
                 question,
                 layout[slot]["order"],
                 saved.get(slot),
+                layout[slot].get("language", language),
             )
         )
     return shown
@@ -192,11 +200,14 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
 
 
 def review(
-    layout: list[dict[str, Any]], questions: list[Question], responses: dict[int, Any]
+    layout: list[dict[str, Any]],
+    questions: list[Question],
+    responses: dict[int, Any],
+    language: str,
 ) -> list[Reviewed]:
     return [
         reviewed(shown, question, layout[shown.slot]["order"], responses.get(shown.slot))
         for shown, question in zip(
-            shown_questions(layout, questions, responses), questions, strict=True
+            shown_questions(layout, questions, responses, language), questions, strict=True
         )
     ]

@@ -60,7 +60,7 @@ MESSAGES = {
     "no_attempts_left": (
         409,
         _l("You have used all your attempts at this quiz"),
-        _l("Your best result is kept. Ask your trainer if you need another attempt."),
+        _l("Your results are kept. Ask your trainer if you need another attempt."),
     ),
     "no_such_attempt": (
         404,

@@ -203,7 +203,7 @@ def _attempt_page(
         "learning/quiz_attempt.html",
         **_page_args(visit, module),
         attempt=attempt,
-        shown=shown_questions(attempt.layout, questions, saved),
+        shown=shown_questions(attempt.layout, questions, saved, attempt.language),
         form=form,
         answered=len(saved),
         answerable=sum(1 for q in questions if REGISTRY[q.kind].answerable),
@@ -313,7 +313,9 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         band=settings.band_for(percent),
         settings=settings,
         show_review=show,
-        reviewed=review(attempt.layout, questions, attempt_service.saved_responses(attempt.id))
+        reviewed=review(
+            attempt.layout, questions, attempt_service.saved_responses(attempt.id), attempt.language
+        )
         if show
         else [],
         record=record,

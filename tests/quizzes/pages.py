@@ -57,7 +57,9 @@ def _right(question: Question, order: list[int], name: str) -> dict[str, Any]:
         best = max(range(len(question.choices)), key=lambda i: question.choices[i].fraction)
         return {name: str(order.index(best))}
     if kind == "multiple":
-        return {name: [str(order.index(i)) for i, c in enumerate(question.choices) if c.fraction > 0]}
+        return {
+            name: [str(order.index(i)) for i, c in enumerate(question.choices) if c.fraction > 0]
+        }
     if kind == "truefalse":
         return {name: "true" if question.truth else "false"}
     if kind == "short":
@@ -80,7 +82,11 @@ def _wrong(question: Question, order: list[int], name: str) -> dict[str, Any]:
         worst = min(range(len(question.choices)), key=lambda i: question.choices[i].fraction)
         return {name: str(order.index(worst))}
     if kind == "multiple":
-        return {name: [str(order.index(i)) for i, c in enumerate(question.choices) if c.fraction <= 0][:1]}
+        return {
+            name: [str(order.index(i)) for i, c in enumerate(question.choices) if c.fraction <= 0][
+                :1
+            ]
+        }
     if kind == "truefalse":
         return {name: "false" if question.truth else "true"}
     if kind == "short":
@@ -102,7 +108,9 @@ def answers(app: Any, attempt: int, right: bool = True) -> dict[str, Any]:
     return fields
 
 
-def send(browser: Browser, page: requests.Response, fields: dict[str, Any], action: str) -> requests.Response:
+def send(
+    browser: Browser, page: requests.Response, fields: dict[str, Any], action: str
+) -> requests.Response:
     form = forms_in(page.text)[-1]
     data = {"csrf_token": form.fields["csrf_token"], **fields, "action": action}
     return browser.post(page.url, data=data, allow_redirects=False)

@@ -14,8 +14,17 @@ from lti_tool.identity.models import LtiContext
 from quizzes.models import Attempt, AttemptResponse, CourseQuizSettings, Quiz
 from quizzes.settings import settings_for
 from tests.browser import forms_in
-from tests.learning.helpers import walk_module
-from tests.lti import PARTICIPANT, PARTICIPANT_RU, TRAINER, launch
+from tests.learning.helpers import choose_language, walk_module
+from lti_tool.learning import html_lang
+from tests.lti import (
+    EMPLOYER_MENTOR,
+    MENTOR_COURSE,
+    PARTICIPANT,
+    PARTICIPANT_RU,
+    TRAINER,
+    WORKING_LIFE,
+    launch,
+)
 from tests.quizzes.pages import (
     answers,
     attempt_id,
@@ -49,7 +58,11 @@ def test_a_participant_passes_the_quiz_and_completes_the_module(quizzes):
 
 def _attempt_rows(app):
     with app.app_context():
-        return db.session.execute(select(AttemptResponse).order_by(AttemptResponse.slot)).scalars().all()
+        return (
+            db.session.execute(select(AttemptResponse).order_by(AttemptResponse.slot))
+            .scalars()
+            .all()
+        )
 
 
 def _start(site, user=PARTICIPANT):
@@ -72,15 +85,21 @@ def test_answers_are_kept_across_a_reload_and_by_autosave(quizzes):
     saved = send(browser, page, {f"q{single}": right[f"q{single}"]}, "save")
     assert saved.status_code == 303 and "saved=1" in saved.headers["Location"]
     again = browser.get(page.url)
-    assert f'id="q{single}-{right[f"q{single}"]}" value="{right[f"q{single}"]}" checked' in again.text
+    assert (
+        f'id="q{single}-{right[f"q{single}"]}" value="{right[f"q{single}"]}" checked' in again.text
+    )
     assert 'role="status"' in again.text
     # The page's script saves in the background with the same form and JSON back.
     essay = _slot_of(site.app, attempt, "essay")
     form = forms_in(again.text)[-1]
     background = browser.post(
         page.url,
-        data={"csrf_token": form.fields["csrf_token"], f"q{single}": right[f"q{single}"],
-              f"q{essay}": "Kysyn työvuoroista.", "action": "save"},
+        data={
+            "csrf_token": form.fields["csrf_token"],
+            f"q{single}": right[f"q{single}"],
+            f"q{essay}": "Kysyn työvuoroista.",
+            "action": "save",
+        },
         headers={"Accept": "application/json"},
     )
     assert background.status_code == 200 and background.json() == {"saved": True}
@@ -94,7 +113,12 @@ def test_a_number_with_a_decimal_comma_counts_and_a_non_number_is_explained(quiz
     numerical = _slot_of(site.app, attempt, "numerical")
     single = _slot_of(site.app, attempt, "single")
     right = answers(site.app, attempt)
-    bad = send(browser, page, {f"q{single}": right[f"q{single}"], f"q{numerical}": "kuusikymmentä"}, "submit")
+    bad = send(
+        browser,
+        page,
+        {f"q{single}": right[f"q{single}"], f"q{numerical}": "kuusikymmentä"},
+        "submit",
+    )
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.text and f'href="#q{numerical}"' in bad.text
     assert f'value="{right[f"q{single}"]}" checked' in bad.text  # the other answer is still there
@@ -170,7 +194,9 @@ def test_sending_twice_grades_once_and_the_second_send_shows_the_result(quizzes)
 
 def test_an_empty_quiz_cannot_be_started(site):
     with site.app.app_context():
-        module = db.session.execute(select(Module).where(Module.slug == "finnish-working-life")).scalar_one()
+        module = db.session.execute(
+            select(Module).where(Module.slug == "finnish-working-life")
+        ).scalar_one()
         db.session.add(Quiz(module_id=module.id))
         db.session.commit()
     browser = site.browser()
@@ -218,13 +244,23 @@ def _trainer_settings(site, **changes):
 def test_a_trainer_adapts_the_quiz_for_their_course_only(quizzes):
     site = quizzes
     _, saved = _trainer_settings(
-        site, pass_mark="100", attempts_allowed="1", review_policy="never",
+        site,
+        pass_mark="100",
+        attempts_allowed="1",
+        review_policy="never",
         **{"band_from-0": "0", "band_text-0": "Lue sivut uudelleen ja kysy kouluttajalta."},
     )
     assert saved.status_code == 303
     with site.app.app_context():
-        quiz = db.session.execute(select(Quiz).join(Module).where(Module.slug == "finnish-working-life")).scalar_one()
-        own = settings_for(quiz, db.session.execute(select(LtiContext.id).where(LtiContext.context_id == "101")).scalar_one())
+        quiz = db.session.execute(
+            select(Quiz).join(Module).where(Module.slug == "finnish-working-life")
+        ).scalar_one()
+        own = settings_for(
+            quiz,
+            db.session.execute(
+                select(LtiContext.id).where(LtiContext.context_id == "101")
+            ).scalar_one(),
+        )
         assert (own.pass_mark, own.attempts_allowed, own.review_policy) == (100, 1, "never")
         assert settings_for(quiz, None).pass_mark == quiz.pass_mark == 60  # the package's default
 
@@ -268,7 +304,9 @@ def test_review_after_each_attempt_explains_each_answer(quizzes):
     review = browser.get(browser.url(wrong.headers["Location"]))
     assert review.status_code == 200
     assert 'role="status"' in review.text and "data-focus" in review.text
-    assert "kp-wrong" in review.text and "kp-tag-right" in review.text and "kp-feedback" in review.text
+    assert (
+        "kp-wrong" in review.text and "kp-tag-right" in review.text and "kp-feedback" in review.text
+    )
 
 
 def test_settings_refuse_bad_values_and_learners(quizzes):
@@ -296,3 +334,48 @@ def test_a_trainer_reads_the_groups_reflections(quizzes):
     page = trainer.get(home.url + "reflections")
     assert page.status_code == 200
     assert "Kysyn esihenkilöltä &lt;b&gt;työvuoroista&lt;/b&gt;." in page.text
+
+
+@pytest.mark.parametrize(
+    ("user", "activity", "languages"),
+    [
+        (PARTICIPANT, WORKING_LIFE, ["fi", "fi-x-selko", "en", "ru", "uk"]),
+        (EMPLOYER_MENTOR, MENTOR_COURSE, ["fi", "fi-x-selko", "en"]),
+    ],
+)
+def test_every_shipped_quiz_can_be_taken_in_every_language(quizzes, user, activity, languages):
+    """Each module's quiz, in each language of its pages: every question shows, and the
+    right answers, typed as a person would (a decimal comma), score 100 %."""
+    site = quizzes
+    browser = site.browser()
+    first = launch(browser, user, activity).page
+    base = re.search(r'href="(/l/[^/]+/)programme"', first.text).group(1)
+    overview = browser.get(browser.url(base + "programme"))
+    modules = list(dict.fromkeys(re.findall(rf'href="{base}m/([^/"]+)/"', overview.text)))
+    assert len(modules) in {5, 6}
+    taken = 0
+    for language in languages:
+        assert choose_language(browser, first, language).status_code == 303
+        for module in modules:
+            home = browser.get(browser.url(f"{base}quiz/{module}/"))
+            assert home.status_code == 200, (module, language)
+            page = start(browser, home)
+            attempt = attempt_id(page)
+            layout, qs = questions(site.app, attempt)
+            assert 6 <= sum(q.kind != "description" for q in qs) <= 10
+            assert page.text.count('<fieldset class="kp-question"') == sum(
+                q.kind != "description" for q in qs
+            )
+            assert f'<span class="kp-qtext" lang="{html_lang(language)}">' in page.text, page.text[
+                page.text.find("<legend") :
+            ][:600]
+            sent = send(browser, page, answers(site.app, attempt), "submit")
+            assert sent.status_code == 303, (module, language, sent.text[:500])
+            review = browser.get(browser.url(sent.headers["Location"]))
+            assert "100 %" in review.text, (module, language)
+            assert "kp-general" in review.text  # the feedback that teaches
+            taken += 1
+    assert taken == len(languages) * len(modules)
+    with site.app.app_context():
+        languages_used = set(db.session.execute(select(Attempt.language)).scalars())
+        assert languages_used == set(languages)
