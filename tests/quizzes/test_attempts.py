@@ -11,10 +11,18 @@ from sqlalchemy import select
 from courses.database import db
 from lti_tool.identity.models import LtiUser
 from lti_tool.registry.models import Platform
-from quizzes.attempts import AttemptRefused, questions_of, save_response, start_attempt, submit
+from quizzes.attempts import (
+    AttemptRefused,
+    questions_of,
+    save_response,
+    standing,
+    start_attempt,
+    submit,
+)
 from quizzes.gift.parser import parse_gift
 from quizzes.models import Attempt, AttemptResponse, Quiz
 from quizzes.services import import_questions
+from quizzes.settings import Settings
 
 GIFT = """// [id:a]
 Written contract? {T#It is safest in writing.#Right.}
@@ -173,3 +181,68 @@ def test_an_attempt_keeps_the_versions_it_showed(quiz):
         "finnish-working-life", "fi", parse_gift(GIFT.replace("the bank", "your bank"))
     )
     assert "the bank" in [c.text for q in questions_of(attempt) for c in q.choices]
+
+
+def test_a_random_selection_shows_n_questions_in_quiz_order(quiz):
+    quiz, (learner, _) = quiz
+    settings = Settings(random_count=3, shuffle_answers=False)
+    shown = set()
+    for seed in range(6):
+        attempt = start_attempt(quiz, learner, "fi", settings, rng=random.Random(seed))
+        ids = [slot["version"] for slot in attempt.layout]
+        assert len(ids) == 3 and ids == sorted(ids)  # drawn, then kept in the quiz's order
+        shown |= set(ids)
+        submit(attempt.id, learner)
+    assert len(shown) > 3  # different draws show different questions
+
+
+def test_shuffled_questions_keep_every_question_once(quiz):
+    quiz, (learner, _) = quiz
+    orders = set()
+    for seed in range(5):
+        attempt = start_attempt(
+            quiz, learner, "fi", Settings(shuffle_questions=True), rng=random.Random(seed)
+        )
+        ids = tuple(slot["version"] for slot in attempt.layout)
+        assert len(set(ids)) == len(ids) == 5
+        orders.add(ids)
+        submit(attempt.id, learner)
+    assert len(orders) > 1
+
+
+@pytest.mark.parametrize(("method", "expected"), [("highest", 1.0), ("last", 0.0)])
+def test_the_grade_that_counts_follows_the_grading_method(quiz, method, expected):
+    quiz, (learner, _) = quiz
+    first = start_attempt(quiz, learner, "fi")
+    _answer_all_right(first, learner)
+    submit(first.id, learner)
+    submit(start_attempt(quiz, learner, "fi").id, learner)  # nothing answered: 0
+    record = standing(quiz.id, learner, method)
+    assert record.grade == expected
+    assert record.passed  # a pass is never taken away
+    assert [a.number for a in record.attempts] == [1, 2]
+
+
+def test_starting_again_returns_the_unfinished_attempt(quiz):
+    quiz, (learner, _) = quiz
+    first = start_attempt(quiz, learner, "fi")
+    again = start_attempt(quiz, learner, "fi")
+    assert again.id == first.id
+    assert db.session.query(Attempt).count() == 1
+
+
+def test_submitting_with_the_answers_keeps_earlier_saved_ones(quiz):
+    quiz, (learner, _) = quiz
+    attempt = start_attempt(quiz, learner, "fi", Settings(shuffle_answers=False))
+    slots = {q.kind: slot for slot, q in enumerate(questions_of(attempt))}
+    save_response(attempt.id, learner, slots["truefalse"], True)
+    result = submit(attempt.id, learner, {slots["numerical"]: "40"})
+    with_fraction = dict(
+        db.session.execute(
+            select(AttemptResponse.slot, AttemptResponse.fraction).where(
+                AttemptResponse.attempt_id == attempt.id
+            )
+        ).all()
+    )
+    assert with_fraction == {slots["truefalse"]: 1.0, slots["numerical"]: 1.0}
+    assert result.score == pytest.approx(2 / 4)  # four scored questions, the essay is not
