@@ -267,25 +267,38 @@ def content_export(programme: str, directory: str) -> None:
 
 @main.group("quiz")
 def quiz_group() -> None:
-    """A module's quiz: import and export GIFT, export Moodle XML."""
+    """A module's quiz: import and export GIFT and Moodle XML."""
 
 
 @quiz_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--module", "module_slug", required=True, help="The module's slug.")
 @click.option("--language", default="fi", show_default=True, help="Language of the file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gift", "moodlexml"]),
+    default=None,
+    help="Default: moodlexml for a .xml file, else gift.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-def quiz_import(file: str, module_slug: str, language: str, dry_run: bool) -> None:
-    """Import the questions of a GIFT FILE into a module's quiz."""
+def quiz_import(file: str, module_slug: str, language: str, fmt: str | None, dry_run: bool) -> None:
+    """Import the questions of a GIFT or Moodle XML FILE into a module's quiz."""
     from pathlib import Path
 
     from quizzes.gift.parser import GiftError, parse_gift
+    from quizzes.moodlexml import MoodleXmlError, read_moodle_xml
     from quizzes.services import QuizImportError, import_questions
 
+    path = Path(file)
+    fmt = fmt or ("moodlexml" if path.suffix.lower() == ".xml" else "gift")
     try:
-        questions = parse_gift(Path(file).read_text(encoding="utf-8"), file)
+        if fmt == "moodlexml":
+            questions = read_moodle_xml(path.read_bytes(), file)
+        else:
+            questions = parse_gift(path.read_text(encoding="utf-8"), file)
         report = import_questions(module_slug, language, questions, dry_run=dry_run)
-    except (GiftError, QuizImportError) as exc:
+    except (GiftError, MoodleXmlError, QuizImportError) as exc:
         raise click.ClickException(f"nothing was imported: {exc}") from exc
     click.echo(report.summary())
 

@@ -1,4 +1,5 @@
-"""Questions written as Moodle XML, for a trainer to import into a Moodle question bank.
+"""Questions as Moodle XML: written for a trainer to import into a Moodle question bank,
+and read from a Moodle question bank export.
 
 Moodle's own element names and conventions (question/format/xml): fractions in percent,
 ``_____`` where a missing-word answer block stood, ranges as a midpoint and tolerance,
@@ -10,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from quizzes.model import Question
+from quizzes.model import Choice, NumericAnswer, Pair, Question
 
 FORMAT = {
     "moodle": "moodle_auto_format",
@@ -120,3 +121,166 @@ def write_moodle_xml(questions: Iterable[Question]) -> str:
         _question(root, q)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ------------------------------------------------------------------ reading
+
+
+class MoodleXmlError(ValueError):
+    """A Moodle XML file this tool cannot import; the message says where and why."""
+
+
+KIND = {moodle: ours for ours, moodle in TYPE.items() if ours not in {"single", "multiple"}}
+TEXT_FORMAT = {moodle: ours for ours, moodle in FORMAT.items()}
+CATEGORY_PREFIXES = ("$course$/top/", "$course$/", "$system$/top/", "$system$/", "top/")
+
+
+def _read_text(element: ET.Element | None, tag: str) -> str:
+    found = element.find(tag) if element is not None else None
+    if found is None:
+        return ""
+    inner = found.find("text")
+    return (inner.text if inner is not None else found.text) or ""
+
+
+def _fraction(answer: ET.Element, where: str) -> float:
+    raw = answer.get("fraction", "0")
+    try:
+        return round(float(raw) / 100, 7)
+    except ValueError:
+        raise MoodleXmlError(f"{where}: an answer's fraction {raw!r} is not a number") from None
+
+
+def _split_blank(text: str) -> tuple[str, str | None]:
+    """A missing-word text as Moodle writes it (``_____``) back to text and text after."""
+    if BLANK not in text:
+        return text, None
+    before, _, after = text.partition(BLANK)
+    return before.rstrip(" "), after.lstrip(" ")
+
+
+def _read_question(element: ET.Element, number: int, category: str | None) -> Question:
+    moodle_type = element.get("type", "")
+    name = _read_text(element, "name")
+    where = f"question {number} ({name or moodle_type})"
+    if moodle_type == "multichoice":
+        kind = "single" if (element.findtext("single") or "true").strip() == "true" else "multiple"
+    elif moodle_type in KIND:
+        kind = KIND[moodle_type]
+    else:
+        supported = ", ".join(sorted({*KIND, "multichoice"}))
+        raise MoodleXmlError(
+            f"{where}: type {moodle_type!r} is not supported (supported: {supported})"
+        )
+    text_element = element.find("questiontext")
+    text_format = TEXT_FORMAT.get(
+        text_element.get("format", "html") if text_element is not None else "html", "html"
+    )
+    text = _read_text(element, "questiontext")
+    text_after = None
+    if kind in {"single", "multiple", "short"}:
+        text, text_after = _split_blank(text)
+    tags = tuple(t.findtext("text") or "" for t in element.findall("tags/tag"))
+    full_text = text if text_after is None else f"{text} {BLANK} {text_after}".strip()
+    fields: dict[str, object] = {
+        "kind": kind,
+        "text": text,
+        "text_after": text_after,
+        "title": name if name and name != full_text[:80] else None,
+        "idnumber": (element.findtext("idnumber") or "").strip() or None,
+        "tags": tuple(t for t in tags if t),
+        "text_format": text_format,
+        "general_feedback": _read_text(element, "generalfeedback"),
+        "category": category,
+    }
+    answers = element.findall("answer")
+    if kind in {"single", "multiple", "short"}:
+        if not answers:
+            raise MoodleXmlError(f"{where}: no answers")
+        fields["choices"] = tuple(
+            Choice(a.findtext("text") or "", _fraction(a, where), _read_text(a, "feedback"))
+            for a in answers
+        )
+        if kind == "short":
+            fields["case_sensitive"] = (element.findtext("usecase") or "0").strip() == "1"
+    elif kind == "truefalse":
+        right = next((a for a in answers if _fraction(a, where) >= 1), None)
+        wrong = next((a for a in answers if a is not right), None)
+        if right is None or (right.findtext("text") or "").strip() not in {"true", "false"}:
+            raise MoodleXmlError(
+                f"{where}: a true/false question needs a right answer 'true' or 'false'"
+            )
+        fields["truth"] = (right.findtext("text") or "").strip() == "true"
+        fields["feedback_right"] = _read_text(right, "feedback")
+        fields["feedback_wrong"] = _read_text(wrong, "feedback")
+    elif kind == "numerical":
+        numeric = []
+        for a in answers:
+            value = (a.findtext("text") or "").strip()
+            if value == "*":
+                fields["feedback_wrong"] = _read_text(a, "feedback")
+                continue
+            try:
+                numeric.append(
+                    NumericAnswer(
+                        _fraction(a, where),
+                        value=float(value),
+                        tolerance=float((a.findtext("tolerance") or "0").strip() or 0),
+                        feedback=_read_text(a, "feedback"),
+                    )
+                )
+            except ValueError:
+                raise MoodleXmlError(f"{where}: answer {value!r} is not a number") from None
+        if not numeric:
+            raise MoodleXmlError(f"{where}: no numerical answer")
+        fields["numeric"] = tuple(numeric)
+    elif kind == "matching":
+        pairs = []
+        for sub in element.findall("subquestion"):
+            left, right = _read_text(sub, "."), sub.findtext("answer/text") or ""
+            if not left.strip():
+                raise MoodleXmlError(
+                    f"{where}: a right-hand answer without a question ({right!r}) is not supported"
+                )
+            pairs.append(Pair(left, right))
+        if len(pairs) < 2:
+            raise MoodleXmlError(f"{where}: a matching question needs at least two pairs")
+        fields["pairs"] = tuple(pairs)
+    return Question(**fields)  # type: ignore[arg-type]
+
+
+def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Question]:
+    """The questions of a Moodle XML export, or MoodleXmlError naming what is wrong.
+
+    Parsed with defusedxml: a file from anywhere cannot expand entities or reach out.
+    """
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(source)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = str(exc).split(":")[0]
+        raise MoodleXmlError(f"{name}:{line}:{column + 1}: {reason}") from None
+    except DefusedXmlException as exc:
+        raise MoodleXmlError(f"{name}: refused: {type(exc).__name__}") from None
+    if root.tag != "quiz":
+        raise MoodleXmlError(f"{name}: expected a <quiz> root element, found <{root.tag}>")
+    questions, category = [], None
+    for number, element in enumerate(root.findall("question"), start=1):
+        if element.get("type") == "category":
+            path = _read_text(element, "category")
+            for prefix in CATEGORY_PREFIXES:
+                if path.startswith(prefix):
+                    path = path[len(prefix) :]
+                    break
+            category = path or None
+            continue
+        try:
+            questions.append(_read_question(element, number, category))
+        except MoodleXmlError as exc:
+            raise MoodleXmlError(f"{name}: {exc}") from None
+    if not questions:
+        raise MoodleXmlError(f"{name}: no questions")
+    return questions

@@ -138,3 +138,27 @@ def test_the_cli_imports_exports_and_reports_syntax_errors(ctx, tmp_path):
     assert failed.exit_code == 1
     assert f"{bad}:2:10: expected '}}'" in failed.output
     assert count(QuizQuestion) == 3
+
+
+def test_a_moodle_xml_export_moves_to_another_module_through_the_cli(ctx, tmp_path):
+    runner = CliRunner()
+    obj = ScriptInfo(create_app=lambda: ctx.app)
+    import_questions("finnish-working-life", "fi", parse_gift(FI))
+    exported = runner.invoke(
+        main,
+        ["quiz", "export", "--module", "finnish-working-life", "--format", "moodlexml"],
+        obj=obj,
+    )
+    bank = tmp_path / "bank.xml"
+    bank.write_text(exported.output, encoding="utf-8")
+    moved = runner.invoke(main, ["quiz", "import", str(bank), "--module", "job-search"], obj=obj)
+    assert moved.exit_code == 0, moved.output
+    assert "imported 3 new" in moved.output
+    assert [
+        (q.kind, q.text) for q in export_questions("job-search", "fi")
+    ] == [(q.kind, q.text) for q in export_questions("finnish-working-life", "fi")]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<quiz>\n<question type='essay'>\n</quiz>\n", encoding="utf-8")
+    failed = runner.invoke(main, ["quiz", "import", str(broken), "--module", "job-search"], obj=obj)
+    assert failed.exit_code == 1 and f"{broken}:3:" in failed.output
+    assert count(QuizQuestion) == 6
