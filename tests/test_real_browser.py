@@ -186,6 +186,11 @@ def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, qui
     tool = page.context.new_page()  # the same browser, the page at top level for axe
     tool.goto(attempt_url)
     assert axe_violations(tool) == []
+    tool.set_viewport_size({"width": 360, "height": 740})  # a phone
+    width = tool.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the quiz scrolls sideways on a phone: {width} px"
+    tool.screenshot(path="/tmp/quiz-attempt-phone.png", full_page=True)
+    tool.set_viewport_size({"width": 1280, "height": 800})
 
     frame.locator("button[value=submit]").click()
     frame.locator("#result").wait_for()
