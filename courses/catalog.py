@@ -208,6 +208,27 @@ def outline(
 
 
 @functools.cache
+def _pages_seen_query() -> Select[Any]:
+    seen = and_(_PV.c.page_id == _PG.c.id, _PV.c.learner_id == bindparam("learner"))
+    return (
+        select(_PG.c.id, _PV.c.id)
+        .select_from(_PG.outerjoin(_PV, seen))
+        .where(_PG.c.module_id == bindparam("module"), _PG.c.retired_at.is_(None))
+    )
+
+
+def pages_seen(module_id: int, learner_id: int) -> tuple[set[int], set[int]]:
+    """(the module's live pages the learner has seen, all its live pages)."""
+    rows = db.session.execute(_pages_seen_query(), {"module": module_id, "learner": learner_id})
+    live, seen = set(), set()
+    for page_id, view_id in rows:
+        live.add(page_id)
+        if view_id is not None:
+            seen.add(page_id)
+    return seen, live
+
+
+@functools.cache
 def _page_query() -> Select[Any]:
     return select(_PT.c.language, _PT.c.title, _PT.c.body_html).where(
         _PT.c.page_id == bindparam("page"),

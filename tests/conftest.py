@@ -208,20 +208,23 @@ def site(app: Flask, live_server: LiveServer, tool_key_pem: str) -> Site:
 
 
 QUIZ_TABLES = ("quiz", "quiz_question", "question_version")
-_shipped_quiz_rows: dict[str, list[list[dict[str, Any]]]] = {}
+_shipped_quiz_rows: dict[tuple[str, tuple[Any, ...]], list[list[dict[str, Any]]]] = {}
 
 
 @pytest.fixture
 def quizzes(site: Site) -> Site:
-    """The site with the shipped quizzes loaded (imported once per run, then copied in)."""
+    """The site with the shipped quizzes loaded: imported once per run and content load,
+    then copied in (a test that reloads the content gives the modules new ids)."""
     from sqlalchemy import insert
 
+    from courses.models import Module
     from courses.packages.loader import DEFAULT_CONTENT
     from quizzes.services import load_quiz_files
 
     tables = [db.metadata.tables[name] for name in QUIZ_TABLES]
     with site.app.app_context():
-        key = str(db.engine.url)
+        modules = tuple(db.session.execute(select(Module.id, Module.slug).order_by(Module.id)))
+        key = (str(db.engine.url), tuple(tuple(m) for m in modules))
         if key not in _shipped_quiz_rows:
             load_quiz_files(DEFAULT_CONTENT)
             _shipped_quiz_rows[key] = [

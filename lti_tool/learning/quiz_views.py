@@ -63,15 +63,14 @@ def _progress_updater(visit: Visit, module: ModuleInfo) -> Callable[[Result], No
     (pages seen and the quiz together; an earlier pass is kept)."""
 
     def update_progress(result: Result) -> None:
-        language = visit.content_language(module)
-        entries = catalog.outline(module.id, language, visit.learner_id).entries
+        seen, live = catalog.pages_seen(module.id, visit.learner_id)
         record_quiz_result(
             learner_id=visit.learner_id,
             module_id=module.id,
             rule=module.completion_rule,
             audience=visit.audience(module),
-            seen={e.id for e in entries if e.seen},
-            live_pages={e.id for e in entries},
+            seen=seen,
+            live_pages=live,
             quiz_passed=result.passed,
             commit=False,
         )
