@@ -66,7 +66,62 @@ def demo_command(port: int) -> None:
     click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
     from werkzeug.serving import run_simple
 
-    run_simple(DEMO_HOST, port, app, threaded=True, use_reloader=False)
+    from lti_tool.grades.delivery import start_background_worker
+
+    stop = start_background_worker(app)  # scores reach the platform's gradebook
+    try:
+        run_simple(DEMO_HOST, port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+
+
+@main.command("worker")
+@click.option("--idle", default=1.0, show_default=True, help="Seconds to wait when nothing is due.")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def worker_command(idle: float, once: bool) -> None:
+    """Deliver scores from the outbox to the platforms (run one or more)."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from lti_tool.grades.delivery import deliver_due, run_worker
+
+    if once:
+        total = 0
+        while (done := deliver_due()) > 0:
+            total += done
+        click.echo(f"{total} scores tried")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    run_worker(current_app._get_current_object(), stop, idle)  # type: ignore[attr-defined]
+
+
+@main.group("grades")
+def grades_group() -> None:
+    """The score outbox: what is owed to the platforms, and dead scores."""
+
+
+@grades_group.command("status")
+def grades_status() -> None:
+    """How many scores are pending, delivered, rejected, dead or superseded."""
+    from lti_tool.grades.delivery import outbox_counts
+
+    counts = outbox_counts()
+    for status in ("pending", "delivered", "rejected", "dead", "superseded"):
+        click.echo(f"{status:<11}{counts.get(status, 0):>8}")
+
+
+@grades_group.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+def grades_retry(ids: tuple[int, ...]) -> None:
+    """Send dead scores again (all of them, or the given outbox ids)."""
+    from lti_tool.grades.delivery import retry_dead
+
+    count = retry_dead(list(ids) if ids else None)
+    click.echo(f"{count} dead scores will be sent again")
 
 
 @main.command("serve")

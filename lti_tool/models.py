@@ -3,6 +3,7 @@
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
+from lti_tool.grades.models import ScoreOutbox
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
@@ -30,5 +31,6 @@ __all__ = [
     "Quiz",
     "QuizQuestion",
     "ResourceLink",
+    "ScoreOutbox",
     "ToolKey",
 ]

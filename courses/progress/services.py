@@ -7,6 +7,7 @@ again costs no write.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, text, update
@@ -100,11 +101,13 @@ def record_page_view(
     live_pages: set[int],
     last_page_id: int | None,
     quiz_passed: bool | None = None,
+    on_change: Callable[[Progress], None] | None = None,
 ) -> Progress:
     """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
 
     ``seen_before`` and ``live_pages`` come from the outline the caller already read;
-    ``quiz_passed`` is None when the module has no quiz.
+    ``quiz_passed`` is None when the module has no quiz. ``on_change`` runs in the same
+    transaction, before the commit, when the page was seen for the first time.
     """
     now = utcnow()
     seen = (seen_before | {page_id}) & live_pages
@@ -130,6 +133,8 @@ def record_page_view(
                     "completed": now if progress.status == COMPLETED else None,
                 },
             )
+        if first is not None and on_change is not None:
+            on_change(progress)
     elif last_page_id != page_id:
         db.session.execute(
             _RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now}

@@ -24,6 +24,7 @@ from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import QuizSettingsForm, attempt_form
+from lti_tool.learning.grading import publish_progress
 from quizzes import attempts as attempt_service
 from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
@@ -58,13 +59,15 @@ def _refused(exc: AttemptRefused) -> Refused:
     return Refused(exc.code, str(exc))
 
 
-def _progress_updater(visit: Visit, module: ModuleInfo) -> Callable[[Result], None]:
+def _progress_updater(
+    visit: Visit, module: ModuleInfo, quiz_id: int
+) -> Callable[[Result], None]:
     """The module's progress after a graded attempt, in the grade's own transaction
     (pages seen and the quiz together; an earlier pass is kept)."""
 
     def update_progress(result: Result) -> None:
         seen, live = catalog.pages_seen(module.id, visit.learner_id)
-        record_quiz_result(
+        progress = record_quiz_result(
             learner_id=visit.learner_id,
             module_id=module.id,
             rule=module.completion_rule,
@@ -74,6 +77,7 @@ def _progress_updater(visit: Visit, module: ModuleInfo) -> Callable[[Result], No
             quiz_passed=result.passed,
             commit=False,
         )
+        publish_progress(visit, module, progress, quiz_id)
 
     return update_progress
 
@@ -261,7 +265,7 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
                 answers,
                 attempt=attempt,
                 questions=questions,
-                on_graded=_progress_updater(visit, module),
+                on_graded=_progress_updater(visit, module, attempt.quiz_id),
             )
         except AttemptRefused as exc:
             if exc.code == "already_submitted" and not wants_json:

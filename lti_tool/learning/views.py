@@ -15,6 +15,7 @@ from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import LanguageForm, choices
+from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 from quizzes.attempts import quiz_brief
 
@@ -59,6 +60,9 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         live_pages={e.id for e in entries},
         last_page_id=module.last_page_id,
         quiz_passed=None if quiz is None else quiz.passed,
+        on_change=lambda changed: publish_progress(
+            visit, module, changed, quiz.quiz_id if quiz else None
+        ),
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"

@@ -148,6 +148,15 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         rows = db.session.execute(_client_query(by_client_id=False), {"iss": iss}).all()
         return _client_record(rows[0]) if len(rows) == 1 else None
 
+    def find_client_by_pk(self, client_pk: int) -> ClientRecord | None:
+        row = db.session.execute(
+            select(*_CLIENT_COLUMNS)
+            .select_from(_CLIENT)
+            .join(_PLATFORM, _PLATFORM.c.id == _CLIENT.c.platform_id)
+            .where(_CLIENT.c.id == client_pk)
+        ).first()
+        return _client_record(row) if row is not None else None
+
     def find_launch_registration(
         self, iss: str, client_id: str, deployment_id: object
     ) -> tuple[ClientRecord | None, bool]:

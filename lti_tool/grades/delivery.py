@@ -1,0 +1,318 @@
+"""The worker's side of the outbox: claim scores, deliver them, record what happened.
+
+Order: a score is delivered only when every earlier score with its key (the same learner
+and line item) has been, so a platform that was down for hours receives them in order.
+Claims are leases: several workers may run (on PostgreSQL they skip each other's rows
+with ``FOR UPDATE SKIP LOCKED``), and a killed worker's lease runs out so the next one
+delivers the score. Timestamps are set when a score is sent, a whole second after the
+key's previous one (Moodle compares seconds and answers 409 to a timestamp that is not
+newer), so a later score is never lost to an earlier one sent in the same second.
+
+Outcomes: 2xx delivered; 409 delivered (the platform had a newer score); 400 rejected
+and not retried (e.g. a teacher, who is not a gradable learner); 404 or 410 dead (the
+line item is gone); anything else (5xx, 401 after a fresh token, a timeout, a malformed
+answer) retried with exponential backoff until the retry limit, then dead. A coordinator
+may send dead scores again (``retry_dead``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from flask import Flask, current_app
+from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.exception import LtiException, LtiServiceException
+from pylti1p3.lineitem import LineItem
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import aliased
+
+from courses.database import db, utcnow
+from lti_tool.grades.models import DEAD, DELIVERED, PENDING, REJECTED, SUPERSEDED, ScoreOutbox
+from lti_tool.grades.outbox import SCOPE_SCORE
+from lti_tool.registry.access_tokens import CachedTokenServiceConnector
+from lti_tool.registry.tool_config import DatabaseToolConf
+from lti_tool.services import services
+
+log = logging.getLogger(__name__)
+
+SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LEASE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base_seconds: float = 5.0
+    cap_seconds: float = 600.0
+    limit: int = 40  # about eight hours of retries at the cap
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential, capped, with jitter so that many scores do not retry in step."""
+        seconds = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+    @classmethod
+    def from_config(cls, app: Flask) -> RetryPolicy:
+        return cls(
+            float(app.config.get("GRADE_RETRY_BASE_SECONDS", cls.base_seconds)),
+            float(app.config.get("GRADE_RETRY_CAP_SECONDS", cls.cap_seconds)),
+            int(app.config.get("GRADE_RETRY_LIMIT", cls.limit)),
+        )
+
+
+_O = ScoreOutbox.__table__
+
+
+def claim(limit: int = 50, lease_seconds: float = LEASE_SECONDS) -> list[int]:
+    """Lease up to ``limit`` scores that are due and first in line for their key."""
+    now = utcnow()
+    lease = timedelta(seconds=lease_seconds)
+    earlier = aliased(ScoreOutbox)
+    due = (
+        select(ScoreOutbox.id)
+        .where(
+            ScoreOutbox.status == PENDING,
+            ScoreOutbox.next_attempt_at <= now,
+            or_(ScoreOutbox.lease_until.is_(None), ScoreOutbox.lease_until < now),
+            ~exists().where(
+                earlier.key == ScoreOutbox.key,
+                earlier.status == PENDING,
+                earlier.id < ScoreOutbox.id,
+            ),
+        )
+        .order_by(ScoreOutbox.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True, of=ScoreOutbox)
+    try:
+        ids = list(db.session.execute(due).scalars())
+        if not ids:
+            db.session.rollback()
+            return []
+        # Conditional, so that two workers on SQLite (no row locks) cannot both take one.
+        taken = db.session.execute(
+            update(_O)
+            .where(
+                _O.c.id.in_(ids),
+                _O.c.status == PENDING,
+                or_(_O.c.lease_until.is_(None), _O.c.lease_until < now),
+            )
+            .values(lease_until=now + lease)
+            .returning(_O.c.id)
+        ).scalars()
+        claimed = sorted(taken)
+        db.session.commit()
+    except OperationalError:  # SQLite: another worker wrote first; try again next round
+        db.session.rollback()
+        return []
+    return claimed
+
+
+def _scores_url(line_item_url: str) -> str:
+    path, question, query = line_item_url.partition("?")
+    return f"{path.rstrip('/')}/scores{question}{query}"
+
+
+def _timestamp(key: str, now: datetime) -> datetime:
+    """Now, or a second after the key's last score, whichever is later."""
+    last = db.session.execute(
+        select(ScoreOutbox.sent_at)
+        .where(ScoreOutbox.key == key, ScoreOutbox.status == DELIVERED)
+        .order_by(ScoreOutbox.id.desc())
+        .limit(1)
+    ).scalar()
+    return max(now, last + timedelta(seconds=1)) if last is not None else now
+
+
+def _line_item(connector: CachedTokenServiceConnector, row: ScoreOutbox) -> str:
+    """The line item of the activity: found by resource id, or created tied to the link."""
+    claim = {"scope": [SCOPE_LINEITEM, SCOPE_SCORE], "lineitems": row.line_items_url}
+    ags = AssignmentsGradesService(connector, claim)  # type: ignore[arg-type]
+    wanted = (
+        LineItem()
+        .set_label(row.label)
+        .set_score_maximum(row.score_maximum)
+        .set_resource_id(row.resource_id)
+        .set_resource_link_id(row.resource_link_id)
+    )
+    found = ags.find_or_create_lineitem(
+        wanted,
+        condition=lambda item: (
+            item.get("resourceId") == row.resource_id
+            and item.get("resourceLinkId") == row.resource_link_id
+        ),
+    )
+    url = found.get_id()
+    if not url:
+        raise ValueError("the platform returned a line item without an id")
+    return str(url)
+
+
+def _send(row_id: int, policy: RetryPolicy) -> str:
+    """Deliver one leased score; returns its new status."""
+    row = db.session.get(ScoreOutbox, row_id)
+    if row is None or row.status != PENDING:
+        db.session.rollback()
+        return row.status if row is not None else "gone"
+    conf = DatabaseToolConf()
+    client = conf.find_client_by_pk(row.client_pk)
+    now = utcnow()
+    sent_at = _timestamp(row.key, now)
+    payload = {
+        "userId": row.user_sub,
+        "scoreGiven": row.score_given,
+        "scoreMaximum": row.score_maximum,
+        "activityProgress": row.activity_progress,
+        "gradingProgress": row.grading_progress,
+        "timestamp": sent_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    if row.comment:
+        payload["comment"] = row.comment
+    line_item_url, line_items_url, key = row.line_item_url, row.line_items_url, row.key
+    db.session.commit()  # no transaction is held while the platform answers
+    status: int | None = None
+    error: str | None = None
+    outcome = DELIVERED
+    try:
+        if client is None:
+            raise LookupError("the platform registration was removed")
+        connector = CachedTokenServiceConnector(
+            conf.registration_for(client), client.id, services().http
+        )
+        if not line_item_url:
+            if not line_items_url:
+                raise LookupError("no line item and no line items endpoint")
+            line_item_url = _line_item(connector, row)
+        connector.make_service_request(
+            [SCOPE_SCORE],
+            _scores_url(line_item_url),
+            is_post=True,
+            data=json.dumps(payload),
+            content_type=SCORE_MEDIA_TYPE,
+        )
+        status = 200
+    except LtiServiceException as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        body = exc.response.text[:300] if exc.response is not None else ""
+        error = f"{status}: {body}"
+        if status == 409:
+            outcome = DELIVERED  # the platform holds a newer score: nothing is lost
+        elif status == 400:
+            outcome = REJECTED
+        elif status in (404, 410):
+            outcome = DEAD
+        else:
+            outcome = PENDING
+    except requests.JSONDecodeError:
+        status, outcome = 200, DELIVERED  # accepted; only its (optional) body was unreadable
+    except (requests.RequestException, LtiException, ValueError, KeyError) as exc:
+        error, outcome = f"{type(exc).__name__}: {exc}"[:300], PENDING
+    except LookupError as exc:
+        error, outcome = str(exc), DEAD
+    row = db.session.get(ScoreOutbox, row_id)
+    assert row is not None
+    row.attempts += 1
+    row.response_status, row.last_error, row.lease_until = status, error, None
+    if line_item_url and not row.line_item_url:
+        row.line_item_url = line_item_url
+        db.session.execute(
+            update(_O)
+            .where(_O.c.key == key, _O.c.status == PENDING, _O.c.line_item_url.is_(None))
+            .values(line_item_url=line_item_url)
+        )
+    if outcome == DELIVERED:
+        row.status, row.sent_at, row.delivered_at = DELIVERED, sent_at, utcnow()
+    elif outcome == PENDING and row.attempts >= policy.limit:
+        row.status = DEAD
+    elif outcome == PENDING:
+        row.next_attempt_at = utcnow() + policy.delay(row.attempts)
+    else:
+        row.status = outcome
+    final = row.status
+    db.session.commit()
+    log_level = logging.INFO if final == DELIVERED else logging.WARNING
+    log.log(log_level, "score_%s outbox=%s status=%s error=%s", final, row_id, status, error)
+    return final
+
+
+def deliver_due(limit: int = 50, policy: RetryPolicy | None = None) -> int:
+    """One round: claim what is due and deliver it; returns how many were tried."""
+    policy = policy or RetryPolicy.from_config(current_app)
+    ids = claim(limit, float(current_app.config.get("GRADE_LEASE_SECONDS", LEASE_SECONDS)))
+    for row_id in ids:
+        try:
+            _send(row_id, policy)
+        except Exception:  # one bad row must not stop the others; its lease runs out
+            db.session.rollback()
+            log.exception("score_delivery_failed outbox=%s", row_id)
+    return len(ids)
+
+
+def run_worker(app: Flask, stop: threading.Event, idle_seconds: float = 1.0) -> None:
+    """Deliver until ``stop`` is set; sleep ``idle_seconds`` when nothing is due."""
+    log.info("grade_worker_started")
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                busy = deliver_due()
+            except Exception:  # the database was away: wait and try again
+                log.exception("grade_worker_round_failed")
+                busy = 0
+            finally:
+                db.session.remove()
+        if not busy:
+            stop.wait(idle_seconds)
+    log.info("grade_worker_stopped")
+
+
+def start_background_worker(app: Flask, idle_seconds: float = 1.0) -> threading.Event:
+    """The demo's in-process worker: a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_worker, args=(app, stop, idle_seconds), name="grade-worker", daemon=True
+    )
+    thread.start()
+    return stop
+
+
+def retry_dead(row_ids: list[int] | None = None) -> int:
+    """Send dead scores again (all, or the given ones); a dead score whose key has had a
+    newer score delivered since is superseded instead. Returns how many will be sent."""
+    later = aliased(ScoreOutbox)
+    query = select(ScoreOutbox).where(ScoreOutbox.status == DEAD)
+    if row_ids is not None:
+        query = query.where(ScoreOutbox.id.in_(row_ids))
+    count = 0
+    for row in db.session.execute(query).scalars():
+        newer = db.session.execute(
+            select(later.id).where(
+                later.key == row.key, later.id > row.id, later.status == DELIVERED
+            )
+        ).first()
+        if newer is not None:
+            row.status = SUPERSEDED
+            continue
+        row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
+        row.lease_until = None
+        count += 1
+    db.session.commit()
+    return count
+
+
+def outbox_counts() -> dict[str, Any]:
+    """How many scores are in each state (for coordinators and the CLI)."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(ScoreOutbox.status, func.count()).group_by(ScoreOutbox.status)
+    ).all()
+    return {status: count for status, count in rows}

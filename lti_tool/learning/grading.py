@@ -1,0 +1,59 @@
+"""From a learner's progress to the score the platform's gradebook is owed.
+
+Called inside the transaction that changed the progress (a page seen for the first
+time, a graded attempt): the score goes to the outbox with it, and the grade worker
+delivers it. Trainers' own views are not scored (Moodle would refuse them anyway).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from courses import catalog
+from courses.catalog import ModuleInfo
+from courses.database import db
+from courses.progress.services import COMPLETED, Progress
+from lti_tool.grades.outbox import enqueue, grade_service, module_score
+from lti_tool.learning.context import Visit
+from quizzes.attempts import standing
+from quizzes.models import Quiz
+from quizzes.settings import settings_for
+
+
+def _comment(progress: Progress, quiz_grade: float | None, has_quiz: bool) -> str:
+    pages = _(
+        "Pages seen: %(seen)d of %(total)d.", seen=progress.pages_seen, total=progress.pages_total
+    )
+    if not has_quiz:
+        quiz = ""
+    elif quiz_grade is None:
+        quiz = _("Quiz not taken yet.")
+    else:
+        quiz = _("Quiz: %(percent)d %%.", percent=round(quiz_grade * 100))
+    done = _("Module completed.") if progress.status == COMPLETED else ""
+    return " ".join(part for part in (pages, quiz, done) if part)
+
+
+def publish_progress(
+    visit: Visit, module: ModuleInfo, progress: Progress, quiz_id: int | None
+) -> None:
+    """Put the module's score in the outbox (the caller commits)."""
+    if visit.is_trainer or grade_service(visit.session) is None:
+        return
+    quiz_grade = None
+    if quiz_id is not None:
+        quiz = db.session.get(Quiz, quiz_id)
+        assert quiz is not None
+        context_id = visit.session.context.id if visit.session.context else None
+        method = settings_for(quiz, context_id).grading_method
+        quiz_grade = standing(quiz_id, visit.learner_id, method).grade
+    has_quiz = quiz_id is not None
+    score = module_score(progress, quiz_grade, has_quiz)
+    score = score.__class__(
+        score.score_given,
+        score.activity_progress,
+        score.grading_progress,
+        _comment(progress, quiz_grade, has_quiz),
+    )
+    title = catalog.pick(module.title, visit.content_language(module))[0]
+    enqueue(visit.session, resource_id=module.slug, label=title, score=score)

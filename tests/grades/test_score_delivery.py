@@ -1,0 +1,288 @@
+"""Scores reach the platform's gradebook through the outbox: in order, once, whatever fails.
+
+Every test drives real launches into the development platform (Moodle 4.5's AGS rules),
+runs the grade worker's rounds in this process against the platform's HTTP endpoints,
+and asserts the gradebook's final state, not only the calls made.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from courses.database import db, utcnow
+from lti_tool.devplatform import directory, storage
+from lti_tool.grades.delivery import RetryPolicy, deliver_due, retry_dead
+from lti_tool.grades.models import DEAD, DELIVERED, PENDING, REJECTED, SUPERSEDED, ScoreOutbox
+from tests.learning.helpers import walk_module
+from tests.lti import EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT, TRAINER, launch
+from tests.quizzes.pages import answers, attempt_id, open_quiz, send, start
+
+FAST = RetryPolicy(base_seconds=0.0, cap_seconds=0.0, limit=5)
+
+
+def drain(app, policy: RetryPolicy = FAST, rounds: int = 50) -> None:
+    """Run worker rounds until nothing is due (retries are due at once under FAST)."""
+    with app.app_context():
+        for _ in range(rounds):
+            if deliver_due(policy=policy) == 0:
+                return
+        raise AssertionError("the outbox did not drain")
+
+
+def outbox(app) -> list[ScoreOutbox]:
+    with app.app_context():
+        rows = list(db.session.execute(select(ScoreOutbox).order_by(ScoreOutbox.id)).scalars())
+        db.session.expunge_all()
+        return rows
+
+
+def inject(app, endpoint, mode, count=1, seconds=0.0):
+    """Make the platform's endpoint misbehave for the next ``count`` requests."""
+    from lti_tool.devplatform import faults  # imported once the app has its routes
+
+    faults.inject(app, endpoint, mode, count, seconds)
+
+
+def cell(app, course_id: str, link_id: str, user_id: str):
+    """The platform's gradebook cell for a learner on an activity's grade item."""
+    from lti_tool.devplatform.gradebook import course_grades
+
+    with app.app_context():
+        grades = course_grades(directory.course(course_id))
+    return grades.cells.get((int(link_id), user_id))
+
+
+def complete_module(site, user=PARTICIPANT, activity="101:301"):
+    """A learner reads every page and passes the quiz, through the pages."""
+    browser = site.browser()
+    pages = walk_module(browser, launch(browser, user, activity).page)
+    page = start(browser, open_quiz(browser, pages[-1]))
+    sent = send(browser, page, answers(site.app, attempt_id(page)), "submit")
+    assert sent.status_code == 303
+    return browser
+
+
+def test_a_participant_and_a_mentor_complete_a_module_and_the_gradebook_shows_it(quizzes):
+    site = quizzes
+    complete_module(site)
+    complete_module(site, EMPLOYER_MENTOR, MENTOR_COURSE)
+    rows = outbox(site.app)
+    assert {r.user_sub for r in rows} == {PARTICIPANT, EMPLOYER_MENTOR}
+    assert rows[0].activity_progress == "Started" and rows[-1].grading_progress == "FullyGraded"
+    assert all(r.status == PENDING for r in rows)  # nothing was sent during the requests
+    drain(site.app)
+    assert {r.status for r in outbox(site.app)} == {DELIVERED}
+    for course, link, user in (("101", "301", PARTICIPANT), ("102", "311", EMPLOYER_MENTOR)):
+        final = cell(site.app, course, link, user)
+        assert final is not None, (course, user)
+        assert (final.activity_progress, final.grading_progress) == ("Completed", "FullyGraded")
+        assert final.grade == 100.0 and final.score_maximum == 100.0
+        assert "Module completed" in (final.comment or "") or final.comment
+
+
+def test_scores_are_sent_in_order_with_strictly_increasing_timestamps(quizzes):
+    site = quizzes
+    complete_module(site)
+    drain(site.app)
+    rows = outbox(site.app)
+    sent = [r.sent_at for r in rows]
+    assert sent == sorted(sent)
+    assert all(b - a >= timedelta(seconds=1) for a, b in zip(sent, sent[1:], strict=False))
+    assert all(r.response_status == 200 for r in rows)  # no 409: each was newer by a second
+
+
+def test_the_platform_down_for_a_while_gets_every_score_in_order(quizzes):
+    site = quizzes
+    inject(site.app, "scores", "status500", count=4)
+    complete_module(site)
+    with site.app.app_context():
+        deliver_due(policy=RetryPolicy(base_seconds=3600, cap_seconds=3600, limit=5))
+    first, *rest = outbox(site.app)
+    assert first.status == PENDING and first.attempts == 1 and first.next_attempt_at > utcnow()
+    assert all(r.attempts == 0 for r in rest)  # later scores wait for the first: order
+    with site.app.app_context():  # time passes
+        db.session.execute(update(ScoreOutbox).values(next_attempt_at=utcnow()))
+        db.session.commit()
+    drain(site.app)
+    rows = outbox(site.app)
+    assert {r.status for r in rows} == {DELIVERED}
+    assert [r.sent_at for r in rows] == sorted(r.sent_at for r in rows)
+    final = cell(site.app, "101", "301", PARTICIPANT)
+    assert (final.activity_progress, final.grading_progress, final.grade) == (
+        "Completed",
+        "FullyGraded",
+        100.0,
+    )
+
+
+def test_a_409_for_an_older_score_counts_as_delivered(quizzes):
+    site = quizzes
+    browser = site.browser()
+    launch(browser)
+    inject(site.app, "scores", "status409", count=1)
+    drain(site.app)
+    (row,) = outbox(site.app)
+    assert (row.status, row.response_status, row.attempts) == (DELIVERED, 409, 1)
+
+
+def test_a_score_for_a_teacher_is_rejected_once_and_not_retried(quizzes):
+    site = quizzes
+    launch(site.browser())
+    with site.app.app_context():
+        learner = db.session.execute(select(ScoreOutbox)).scalar_one()
+        db.session.add(
+            ScoreOutbox(**{
+                c.name: getattr(learner, c.name)
+                for c in ScoreOutbox.__table__.columns
+                if c.name not in {"id", "user_sub", "key"}
+            }, user_sub=TRAINER, key="teacher-key")
+        )
+        db.session.commit()
+    drain(site.app)
+    statuses = {r.user_sub: (r.status, r.response_status, r.attempts) for r in outbox(site.app)}
+    assert statuses[TRAINER] == (REJECTED, 400, 1)
+    assert statuses[PARTICIPANT] == (DELIVERED, 200, 1)
+    drain(site.app)
+    assert {r.user_sub: r.attempts for r in outbox(site.app)}[TRAINER] == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "mode", "seconds"),
+    [
+        ("scores", "status500", 0),
+        ("scores", "hang", 3),  # longer than the tool's read timeout (1 s in tests)
+        ("token", "garbage", 0),  # a token response that is not JSON
+        ("token", "status500", 0),
+        ("scores", "status401", 0),  # a revoked token: a fresh one, then the score
+        ("scores", "slow", 0.3),
+    ],
+)
+def test_faults_delay_a_score_but_never_lose_it(quizzes, endpoint, mode, seconds):
+    site = quizzes
+    launch(site.browser())
+    inject(site.app, endpoint, mode, count=1, seconds=seconds)
+    drain(site.app)
+    (row,) = outbox(site.app)
+    assert row.status == DELIVERED
+    final = cell(site.app, "101", "301", PARTICIPANT)
+    assert final is not None and final.activity_progress == "Started"
+
+
+def test_the_retry_limit_ends_in_the_dead_letter_state_and_a_coordinator_retries(quizzes):
+    site = quizzes
+    launch(site.browser())
+    inject(site.app, "scores", "status500", count=5)
+    drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
+    (row,) = outbox(site.app)
+    assert (row.status, row.attempts, row.response_status) == (DEAD, 3, 500)
+    assert cell(site.app, "101", "301", PARTICIPANT) is None
+    with site.app.app_context():
+        assert retry_dead() == 1
+    drain(site.app)
+    (row,) = outbox(site.app)
+    assert row.status == DELIVERED and cell(site.app, "101", "301", PARTICIPANT) is not None
+
+
+def test_a_dead_score_replaced_by_a_newer_one_is_superseded_not_resent(quizzes):
+    site = quizzes
+    browser = site.browser()
+    first = launch(browser).page
+    inject(site.app, "scores", "status500", count=3)
+    drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
+    walk_module(browser, first)  # newer scores, delivered now that the platform is back
+    drain(site.app)
+    with site.app.app_context():
+        assert retry_dead() == 0
+    rows = outbox(site.app)
+    assert rows[0].status == SUPERSEDED and {r.status for r in rows[1:]} == {DELIVERED}
+
+
+def test_tokens_are_reused_across_scores(quizzes):
+    site = quizzes
+    before = storage.counter(site.app, "token_requests")
+    complete_module(site)
+    drain(site.app)
+    assert len(outbox(site.app)) >= 6
+    assert storage.counter(site.app, "token_requests") - before == 1
+
+
+def test_several_workers_deliver_each_score_exactly_once(quizzes):
+    site = quizzes
+    for user in (PARTICIPANT, "2002"):
+        complete_module(site, user)
+    before = storage.counter(site.app, "requests.scores")
+    errors = []
+
+    def work():
+        try:
+            drain(site.app)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    rows = outbox(site.app)
+    assert {r.status for r in rows} == {DELIVERED}
+    assert all(r.attempts == 1 for r in rows)
+    assert storage.counter(site.app, "requests.scores") - before == len(rows)
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_path):
+    site = quizzes
+    launch(site.browser())
+    inject(site.app, "scores", "slow", count=1, seconds=0.9)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "KOTOPAIKKA_ENV": "development",
+        "SECRET_KEY": site.app.config["SECRET_KEY"],
+        "KOTOPAIKKA_HTTP_READ_TIMEOUT": "5",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "lti_tool.cli", "worker", "--idle", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # until the worker has claimed the score
+            (row,) = outbox(site.app)
+            if row.lease_until is not None:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(worker.stdout.read1().decode() if worker.stdout else "")
+        worker.send_signal(signal.SIGKILL)  # in the middle of the slow delivery
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+        if worker.stdout is not None:
+            worker.stdout.close()
+    (row,) = outbox(site.app)
+    assert row.status == PENDING and row.attempts == 0
+    drain(site.app)  # the lease has not run out: nothing is taken from the killed worker
+    assert outbox(site.app)[0].status == PENDING
+    with site.app.app_context():  # a minute later
+        db.session.execute(update(ScoreOutbox).values(lease_until=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    drain(site.app)
+    (row,) = outbox(site.app)
+    assert row.status == DELIVERED
+    final = cell(site.app, "101", "301", PARTICIPANT)
+    assert final is not None and final.activity_progress == "Started"
