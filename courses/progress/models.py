@@ -25,10 +25,15 @@ class PageView(db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     page_id: Mapped[int] = mapped_column(ForeignKey("page.id", ondelete="CASCADE"), index=True)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(16))  # the language it was read in
 
 
 class ModuleProgress(db.Model):
-    """Where a learner stands in a module; rewritten whenever a page is first seen."""
+    """Where a learner stands in a module, and their completion record for it.
+
+    Rewritten whenever a page is first seen or an attempt is graded; a completed module
+    stays completed.
+    """
 
     __tablename__ = "module_progress"
     __table_args__ = (UniqueConstraint("learner_id", "module_id"),)
@@ -48,6 +53,17 @@ class ModuleProgress(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    best_score: Mapped[float | None]  # the best quiz attempt, 0..1
+    attempts_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    language: Mapped[str | None] = mapped_column(String(16))  # the one its pages were read in most
+    # Where the learner worked on it (the latest): the platform, Moodle course and activity.
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"))
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="SET NULL"), index=True
+    )
+    resource_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resource_link.id", ondelete="SET NULL")
+    )
 
 
 class LearnerPreference(db.Model):

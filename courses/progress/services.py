@@ -58,14 +58,24 @@ def evaluate(rule: str, pages_seen: int, pages_total: int, quiz_passed: bool | N
 # Insert-if-absent in one statement, the same on SQLite and PostgreSQL; RETURNING gives a row
 # only when this request was the first to see the page.
 _FIRST_VIEW = text(
-    "INSERT INTO page_view (learner_id, page_id, first_seen_at) VALUES (:learner, :page, :now) "
+    "INSERT INTO page_view (learner_id, page_id, first_seen_at, language) "
+    "VALUES (:learner, :page, :now, :language) "
     "ON CONFLICT (learner_id, page_id) DO NOTHING RETURNING id"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
+# The language the module's pages were read in most (the latest one on a tie).
+_MOST_USED_LANGUAGE = (
+    "(SELECT pv.language FROM page_view pv JOIN page p ON p.id = pv.page_id "
+    "WHERE pv.learner_id = :learner AND p.module_id = :module AND pv.language IS NOT NULL "
+    "GROUP BY pv.language ORDER BY count(*) DESC, max(pv.id) DESC LIMIT 1)"
+)
 _SUMMARY = text(
     "INSERT INTO module_progress (learner_id, module_id, audience, status, pages_seen, pages_total, "
-    "percent, quiz_passed, last_page_id, started_at, completed_at, updated_at) VALUES (:learner, "
+    "percent, quiz_passed, last_page_id, started_at, completed_at, updated_at, best_score, "
+    "attempts_used, language, platform_id, context_id, resource_link_id) VALUES (:learner, "
     ":module, :audience, :status, :seen, :total, :percent, :quiz_passed, :page, :now, :completed, "
-    ":now) ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
+    f":now, :best_score, COALESCE(:attempts_used, 0), {_MOST_USED_LANGUAGE}, :platform_id, "
+    ":context_id, :resource_link_id) "
+    "ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
     # Completing is final: a completed module stays completed whatever happens later.
     "status = CASE WHEN module_progress.completed_at IS NULL THEN excluded.status "
     "ELSE module_progress.status END, "
@@ -75,8 +85,32 @@ _SUMMARY = text(
     "THEN module_progress.quiz_passed ELSE excluded.quiz_passed END, "
     "last_page_id = COALESCE(excluded.last_page_id, module_progress.last_page_id), "
     "completed_at = COALESCE(module_progress.completed_at, excluded.completed_at), "
-    "updated_at = excluded.updated_at"
+    "updated_at = excluded.updated_at, "
+    "best_score = COALESCE(excluded.best_score, module_progress.best_score), "
+    "attempts_used = CASE WHEN :attempts_used IS NULL THEN module_progress.attempts_used "
+    "ELSE excluded.attempts_used END, "
+    "language = COALESCE(excluded.language, module_progress.language), "
+    "platform_id = COALESCE(excluded.platform_id, module_progress.platform_id), "
+    "context_id = COALESCE(excluded.context_id, module_progress.context_id), "
+    "resource_link_id = COALESCE(excluded.resource_link_id, module_progress.resource_link_id)"
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a learner works on a module: the platform, the Moodle course and activity
+    (the tool's own row ids; any may be unknown)."""
+
+    platform_id: int | None = None
+    context_id: int | None = None
+    resource_link_id: int | None = None
+
+    def params(self) -> dict[str, int | None]:
+        return {
+            "platform_id": self.platform_id,
+            "context_id": self.context_id,
+            "resource_link_id": self.resource_link_id,
+        }
 
 
 _PROGRESS = ModuleProgress.__table__
@@ -102,6 +136,8 @@ def record_page_view(
     last_page_id: int | None,
     quiz_passed: bool | None = None,
     on_change: Callable[[Progress], None] | None = None,
+    language: str | None = None,
+    place: Place | None = None,
 ) -> Progress:
     """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
 
@@ -114,7 +150,7 @@ def record_page_view(
     progress = evaluate(rule, len(seen), len(live_pages), quiz_passed)
     if page_id not in seen_before:
         first = db.session.execute(
-            _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now}
+            _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now, "language": language}
         ).first()
         if first is not None or last_page_id != page_id:
             db.session.execute(
@@ -131,6 +167,9 @@ def record_page_view(
                     "page": page_id,
                     "now": now,
                     "completed": now if progress.status == COMPLETED else None,
+                    "best_score": None,
+                    "attempts_used": None,
+                    **(place or Place()).params(),
                 },
             )
         if first is not None and on_change is not None:
@@ -154,6 +193,9 @@ def record_quiz_result(
     seen: set[int],
     live_pages: set[int],
     quiz_passed: bool,
+    best_score: float | None = None,
+    attempts_used: int | None = None,
+    place: Place | None = None,
     commit: bool = True,
 ) -> Progress:
     """Bring the module's progress in step with the learner's graded attempt; commits
@@ -178,6 +220,9 @@ def record_quiz_result(
             "page": None,
             "now": now,
             "completed": now if progress.status == COMPLETED else None,
+            "best_score": best_score,
+            "attempts_used": attempts_used,
+            **(place or Place()).params(),
         },
     )
     if commit:
@@ -220,6 +265,7 @@ __all__ = [
     "COMPLETED",
     "IN_PROGRESS",
     "NOT_STARTED",
+    "Place",
     "Progress",
     "evaluate",
     "group_progress",

@@ -14,6 +14,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.languages import HTML_LANG, language_for_locale
+from courses.progress.services import Place
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
 from lti_tool.identity.models import ResourceLink
 from lti_tool.identity.roles import RoleSet, classify_roles
@@ -61,6 +62,16 @@ class Visit:
         if module.retired:
             raise Refused("retired_module", slug)
         return module
+
+    @property
+    def place(self) -> Place:
+        """Where this visit happens, for the learner's completion record."""
+        session = self.session
+        return Place(
+            session.platform.id,
+            session.context.id if session.context else None,
+            session.resource_link.id if session.resource_link else None,
+        )
 
     def content_language(self, module: ModuleInfo) -> str:
         """The learner's chosen language if the programme has it, else their platform's."""

@@ -67,6 +67,7 @@ def _progress_updater(
 
     def update_progress(result: Result) -> None:
         seen, live = catalog.pages_seen(module.id, visit.learner_id)
+        record = attempt_service.standing(quiz_id, visit.learner_id, "highest")
         progress = record_quiz_result(
             learner_id=visit.learner_id,
             module_id=module.id,
@@ -75,6 +76,9 @@ def _progress_updater(
             seen=seen,
             live_pages=live,
             quiz_passed=result.passed,
+            best_score=record.grade,
+            attempts_used=record.used,
+            place=visit.place,
             commit=False,
         )
         publish_progress(visit, module, progress, quiz_id)

@@ -63,6 +63,8 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         on_change=lambda changed: publish_progress(
             visit, module, changed, quiz.quiz_id if quiz else None
         ),
+        language=content.language,
+        place=visit.place,
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"

@@ -14,7 +14,7 @@ from lti_tool.identity.models import LtiContext
 from quizzes.models import Attempt, AttemptResponse, CourseQuizSettings, Quiz
 from quizzes.settings import settings_for
 from tests.browser import forms_in
-from tests.learning.helpers import choose_language, walk_module
+from tests.learning.helpers import choose_language, toc_links, walk_module
 from lti_tool.learning import html_lang
 from tests.lti import (
     EMPLOYER_MENTOR,
@@ -54,6 +54,22 @@ def test_a_participant_passes_the_quiz_and_completes_the_module(quizzes):
     with site.app.app_context():
         row = db.session.execute(select(ModuleProgress)).scalar_one()
         assert (row.status, row.quiz_passed) == ("completed", True)
+        # The completion record: score, attempts, language, and where it happened.
+        assert (row.best_score, row.attempts_used, row.language) == (1.0, 1, "fi")
+        context = db.session.get(LtiContext, row.context_id)
+        assert context is not None and context.context_id == "101"
+        assert row.platform_id is not None and row.resource_link_id is not None
+
+
+def test_the_record_keeps_the_language_the_pages_were_read_in_most(quizzes):
+    site = quizzes
+    browser = site.browser()
+    first = launch(browser).page  # page 1 in Finnish
+    assert choose_language(browser, first, "en").status_code == 303
+    walk_module(browser, browser.get(browser.url(toc_links(first)[1])))  # pages 2-5 in English
+    with site.app.app_context():
+        row = db.session.execute(select(ModuleProgress)).scalar_one()
+        assert (row.language, row.pages_seen, row.attempts_used) == ("en", 5, 0)
 
 
 def _attempt_rows(app):
