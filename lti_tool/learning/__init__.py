@@ -10,6 +10,7 @@ bp = Blueprint("learning", __name__)
 def init_app(app: Flask) -> None:
     from lti_tool.learning import (  # noqa: F401  (routes)
         accessibility,
+        export_views,
         quiz_views,
         trainer_views,
         views,

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     HiddenField,
     IntegerField,
@@ -17,6 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import Form
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -144,3 +146,47 @@ class QuizSettingsForm(LaunchForm):
     band_text = FieldList(
         TextAreaField(validators=[Length(max=1000)]), min_entries=3, max_entries=3
     )
+
+
+class ExportForm(Form):
+    """What to export: read from the query string of a download (a GET: no CSRF needed,
+    it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    scope = RadioField(
+        _l("Records of"),
+        choices=[
+            SelectChoice("course", _l("this course")),
+            SelectChoice("platform", _l("every course of this Moodle")),
+        ],
+        default="course",
+    )
+    programme = SelectField(_l("Programme"), validate_choice=True, default="")
+    audience = SelectField(
+        _l("Learners"),
+        choices=[
+            SelectChoice("", _l("all")),
+            SelectChoice("participant", _l("participants (job seekers)")),
+            SelectChoice("employer_mentor", _l("employer mentors")),
+        ],
+        default="",
+    )
+    completed_from = DateField(_l("Completed on or after"), validators=[Optional()])
+    completed_to = DateField(_l("Completed on or before"), validators=[Optional()])
+    completed_only = BooleanField(_l("Completed modules only"))
+    file_format = RadioField(
+        _l("File"),
+        choices=[
+            SelectChoice("xlsx", _l("Excel (XLSX)")),
+            SelectChoice("csv_semicolon", _l("CSV for Finnish Excel (;)")),
+            SelectChoice("csv", _l("CSV (,)")),
+        ],
+        default="xlsx",
+    )
+    pseudonymise = BooleanField(_l("Replace names and e-mail addresses with codes"))
+
+    def validate_completed_to(self, field: DateField) -> None:
+        if field.data and self.completed_from.data and field.data < self.completed_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

@@ -1,0 +1,1 @@
+"""Completion exports for trainers, coordinators and the command line (CSV and XLSX)."""

@@ -1,0 +1,317 @@
+"""Completion records as rows: one per learner and module, filtered, streamed.
+
+A record counts when its learner is a learner (Moodle's student role) in the course it
+happened in; a trainer's own look at the pages is not exported.
+
+The rows come from the database in batches (a server-side cursor on PostgreSQL) and go
+out as they come: CSV a line at a time, XLSX through XlsxWriter's constant-memory mode,
+so memory does not grow with the number of records. Names and e-mail addresses are in
+the export only when the platform shared them; ``pseudonymise`` replaces them, and the
+learner's platform id, with a stable keyed hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from typing import Any, BinaryIO
+
+import xlsxwriter
+from sqlalchemy import Select, and_, func, select
+
+from courses.database import db
+from courses.models import Module, Programme
+from courses.progress.models import COMPLETED, ModuleProgress
+from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
+from lti_tool.registry.models import Platform
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text, number, percent, datetime, bool
+
+
+# The export's columns, in order (documented in README.md, "Completion exports").
+COLUMNS = (
+    Column("organisation", "organisation"),
+    Column("platform", "platform_issuer"),
+    Column("course_id", "course_id"),
+    Column("course", "course"),
+    Column("activity_id", "activity_id"),
+    Column("activity", "activity"),
+    Column("programme", "programme"),
+    Column("module", "module"),
+    Column("module_title", "module_title"),
+    Column("audience", "audience"),
+    Column("learner_id", "learner_id"),
+    Column("name", "name"),
+    Column("email", "email"),
+    Column("status", "status"),
+    Column("pages_seen", "pages_seen", "number"),
+    Column("pages_total", "pages_total", "number"),
+    Column("percent", "pages_percent", "number"),
+    Column("quiz_passed", "quiz_passed", "bool"),
+    Column("best_score", "best_score_percent", "number"),
+    Column("attempts_used", "attempts_used", "number"),
+    Column("language", "language"),
+    Column("started_at", "started_at", "datetime"),
+    Column("completed_at", "completed_at", "datetime"),
+    Column("programme_completed", "programme_completed", "bool"),
+    Column("programme_completed_at", "programme_completed_at", "datetime"),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    programme: str | None = None  # slug
+    audience: str | None = None  # participant or employer_mentor
+    platform_ids: tuple[int, ...] | None = None  # None: every platform
+    context_ids: tuple[int, ...] | None = None  # the tool's course rows; None: every course
+    organisation: str | None = None  # the platform's registered name
+    completed_from: date | None = None  # completion date range (inclusive)
+    completed_to: date | None = None
+    only_completed: bool = False
+
+
+_MP, _M, _P = ModuleProgress.__table__, Module.__table__, Programme.__table__
+_MS = Membership.__table__
+_U, _C, _L, _PL = (
+    LtiUser.__table__,
+    LtiContext.__table__,
+    ResourceLink.__table__,
+    Platform.__table__,
+)
+
+
+def _programme_done() -> Any:
+    """Per learner and programme: when they completed its last live module, if all are."""
+    live = (
+        select(_M.c.programme_id, func.count().label("modules"))
+        .where(_M.c.retired_at.is_(None))
+        .group_by(_M.c.programme_id)
+        .subquery()
+    )
+    done = (
+        select(
+            _MP.c.learner_id,
+            _M.c.programme_id,
+            func.count().label("completed"),
+            func.max(_MP.c.completed_at).label("at"),
+        )
+        .join(_M, _M.c.id == _MP.c.module_id)
+        .where(_MP.c.status == COMPLETED, _M.c.retired_at.is_(None))
+        .group_by(_MP.c.learner_id, _M.c.programme_id)
+        .subquery()
+    )
+    return (
+        select(done.c.learner_id, done.c.programme_id, done.c.at)
+        .join(
+            live,
+            and_(live.c.programme_id == done.c.programme_id, live.c.modules == done.c.completed),
+        )
+        .subquery()
+    )
+
+
+def query(filters: Filters) -> Select[Any]:
+    finished = _programme_done()
+    statement = (
+        select(
+            _PL.c.name,
+            _PL.c.issuer,
+            _C.c.context_id,
+            _C.c.title,
+            _L.c.resource_link_id,
+            _L.c.title,
+            _P.c.slug,
+            _M.c.slug,
+            _M.c.title,
+            _MP.c.audience,
+            _U.c.sub,
+            _U.c.name,
+            _U.c.email,
+            _MP.c.status,
+            _MP.c.pages_seen,
+            _MP.c.pages_total,
+            _MP.c.percent,
+            _MP.c.quiz_passed,
+            _MP.c.best_score,
+            _MP.c.attempts_used,
+            _MP.c.language,
+            _MP.c.started_at,
+            _MP.c.completed_at,
+            finished.c.at,
+        )
+        .select_from(_MP)
+        .join(_M, _M.c.id == _MP.c.module_id)
+        .join(_P, _P.c.id == _M.c.programme_id)
+        .join(_U, _U.c.id == _MP.c.learner_id)
+        .join(_PL, _PL.c.id == _U.c.platform_id)
+        # Learners only: a trainer's own look at the pages is not a completion.
+        .join(
+            _MS,
+            and_(
+                _MS.c.user_pk == _MP.c.learner_id,
+                _MS.c.context_pk == _MP.c.context_id,
+                _MS.c.is_learner.is_(True),
+            ),
+        )
+        .outerjoin(_C, _C.c.id == _MP.c.context_id)
+        .outerjoin(_L, _L.c.id == _MP.c.resource_link_id)
+        .outerjoin(
+            finished,
+            and_(
+                finished.c.learner_id == _MP.c.learner_id,
+                finished.c.programme_id == _M.c.programme_id,
+            ),
+        )
+        .order_by(_MP.c.id)
+    )
+    if filters.programme:
+        statement = statement.where(_P.c.slug == filters.programme)
+    if filters.audience:
+        statement = statement.where(_MP.c.audience == filters.audience)
+    if filters.platform_ids is not None:
+        statement = statement.where(_U.c.platform_id.in_(filters.platform_ids))
+    if filters.context_ids is not None:
+        statement = statement.where(_MP.c.context_id.in_(filters.context_ids))
+    if filters.organisation:
+        statement = statement.where(_PL.c.name == filters.organisation)
+    if filters.only_completed:
+        statement = statement.where(_MP.c.status == COMPLETED)
+    if filters.completed_from:
+        start = datetime.combine(filters.completed_from, time.min, timezone.utc)
+        statement = statement.where(_MP.c.completed_at >= start)
+    if filters.completed_to:
+        end = datetime.combine(filters.completed_to, time.max, timezone.utc)
+        statement = statement.where(_MP.c.completed_at <= end)
+    return statement
+
+
+def pseudonym(secret: str, issuer: str, value: str) -> str:
+    """A stable stand-in for a person: the same learner gets the same one in every export."""
+    digest = hmac.new(secret.encode(), f"{issuer}\x1f{value}".encode(), hashlib.sha256)
+    return "p-" + digest.hexdigest()[:16]
+
+
+def _title(titles: dict[str, str] | None, language: str) -> str:
+    if not titles:
+        return ""
+    return titles.get(language) or titles.get("fi") or next(iter(titles.values()), "")
+
+
+def records(
+    filters: Filters,
+    *,
+    pseudonymise: bool = False,
+    secret: str = "",
+    language: str = "fi",
+    batch: int = 5000,
+) -> Iterator[tuple[Any, ...]]:
+    """Each matching completion record: a tuple of plain values in COLUMNS' order."""
+    result = db.session.execute(
+        query(filters).execution_options(yield_per=batch, stream_results=True)
+    )
+    titles: dict[str, str] = {}
+    for row in result:
+        (
+            organisation, issuer, course_id, course, activity_id, activity, programme, module,
+            module_title, audience, sub, name, email, status, seen, total, percent, passed,
+            best, attempts, used_language, started, completed, programme_done,
+        ) = row  # fmt: skip
+        if pseudonymise:
+            sub = pseudonym(secret, issuer, sub)
+            name = email = None
+        title = titles.get(module)
+        if title is None:
+            title = titles[module] = _title(module_title, language)
+        yield (
+            organisation, issuer, course_id, course, activity_id, activity, programme, module,
+            title, audience, sub, name, email, status, seen, total, percent, passed,
+            None if best is None else round(best * 100, 1), attempts, used_language,
+            started, completed, programme_done is not None, programme_done,
+        )  # fmt: skip
+
+
+def as_dict(record: tuple[Any, ...]) -> dict[str, Any]:
+    return {column.key: value for column, value in zip(COLUMNS, record, strict=True)}
+
+
+def _csv_text(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _csv_bool(value: Any) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _csv_datetime(value: Any) -> str:
+    return "" if value is None else value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+_CSV = {"bool": _csv_bool, "datetime": _csv_datetime}
+
+
+def csv_chunks(
+    rows: Iterable[tuple[Any, ...]], delimiter: str = ",", every: int = 500
+) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (so Excel reads the letters right), a few hundred rows a chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([c.header for c in COLUMNS])
+    yield "\ufeff".encode() + buffer.getvalue().encode()
+    buffer.seek(0)
+    buffer.truncate()
+    convert = [_CSV.get(c.kind, _csv_text) for c in COLUMNS]
+    pending = 0
+    for row in rows:
+        writer.writerow([f(v) for f, v in zip(convert, row)])  # noqa: B905 - same length
+        pending += 1
+        if pending == every:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending:
+        yield buffer.getvalue().encode()
+
+
+def write_xlsx(rows: Iterable[tuple[Any, ...]], target: str | BinaryIO) -> int:
+    """An XLSX workbook: typed date and number cells, the header row frozen. Rows are
+    written one at a time (constant memory); returns how many."""
+    workbook = xlsxwriter.Workbook(
+        target, {"constant_memory": True, "remove_timezone": True, "in_memory": False}
+    )
+    sheet = workbook.add_worksheet("completions")
+    header = workbook.add_format({"bold": True, "bg_color": "#E7F1FF", "border": 1})
+    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.freeze_panes(1, 0)
+    for col, column in enumerate(COLUMNS):
+        sheet.write_string(0, col, column.header, header)
+        sheet.set_column(col, col, 20 if column.kind == "datetime" else 14)
+    count = 0
+    kinds = [c.kind for c in COLUMNS]
+    for count, row in enumerate(rows, 1):
+        for col, (kind, value) in enumerate(zip(kinds, row)):  # noqa: B905 - same length
+            if value is None:
+                continue
+            if kind == "datetime":
+                sheet.write_datetime(
+                    count, col, value.astimezone(timezone.utc).replace(tzinfo=None), when
+                )
+            elif kind == "number":
+                sheet.write_number(count, col, value)
+            elif kind == "bool":
+                sheet.write_boolean(count, col, bool(value))
+            else:
+                sheet.write_string(count, col, str(value))
+    sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+    workbook.close()
+    return count
