@@ -157,12 +157,13 @@ def _line_item(connector: CachedTokenServiceConnector, row: ScoreOutbox) -> str:
     return str(url)
 
 
-def _send(row_id: int, policy: RetryPolicy) -> str:
-    """Deliver one leased score; returns its new status."""
+def _send(row_id: int, policy: RetryPolicy, lease_seconds: float = LEASE_SECONDS) -> int | None:
+    """Deliver one leased score. Returns the next score of its key when it is due and
+    now leased to this worker too (so a learner's scores drain without new claims)."""
     row = db.session.get(ScoreOutbox, row_id)
     if row is None or row.status != PENDING:
         db.session.rollback()
-        return row.status if row is not None else "gone"
+        return None
     conf = DatabaseToolConf()
     client = conf.find_client_by_pk(row.client_pk)
     now = utcnow()
@@ -238,23 +239,49 @@ def _send(row_id: int, policy: RetryPolicy) -> str:
     else:
         row.status = outcome
     final = row.status
+    following = None
+    if final != PENDING:  # the key's next score is first in line now: keep it
+        now = utcnow()
+        following = db.session.execute(
+            update(_O)
+            .where(
+                _O.c.id
+                == select(_O.c.id)
+                .where(_O.c.key == key, _O.c.status == PENDING, _O.c.id > row_id)
+                .order_by(_O.c.id)
+                .limit(1)
+                .scalar_subquery(),
+                _O.c.next_attempt_at <= now,
+                or_(_O.c.lease_until.is_(None), _O.c.lease_until < now),
+            )
+            .values(lease_until=now + timedelta(seconds=lease_seconds))
+            .returning(_O.c.id)
+        ).scalar()
     db.session.commit()
     log_level = logging.INFO if final == DELIVERED else logging.WARNING
     log.log(log_level, "score_%s outbox=%s status=%s error=%s", final, row_id, status, error)
-    return final
+    return following
 
 
 def deliver_due(limit: int = 50, policy: RetryPolicy | None = None) -> int:
     """One round: claim what is due and deliver it; returns how many were tried."""
     policy = policy or RetryPolicy.from_config(current_app)
-    ids = claim(limit, float(current_app.config.get("GRADE_LEASE_SECONDS", LEASE_SECONDS)))
-    for row_id in ids:
-        try:
-            _send(row_id, policy)
-        except Exception:  # one bad row must not stop the others; its lease runs out
-            db.session.rollback()
-            log.exception("score_delivery_failed outbox=%s", row_id)
-    return len(ids)
+    lease = float(current_app.config.get("GRADE_LEASE_SECONDS", LEASE_SECONDS))
+    tried = 0
+    for first in claim(limit, lease):
+        row_id: int | None = first
+        while row_id is not None and tried < 10 * limit:
+            tried += 1
+            try:
+                row_id = _send(row_id, policy, lease)
+            except Exception:  # one bad row must not stop the others; its lease runs out
+                db.session.rollback()
+                log.exception("score_delivery_failed outbox=%s", row_id)
+                row_id = None
+        if row_id is not None:  # this round's share is done: let the next round take it
+            db.session.execute(update(_O).where(_O.c.id == row_id).values(lease_until=None))
+            db.session.commit()
+    return tried
 
 
 def run_worker(app: Flask, stop: threading.Event, idle_seconds: float = 1.0) -> None:

@@ -123,3 +123,24 @@ def roles_of(claims: dict[str, Any]) -> list[str]:
 
 def classify(claims: dict[str, Any]) -> RoleSet:
     return classify_roles(roles_of(claims))
+
+
+def record_roster(platform_id: int, context_pk: int, members: list[dict[str, Any]]) -> int:
+    """Keep a course's roster from the platform (Names and Roles): every active member
+    as a user (with the personal data the platform shared) and a membership. Returns how
+    many members were recorded; the caller commits."""
+    count = 0
+    for member in members:
+        sub = _str(member.get("user_id"), 255)
+        if sub is None or member.get("status", "Active") != "Active":
+            continue
+        values = {
+            field: value
+            for field, limit in (("name", 255), ("given_name", 255), ("family_name", 255), ("email", 320))
+            if (value := _str(member.get(field), limit)) is not None
+        }
+        user_pk = _upsert(LtiUser, {"platform_id": platform_id, "sub": sub}, values)
+        roles = [r for r in member.get("roles") or () if isinstance(r, str)]
+        record_membership(user_pk, context_pk, roles, classify_roles(roles))
+        count += 1
+    return count

@@ -102,6 +102,16 @@ MESSAGES = {
         _l("An answer is too long"),
         _l("Shorten your answer and send it again."),
     ),
+    "roster_not_offered": (
+        409,
+        _l("Moodle does not share this course's participants with the tool"),
+        _l("Ask your Moodle administrator to enable the Names and Roles service for this tool."),
+    ),
+    "roster_unavailable": (
+        502,
+        _l("Moodle did not answer with the list of participants"),
+        _l("Please try again in a moment. The group page still shows everyone who has opened the tool."),
+    ),
     "bad_form": (
         400,
         _l("The form was not filled in correctly"),

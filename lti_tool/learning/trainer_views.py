@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import requests
 from flask import Response, redirect, render_template, request, url_for
 from sqlalchemy import select, update
 
@@ -15,10 +16,14 @@ from courses.models import Module, Programme
 from courses.progress.services import group_progress
 from lti_tool.advantage import (
     ContentItem,
+    LtiException,
     ServiceNotOffered,
     deep_link_settings,
     deep_linking_response,
+    fetch_roster,
 )
+from lti_tool.forms import LaunchForm
+from lti_tool.identity.services import record_roster
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.views import launch_url, rejected_page
@@ -241,3 +246,33 @@ def group(launch_id: str) -> Response | str | tuple[str, int]:
         language=language,
         pick=catalog.pick,
     )
+
+
+@bp.post("/l/<launch_id>/group/roster")
+def refresh_roster(launch_id: str) -> Response | str | tuple[str, int]:
+    """Fetch the course's members from the platform (Names and Roles), so the group page
+    lists learners who have not opened the tool yet."""
+    try:
+        visit = open_visit(launch_id, trainer=True)
+        context = visit.session.context
+        if context is None:
+            raise Refused("bad_form", "no course")
+        form = LaunchForm(request.form, meta=form_context(visit))
+        if not form.validate():
+            raise Refused("bad_form", "csrf")
+        db.session.commit()  # no transaction is held while the platform answers
+        try:
+            members = fetch_roster(visit.session)
+        except ServiceNotOffered:
+            raise Refused("roster_not_offered", launch_id) from None
+        except (LtiException, requests.RequestException, ValueError) as exc:
+            log.warning("roster_failed context=%s error=%s", context.id, exc)
+            raise Refused("roster_unavailable", str(exc)[:200]) from None
+        count = record_roster(visit.session.platform.id, context.id, members)
+        db.session.commit()
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    log.info("roster_refreshed context=%s members=%s", context.id, count)
+    return redirect(url_for("learning.group", launch_id=launch_id, members=count), code=303)

@@ -1,0 +1,154 @@
+"""Score delivery: 10,000 queued scores, one worker, the development platform as Moodle.
+
+For each database the script migrates, registers the development platform, starts
+``kotopaikka serve`` (2 gunicorn workers; it serves the platform's AGS endpoints with
+Moodle 4.5's rules), queues 10,000 scores in the outbox for the platform's gradable
+learners on its activities' line items, and runs one ``kotopaikka worker --once`` process
+until the outbox is empty. It prints scores delivered per second and how many access
+tokens the worker asked the platform for (target: at least 300 scores/s, and one token
+request per platform per token lifetime).
+
+    .venv/bin/python bench/delivery_bench.py [--db sqlite|postgresql|both] [--scores 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from launch_bench import (  # noqa: E402
+    HOST,
+    VENV_BIN,
+    free_port,
+    fresh_database,
+    prepare,
+    running_server,
+    server_env,
+)
+
+# The platform's gradable learners and the activities they may be graded on.
+KEYS = (
+    ("2001", "101", "301"),
+    ("2002", "101", "301"),
+    ("2001", "101", "302"),
+    ("2002", "101", "302"),
+    ("2003", "102", "311"),
+)
+
+
+def queue(database_url: str, instance: Path, site: str, count: int) -> None:
+    import logging
+
+    from sqlalchemy import insert, select
+
+    from courses.database import db
+    from lti_tool import create_app
+    from lti_tool.devplatform import CLIENT_ID, URL_PREFIX
+    from lti_tool.grades.models import ScoreOutbox
+    from lti_tool.grades.outbox import outbox_key
+    from lti_tool.registry.models import PlatformClient
+
+    app = create_app(env=server_env(database_url, instance))
+    logging.getLogger().setLevel(logging.WARNING)
+    with app.app_context():
+        client_pk = db.session.execute(
+            select(PlatformClient.id).where(PlatformClient.client_id == CLIENT_ID)
+        ).scalar_one()
+        rows = []
+        for n in range(count):
+            user, course, link = KEYS[n % len(KEYS)]
+            rows.append(
+                {
+                    "key": outbox_key(client_pk, link, f"module-{link}", user),
+                    "client_pk": client_pk,
+                    "user_sub": user,
+                    "line_item_url": (
+                        f"{site}{URL_PREFIX}/api/{course}/lineitems/{link}/lineitem?type_id=1"
+                    ),
+                    "resource_link_id": link,
+                    "resource_id": f"module-{link}",
+                    "label": "Module",
+                    "score_given": float(n % 101),
+                    "score_maximum": 100.0,
+                    "activity_progress": "InProgress",
+                    "grading_progress": "Pending",
+                    "comment": "",
+                }
+            )
+        db.session.execute(insert(ScoreOutbox), rows)
+        db.session.commit()
+        db.engine.dispose()
+
+
+def counts(database_url: str, instance: Path) -> dict[str, int]:
+    from courses.database import db
+    from lti_tool import create_app
+    from lti_tool.grades.delivery import outbox_counts
+
+    app = create_app(env=server_env(database_url, instance))
+    with app.app_context():
+        result = outbox_counts()
+        db.engine.dispose()
+    return result
+
+
+def token_requests(instance: Path) -> int:
+    from lti_tool.devplatform import storage
+
+    with storage.session(str(instance)) as session:
+        from sqlalchemy import select
+
+        row = session.execute(
+            select(storage.CounterRow.value).where(storage.CounterRow.name == "token_requests")
+        ).scalar()
+    return int(row or 0)
+
+
+def main() -> int:
+    import subprocess
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--scores", type=int, default=10_000)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    with tempfile.TemporaryDirectory(prefix="kotopaikka-delivery-bench-") as tmp:
+        tmp_dir = Path(tmp)
+        for kind in kinds:
+            with fresh_database(kind, tmp_dir) as url:
+                port = free_port()
+                site = f"http://{HOST}:{port}"
+                instance = Path(prepare(url, tmp_dir / f"instance-{kind}", site, None))
+                queue(url, instance, site, args.scores)
+                with running_server(url, instance, port, 2, tmp_dir / f"server-{kind}.log", []):
+                    before = token_requests(instance)
+                    began = time.monotonic()
+                    result = subprocess.run(
+                        [str(VENV_BIN / "kotopaikka"), "worker", "--once"],
+                        env=server_env(url, instance),
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+                    seconds = time.monotonic() - began
+                    tokens = token_requests(instance) - before
+                if result.returncode != 0:
+                    raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
+                states = counts(url, instance)
+                delivered = states.get("delivered", 0)
+                print(
+                    f"{kind}: {delivered} of {args.scores} scores delivered in {seconds:.1f} s "
+                    f"= {delivered / seconds:.0f} scores/s by one worker; "
+                    f"{tokens} token request(s); outbox {states}",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
