@@ -36,7 +36,7 @@ def fill(database_url: str, instance: Path, learners_per_platform: int) -> int:
     import logging
 
     from flask_migrate import upgrade
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, text
 
     from courses.database import db
     from courses.models import Module, Programme
@@ -131,6 +131,11 @@ def fill(database_url: str, instance: Path, learners_per_platform: int) -> int:
                 total += len(rows)
             db.session.commit()
             print(f"  platform {p + 1}/{PLATFORMS}: {total} records", flush=True)
+        # Statistics, as autovacuum (PostgreSQL) or a routine ANALYZE would have them on a
+        # database that grew to this size: the planner needs them for a sane plan.
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
         db.engine.dispose()
     return total
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any, BinaryIO
 
 import xlsxwriter
-from sqlalchemy import DateTime, Select, and_, func, select, type_coerce
+from sqlalchemy import DateTime, Select, and_, func, select, text, type_coerce
 
 from courses.database import db
 from courses.models import Module, Programme
@@ -222,6 +222,10 @@ def records(
         module_id: _title(title, language)
         for module_id, title in db.session.execute(select(_M.c.id, _M.c.title))
     }
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A server-side cursor is planned for its first rows (nested loops); this one is
+        # read to the end: plan for all of them (hash joins).
+        db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     result = db.session.execute(
         query(filters).execution_options(yield_per=batch, stream_results=True)
     )
@@ -247,40 +251,43 @@ def as_dict(record: tuple[Any, ...]) -> dict[str, Any]:
     return {column.key: value for column, value in zip(COLUMNS, record, strict=True)}
 
 
-def _csv_text(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _csv_bool(value: Any) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
 def utc(value: datetime) -> datetime:
     """A timestamp read with the plain type, as naive UTC (SQLite gives naive UTC already)."""
     return value if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _csv_datetime(value: Any) -> str:
-    return "" if value is None else utc(value).isoformat(" ", "seconds")
+def _csv_bool(value: Any) -> Any:
+    return value if value is None else ("yes" if value else "no")
 
 
-_CSV = {"bool": _csv_bool, "datetime": _csv_datetime}
+def _csv_datetime(value: Any) -> Any:
+    return value if value is None else utc(value).isoformat(" ", "seconds")
 
 
 def csv_chunks(
     rows: Iterable[tuple[Any, ...]], delimiter: str = ",", every: int = 500
 ) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so Excel reads the letters right), a few hundred rows a chunk."""
+    """UTF-8 CSV with a BOM (so Excel reads the letters right), a few hundred rows a chunk.
+
+    Only the yes/no and date columns are converted (the csv module writes None as empty).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.header for c in COLUMNS])
     yield "\ufeff".encode() + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
-    convert = [_CSV.get(c.kind, _csv_text) for c in COLUMNS]
+    converters = [
+        (index, _csv_bool if column.kind == "bool" else _csv_datetime)
+        for index, column in enumerate(COLUMNS)
+        if column.kind in {"bool", "datetime"}
+    ]
     pending = 0
-    for row in rows:
-        writer.writerow([f(v) for f, v in zip(convert, row)])  # noqa: B905 - same length
+    for record in rows:
+        row = list(record)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        writer.writerow(row)
         pending += 1
         if pending == every:
             yield buffer.getvalue().encode()
