@@ -141,6 +141,8 @@ def main() -> int:
                     raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
                 states = counts(url, instance)
                 delivered = states.get("delivered", 0)
+                if delivered < args.scores:
+                    print("worker output (tail):\n" + (result.stdout + result.stderr)[-3000:])
                 print(
                     f"{kind}: {delivered} of {args.scores} scores delivered in {seconds:.1f} s "
                     f"= {delivered / seconds:.0f} scores/s by one worker; "

@@ -8,6 +8,7 @@ says one is no longer valid; never one token request per service call.
 from __future__ import annotations
 
 import hashlib
+import threading
 import typing as t
 from datetime import datetime, timedelta
 
@@ -46,8 +47,20 @@ class CachedTokenServiceConnector(ServiceConnector):
         super().__init__(registration, http)
         self._client_pk = client_pk
 
+    _locks: t.ClassVar[dict[tuple[int, str], threading.Lock]] = {}
+    _locks_guard: t.ClassVar[threading.Lock] = threading.Lock()
+
     def _scope_key(self, scopes: t.Iterable[str]) -> str:
         return hashlib.sha256(" ".join(sorted(scopes)).encode()).hexdigest()
+
+    def get_access_token(self, scopes: t.Sequence[str]) -> str:
+        """One token request at a time per registration and scope set in this process:
+        threads that need the same token wait for it instead of each asking for one."""
+        key = (self._client_pk, self._scope_key(scopes))
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            return super().get_access_token(scopes)
 
     def _get_cached_access_token(self, scope_key: str) -> str | None:
         with Session(db.engine) as session:
