@@ -115,6 +115,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--scores", type=int, default=10_000)
+    parser.add_argument(
+        "--wrap", default="", help="run the worker under this, e.g. 'py-spy record -o w.svg --'"
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     with tempfile.TemporaryDirectory(prefix="kotopaikka-delivery-bench-") as tmp:
@@ -129,7 +132,7 @@ def main() -> int:
                     before = token_requests(instance)
                     began = time.monotonic()
                     result = subprocess.run(
-                        [str(VENV_BIN / "kotopaikka"), "worker", "--once"],
+                        [*args.wrap.split(), str(VENV_BIN / "kotopaikka"), "worker", "--once"],
                         env=server_env(url, instance),
                         capture_output=True,
                         text=True,
