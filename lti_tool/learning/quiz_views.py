@@ -188,11 +188,9 @@ def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> 
 
 def _tampered(form: Any) -> bool:
     """Errors no person can make with the page as shown: a choice that was not offered."""
-    for name, errors in form.errors.items():
+    for name in form.errors:
         field = getattr(form, name, None)
         if field is not None and field.type in {"RadioField", "SelectMultipleField", "FieldList"}:
-            return True
-        if name == "csrf_token" and errors:
             return True
     return False
 
@@ -250,6 +248,8 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
         if strangers:
             raise Refused("no_such_question", ",".join(strangers)[:200])
         if not form.validate():
+            if form.csrf_token.errors:
+                raise Refused("bad_form", "csrf")
             if _tampered(form):
                 raise Refused("bad_choice", str(form.errors)[:200])
             if wants_json:

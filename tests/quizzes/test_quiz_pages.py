@@ -395,3 +395,12 @@ def test_every_shipped_quiz_can_be_taken_in_every_language(quizzes, user, activi
     with site.app.app_context():
         languages_used = set(db.session.execute(select(Attempt.language)).scalars())
         assert languages_used == set(languages)
+
+
+def test_a_forged_form_token_is_refused_as_an_expired_form(quizzes, caplog):
+    site = quizzes
+    browser, page, attempt = _start(site)
+    forged = browser.post(page.url, data={"csrf_token": "forged", "action": "submit"}, allow_redirects=False)
+    assert forged.status_code == 400 and "reason=bad_form" in caplog.text
+    with site.app.app_context():
+        assert db.session.get(Attempt, attempt).status == "in_progress"
