@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from lti_tool.learning import (  # noqa: F401  (routes)
         accessibility,
         export_views,
+        grades_views,
         quiz_views,
         trainer_views,
         views,

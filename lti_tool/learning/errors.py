@@ -102,6 +102,11 @@ MESSAGES = {
         _l("An answer is too long"),
         _l("Shorten your answer and send it again."),
     ),
+    "coordinators_only": (
+        403,
+        _l("This page is for coordinators"),
+        _l("Open the tool as Moodle's site administrator to see it."),
+    ),
     "roster_not_offered": (
         409,
         _l("Moodle does not share this course's participants with the tool"),

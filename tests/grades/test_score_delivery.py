@@ -286,3 +286,28 @@ def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_p
     assert row.status == DELIVERED
     final = cell(site.app, "101", "301", PARTICIPANT)
     assert final is not None and final.activity_progress == "Started"
+
+
+def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
+    import re as _re
+
+    from tests.browser import forms_in
+    from tests.lti import COORDINATOR
+
+    site = quizzes
+    launch(site.browser())
+    inject(site.app, "scores", "status500", count=3)
+    drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
+    browser = site.browser()
+    first = launch(browser, COORDINATOR).page
+    base = _re.search(r'href="(/l/[^/]+/)programme"', first.text).group(1)
+    page = browser.get(browser.url(base + "grades"))
+    assert page.status_code == 200 and PARTICIPANT in page.text and "500" in page.text
+    form = forms_in(page.text)[-1]
+    sent = browser.post(browser.url(base + "grades"), data=form.fields, allow_redirects=False)
+    assert sent.status_code == 303 and "sent=1" in sent.headers["Location"]
+    drain(site.app)
+    assert {r.status for r in outbox(site.app)} == {DELIVERED}
+    trainer = site.browser()
+    trainer_base = _re.search(r'href="(/l/[^/]+/)programme"', launch(trainer, TRAINER).page.text).group(1)
+    assert trainer.get(trainer.url(trainer_base + "grades")).status_code == 403
