@@ -158,17 +158,49 @@ def _line_item(connector: CachedTokenServiceConnector, row: ScoreOutbox) -> str:
     return str(url)
 
 
-def _send(row_id: int, policy: RetryPolicy, lease_seconds: float = LEASE_SECONDS) -> int | None:
+class _Chain:
+    """What one run through a key's scores reuses: the platform connector and the
+    timestamp of the score it delivered last."""
+
+    def __init__(self) -> None:
+        self._connectors: dict[int, CachedTokenServiceConnector | None] = {}
+        self.last_sent: datetime | None = None
+
+    def connector(self, client_pk: int) -> CachedTokenServiceConnector | None:
+        if client_pk not in self._connectors:
+            conf = DatabaseToolConf()
+            client = conf.find_client_by_pk(client_pk)
+            self._connectors[client_pk] = (
+                None
+                if client is None
+                else CachedTokenServiceConnector(
+                    conf.registration_for(client), client.id, services().http
+                )
+            )
+        return self._connectors[client_pk]
+
+    def timestamp(self, key: str, now: datetime) -> datetime:
+        if self.last_sent is None:
+            return _timestamp(key, now)
+        return max(now, self.last_sent + timedelta(seconds=1))
+
+
+def _send(
+    row_id: int,
+    policy: RetryPolicy,
+    lease_seconds: float = LEASE_SECONDS,
+    chain: _Chain | None = None,
+) -> int | None:
     """Deliver one leased score. Returns the next score of its key when it is due and
     now leased to this worker too (so a learner's scores drain without new claims)."""
+    chain = chain or _Chain()
     row = db.session.get(ScoreOutbox, row_id)
     if row is None or row.status != PENDING:
         db.session.rollback()
         return None
-    conf = DatabaseToolConf()
-    client = conf.find_client_by_pk(row.client_pk)
+    connector = chain.connector(row.client_pk)
     now = utcnow()
-    sent_at = _timestamp(row.key, now)
+    sent_at = chain.timestamp(row.key, now)
     payload = {
         "userId": row.user_sub,
         "scoreGiven": row.score_given,
@@ -185,11 +217,8 @@ def _send(row_id: int, policy: RetryPolicy, lease_seconds: float = LEASE_SECONDS
     error: str | None = None
     outcome = DELIVERED
     try:
-        if client is None:
+        if connector is None:
             raise LookupError("the platform registration was removed")
-        connector = CachedTokenServiceConnector(
-            conf.registration_for(client), client.id, services().http
-        )
         if not line_item_url:
             if not line_items_url:
                 raise LookupError("no line item and no line items endpoint")
@@ -233,6 +262,7 @@ def _send(row_id: int, policy: RetryPolicy, lease_seconds: float = LEASE_SECONDS
         )
     if outcome == DELIVERED:
         row.status, row.sent_at, row.delivered_at = DELIVERED, sent_at, utcnow()
+        chain.last_sent = sent_at
     elif outcome == PENDING and row.attempts >= policy.limit:
         row.status = DEAD
     elif outcome == PENDING:
@@ -267,11 +297,12 @@ def _send(row_id: int, policy: RetryPolicy, lease_seconds: float = LEASE_SECONDS
 def _drain_key(first: int, policy: RetryPolicy, lease: float, budget: int) -> int:
     """Deliver a claimed score and then its key's next ones; returns how many were tried."""
     tried = 0
+    chain = _Chain()
     row_id: int | None = first
     while row_id is not None and tried < budget:
         tried += 1
         try:
-            row_id = _send(row_id, policy, lease)
+            row_id = _send(row_id, policy, lease, chain)
         except Exception:  # one bad row must not stop the others; its lease runs out
             db.session.rollback()
             log.exception("score_delivery_failed outbox=%s", row_id)
