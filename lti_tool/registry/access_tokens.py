@@ -46,6 +46,8 @@ class CachedTokenServiceConnector(ServiceConnector):
     def __init__(self, registration: Registration, client_pk: int, http: requests.Session) -> None:
         super().__init__(registration, http)
         self._client_pk = client_pk
+        # What this connector has read or fetched (a worker reuses one for many scores).
+        self._memory: dict[str, tuple[str, datetime]] = {}
 
     _locks: t.ClassVar[dict[tuple[int, str], threading.Lock]] = {}
     _locks_guard: t.ClassVar[threading.Lock] = threading.Lock()
@@ -63,21 +65,30 @@ class CachedTokenServiceConnector(ServiceConnector):
             return super().get_access_token(scopes)
 
     def _get_cached_access_token(self, scope_key: str) -> str | None:
+        remembered = self._memory.get(scope_key)
+        if remembered is not None and remembered[1] > utcnow():
+            return remembered[0]
         with Session(db.engine) as session:
-            return session.execute(
-                select(PlatformAccessToken.access_token).where(
+            row = session.execute(
+                select(PlatformAccessToken.access_token, PlatformAccessToken.expires_at).where(
                     PlatformAccessToken.client_pk == self._client_pk,
                     PlatformAccessToken.scope_key == scope_key,
                     PlatformAccessToken.expires_at > utcnow(),
                 )
-            ).scalar_one_or_none()
+            ).first()
+        if row is None:
+            return None
+        self._memory[scope_key] = (row[0], row[1])
+        return str(row[0])
 
     def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
         lifetime = timedelta(seconds=float(expires_in or 0)) - EXPIRY_MARGIN
         # Its own short transaction: a cached token is worth keeping whatever the caller does.
+        self._memory.pop(scope_key, None)
         with Session(db.engine) as session:
             self._forget(session, scope_key)
             if lifetime > timedelta(0):
+                self._memory[scope_key] = (access_token, utcnow() + lifetime)
                 session.add(
                     PlatformAccessToken(
                         client_pk=self._client_pk,
@@ -103,6 +114,7 @@ class CachedTokenServiceConnector(ServiceConnector):
         except LtiServiceException as exc:
             if exc.response is None or exc.response.status_code != 401:
                 raise
+        self._memory.pop(self._scope_key(scopes), None)
         with Session(db.engine) as session:
             self._forget(session, self._scope_key(scopes))
             session.commit()
