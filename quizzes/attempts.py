@@ -418,6 +418,12 @@ class Standing:
         return len(self.attempts)
 
     @property
+    def best(self) -> float | None:
+        """The best graded attempt, whatever the grading method (0..1)."""
+        scores = [a.score for a in self.attempts if a.score is not None]
+        return max(scores) if scores else None
+
+    @property
     def unfinished(self) -> AttemptSummary | None:
         return next((a for a in self.attempts if a.status == ATTEMPT_IN_PROGRESS), None)
 

@@ -7,7 +7,7 @@ the feedback that explains it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from quizzes.model import Graded, Question
@@ -168,7 +168,7 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
             )
             for option, i in zip(options, order, strict=True)
         )
-        shown = Shown(**{**shown.__dict__, "options": options})
+        shown = replace(shown, options=options)
         feedback: tuple[str, ...] = ()  # shown beside the chosen options
     else:
         feedback = tuple(to_inline_html(f, question.text_format) for f in graded.feedback)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, select, text, update
 
@@ -124,6 +125,40 @@ _RESUME_AT = (
 )
 
 
+def _write_summary(
+    learner_id: int,
+    module_id: int,
+    audience: str,
+    progress: Progress,
+    now: datetime,
+    place: Place | None,
+    *,
+    page_id: int | None = None,
+    best_score: float | None = None,
+    attempts_used: int | None = None,
+) -> None:
+    """Upsert the learner's summary row (None leaves the stored page, score and attempts)."""
+    db.session.execute(
+        _SUMMARY,
+        {
+            "learner": learner_id,
+            "module": module_id,
+            "audience": audience,
+            "status": progress.status,
+            "seen": progress.pages_seen,
+            "total": progress.pages_total,
+            "percent": progress.percent,
+            "quiz_passed": progress.quiz_passed,
+            "page": page_id,
+            "now": now,
+            "completed": now if progress.status == COMPLETED else None,
+            "best_score": best_score,
+            "attempts_used": attempts_used,
+            **(place or Place()).params(),
+        },
+    )
+
+
 def record_page_view(
     *,
     learner_id: int,
@@ -153,25 +188,7 @@ def record_page_view(
             _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now, "language": language}
         ).first()
         if first is not None or last_page_id != page_id:
-            db.session.execute(
-                _SUMMARY,
-                {
-                    "learner": learner_id,
-                    "module": module_id,
-                    "audience": audience,
-                    "status": progress.status,
-                    "seen": progress.pages_seen,
-                    "total": progress.pages_total,
-                    "percent": progress.percent,
-                    "quiz_passed": quiz_passed,
-                    "page": page_id,
-                    "now": now,
-                    "completed": now if progress.status == COMPLETED else None,
-                    "best_score": None,
-                    "attempts_used": None,
-                    **(place or Place()).params(),
-                },
-            )
+            _write_summary(learner_id, module_id, audience, progress, now, place, page_id=page_id)
         if first is not None and on_change is not None:
             on_change(progress)
     elif last_page_id != page_id:
@@ -206,24 +223,15 @@ def record_quiz_result(
     """
     now = utcnow()
     progress = evaluate(rule, len(seen & live_pages), len(live_pages), quiz_passed)
-    db.session.execute(
-        _SUMMARY,
-        {
-            "learner": learner_id,
-            "module": module_id,
-            "audience": audience,
-            "status": progress.status,
-            "seen": progress.pages_seen,
-            "total": progress.pages_total,
-            "percent": progress.percent,
-            "quiz_passed": quiz_passed,
-            "page": None,
-            "now": now,
-            "completed": now if progress.status == COMPLETED else None,
-            "best_score": best_score,
-            "attempts_used": attempts_used,
-            **(place or Place()).params(),
-        },
+    _write_summary(
+        learner_id,
+        module_id,
+        audience,
+        progress,
+        now,
+        place,
+        best_score=best_score,
+        attempts_used=attempts_used,
     )
     if commit:
         db.session.commit()

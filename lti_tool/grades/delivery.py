@@ -31,7 +31,7 @@ from flask import Flask, current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.lineitem import LineItem
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
@@ -393,8 +393,6 @@ def retry_dead(row_ids: list[int] | None = None) -> int:
 
 def outbox_counts() -> dict[str, Any]:
     """How many scores are in each state (for coordinators and the CLI)."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(ScoreOutbox.status, func.count()).group_by(ScoreOutbox.status)
     ).all()

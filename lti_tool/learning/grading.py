@@ -7,6 +7,8 @@ delivers it. Trainers' own views are not scored (Moodle would refuse them anyway
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import gettext as _
 
 from courses import catalog
@@ -15,7 +17,7 @@ from courses.database import db
 from courses.progress.services import COMPLETED, Progress
 from lti_tool.grades.outbox import enqueue, grade_service, module_score
 from lti_tool.learning.context import Visit
-from quizzes.attempts import standing
+from quizzes.attempts import Standing, standing
 from quizzes.models import Quiz
 from quizzes.settings import settings_for
 
@@ -34,26 +36,32 @@ def _comment(progress: Progress, quiz_grade: float | None, has_quiz: bool) -> st
     return " ".join(part for part in (pages, quiz, done) if part)
 
 
+def course_standing(visit: Visit, quiz_id: int) -> Standing:
+    """The learner's attempts at a quiz, graded as this course's settings say."""
+    quiz = db.session.get(Quiz, quiz_id)
+    assert quiz is not None
+    context_id = visit.session.context.id if visit.session.context else None
+    return standing(quiz_id, visit.learner_id, settings_for(quiz, context_id).grading_method)
+
+
 def publish_progress(
-    visit: Visit, module: ModuleInfo, progress: Progress, quiz_id: int | None
+    visit: Visit,
+    module: ModuleInfo,
+    progress: Progress,
+    quiz_id: int | None,
+    record: Standing | None = None,
 ) -> None:
-    """Put the module's score in the outbox (the caller commits)."""
+    """Put the module's score in the outbox (the caller commits); ``record`` is the
+    learner's quiz standing when the caller has already read it."""
     if visit.is_trainer or grade_service(visit.session) is None:
         return
     quiz_grade = None
     if quiz_id is not None:
-        quiz = db.session.get(Quiz, quiz_id)
-        assert quiz is not None
-        context_id = visit.session.context.id if visit.session.context else None
-        method = settings_for(quiz, context_id).grading_method
-        quiz_grade = standing(quiz_id, visit.learner_id, method).grade
+        quiz_grade = (record or course_standing(visit, quiz_id)).grade
     has_quiz = quiz_id is not None
-    score = module_score(progress, quiz_grade, has_quiz)
-    score = score.__class__(
-        score.score_given,
-        score.activity_progress,
-        score.grading_progress,
-        _comment(progress, quiz_grade, has_quiz),
+    score = replace(
+        module_score(progress, quiz_grade, has_quiz),
+        comment=_comment(progress, quiz_grade, has_quiz),
     )
     title = catalog.pick(module.title, visit.content_language(module))[0]
     enqueue(visit.session, resource_id=module.slug, label=title, score=score)

@@ -17,6 +17,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.progress.services import record_quiz_result
+from lti_tool.forms import LaunchForm
 from lti_tool.identity.models import LtiUser
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.views import rejected_page
@@ -24,7 +25,7 @@ from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import QuizSettingsForm, attempt_form
-from lti_tool.learning.grading import publish_progress
+from lti_tool.learning.grading import course_standing, publish_progress
 from quizzes import attempts as attempt_service
 from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
@@ -67,7 +68,7 @@ def _progress_updater(
 
     def update_progress(result: Result) -> None:
         seen, live = catalog.pages_seen(module.id, visit.learner_id)
-        record = attempt_service.standing(quiz_id, visit.learner_id, "highest")
+        record = course_standing(visit, quiz_id)  # one read for the progress and the score
         progress = record_quiz_result(
             learner_id=visit.learner_id,
             module_id=module.id,
@@ -76,12 +77,12 @@ def _progress_updater(
             seen=seen,
             live_pages=live,
             quiz_passed=result.passed,
-            best_score=record.grade,
+            best_score=record.best,
             attempts_used=record.used,
             place=visit.place,
             commit=False,
         )
-        publish_progress(visit, module, progress, quiz_id)
+        publish_progress(visit, module, progress, quiz_id, record)
 
     return update_progress
 
@@ -126,7 +127,7 @@ def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
         record=record,
         attempts_left=record.attempts_left(settings.attempts_allowed),
         question_count=min(live, settings.random_count or live),
-        form=QuizSettingsForm(meta=form_context(visit)),  # its CSRF token for the buttons
+        form=LaunchForm(meta=form_context(visit)),  # the buttons' CSRF token
     )
 
 
@@ -136,9 +137,7 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
         visit = open_visit(launch_id, need_module=True)
         module = visit.module(module_slug)
         quiz = _quiz_of(module)
-        form = QuizSettingsForm(request.form, meta=form_context(visit))
-        form.validate()
-        if form.csrf_token.errors:
+        if not LaunchForm(request.form, meta=form_context(visit)).validate():
             raise Refused("bad_form", "csrf")
         link = visit.session.resource_link
         attempt = attempt_service.start_attempt(
@@ -202,8 +201,9 @@ def _attempt_page(
     questions: list[Question],
     form: Any,
     status: int = 200,
+    saved: dict[int, Any] | None = None,
 ) -> tuple[str, int]:
-    saved = attempt_service.saved_responses(attempt.id)
+    saved = attempt_service.saved_responses(attempt.id) if saved is None else saved
     return render_template(
         "learning/quiz_attempt.html",
         **_page_args(visit, module),
@@ -240,7 +240,7 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
                 if slot in saved
             }
             form = attempt_form(attempt.layout, questions, meta=form_context(visit), data=data)
-            return _attempt_page(visit, attempt, module, questions, form)
+            return _attempt_page(visit, attempt, module, questions, form, saved=saved)
         form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
         strangers = [
             k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form
@@ -329,7 +329,7 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         can_retry=left is None or left > 0,
         attempts_left=left,
         just_submitted=request.args.get("submitted") == "1",
-        form=QuizSettingsForm(meta=form_context(visit)),
+        form=LaunchForm(meta=form_context(visit)),
     )
 
 

@@ -8,6 +8,7 @@ and asserts the gradebook's final state, not only the calls made.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -86,7 +87,10 @@ def test_a_participant_and_a_mentor_complete_a_module_and_the_gradebook_shows_it
         assert final is not None, (course, user)
         assert (final.activity_progress, final.grading_progress) == ("Completed", "FullyGraded")
         assert final.grade == 100.0 and final.score_maximum == 100.0
-        assert "Module completed" in (final.comment or "") or final.comment
+        # In the learner's language (both use Finnish): every page, the quiz, completed.
+        assert re.fullmatch(
+            r"Sivuja luettu: (\d+)/\1\. Testi: 100 %\. Moduuli on suoritettu\.", final.comment or ""
+        ), final.comment
 
 
 def test_scores_are_sent_in_order_with_strictly_increasing_timestamps(quizzes):
@@ -140,11 +144,15 @@ def test_a_score_for_a_teacher_is_rejected_once_and_not_retried(quizzes):
     with site.app.app_context():
         learner = db.session.execute(select(ScoreOutbox)).scalar_one()
         db.session.add(
-            ScoreOutbox(**{
-                c.name: getattr(learner, c.name)
-                for c in ScoreOutbox.__table__.columns
-                if c.name not in {"id", "user_sub", "key"}
-            }, user_sub=TRAINER, key="teacher-key")
+            ScoreOutbox(
+                **{
+                    c.name: getattr(learner, c.name)
+                    for c in ScoreOutbox.__table__.columns
+                    if c.name not in {"id", "user_sub", "key"}
+                },
+                user_sub=TRAINER,
+                key="teacher-key",
+            )
         )
         db.session.commit()
     drain(site.app)
@@ -289,8 +297,6 @@ def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_p
 
 
 def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
-    import re as _re
-
     from tests.browser import forms_in
     from tests.lti import COORDINATOR
 
@@ -300,7 +306,7 @@ def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
     browser = site.browser()
     first = launch(browser, COORDINATOR).page
-    base = _re.search(r'href="(/l/[^/]+/)programme"', first.text).group(1)
+    base = re.search(r'href="(/l/[^/]+/)programme"', first.text).group(1)
     page = browser.get(browser.url(base + "grades"))
     assert page.status_code == 200 and PARTICIPANT in page.text and "500" in page.text
     form = forms_in(page.text)[-1]
@@ -309,5 +315,26 @@ def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
     drain(site.app)
     assert {r.status for r in outbox(site.app)} == {DELIVERED}
     trainer = site.browser()
-    trainer_base = _re.search(r'href="(/l/[^/]+/)programme"', launch(trainer, TRAINER).page.text).group(1)
+    trainer_base = re.search(
+        r'href="(/l/[^/]+/)programme"', launch(trainer, TRAINER).page.text
+    ).group(1)
     assert trainer.get(trainer.url(trainer_base + "grades")).status_code == 403
+
+
+def test_the_demos_background_worker_delivers_without_being_asked(quizzes):
+    from lti_tool.grades.delivery import start_background_worker
+
+    site = quizzes
+    stop = start_background_worker(site.app, idle_seconds=0.05)
+    try:
+        launch(site.browser())
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and outbox(site.app)[0].status != DELIVERED:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threading.enumerate():
+            if thread.name == "grade-worker":
+                thread.join(timeout=10)  # nothing of it runs into the next test
+    assert outbox(site.app)[0].status == DELIVERED
+    assert cell(site.app, "101", "301", PARTICIPANT).activity_progress == "Started"
