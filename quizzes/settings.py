@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from courses.database import db, utcnow
 from quizzes.models import (
@@ -87,6 +87,22 @@ def settings_for(quiz: Quiz, context_id: int | None) -> Settings:
             bands = tuple(Band(int(b["from"]), str(b["text"])) for b in own.bands or ())
             return Settings(**_of(own), bands=bands, from_course=True)
     return Settings(**_of(quiz))
+
+
+def grading_method(quiz_id: int, context_id: int | None) -> str:
+    """The grade that counts for a course: its own setting, else the package's (one read)."""
+    quiz, own = Quiz.__table__, CourseQuizSettings.__table__
+    joined = quiz.outerjoin(
+        own,
+        (own.c.quiz_id == quiz.c.id) & (own.c.context_id == bindparam("context")),
+    )
+    method = db.session.execute(
+        select(func.coalesce(own.c.grading_method, quiz.c.grading_method))
+        .select_from(joined)
+        .where(quiz.c.id == bindparam("quiz")),
+        {"quiz": quiz_id, "context": context_id},
+    ).scalar_one()
+    return str(method)
 
 
 def save_course_settings(

@@ -13,13 +13,11 @@ from flask_babel import gettext as _
 
 from courses import catalog
 from courses.catalog import ModuleInfo
-from courses.database import db
 from courses.progress.services import COMPLETED, Progress
 from lti_tool.grades.outbox import enqueue, grade_service, module_score
 from lti_tool.learning.context import Visit
 from quizzes.attempts import Standing, standing
-from quizzes.models import Quiz
-from quizzes.settings import settings_for
+from quizzes.settings import grading_method
 
 
 def _comment(progress: Progress, quiz_grade: float | None, has_quiz: bool) -> str:
@@ -38,10 +36,8 @@ def _comment(progress: Progress, quiz_grade: float | None, has_quiz: bool) -> st
 
 def course_standing(visit: Visit, quiz_id: int) -> Standing:
     """The learner's attempts at a quiz, graded as this course's settings say."""
-    quiz = db.session.get(Quiz, quiz_id)
-    assert quiz is not None
     context_id = visit.session.context.id if visit.session.context else None
-    return standing(quiz_id, visit.learner_id, settings_for(quiz, context_id).grading_method)
+    return standing(quiz_id, visit.learner_id, grading_method(quiz_id, context_id))
 
 
 def publish_progress(

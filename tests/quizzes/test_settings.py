@@ -40,3 +40,24 @@ def test_the_review_policy(policy, failed, passed):
 def test_impossible_settings_are_refused(bad):
     with pytest.raises(ValueError):
         Settings(**bad)
+
+
+def test_the_grade_that_counts_is_the_courses_own_else_the_packages(quizzes):
+    from sqlalchemy import select
+
+    from courses.database import db
+    from lti_tool.identity.models import LtiContext
+    from lti_tool.registry.models import Platform
+    from quizzes.models import Quiz
+    from quizzes.settings import grading_method, save_course_settings
+
+    with quizzes.app.app_context():
+        quiz = db.session.execute(select(Quiz)).scalars().first()
+        platform_id = db.session.execute(select(Platform.id)).scalars().first()
+        course = LtiContext(platform_id=platform_id, context_id="c-1")
+        db.session.add(course)
+        db.session.commit()
+        assert grading_method(quiz.id, course.id) == "highest" == grading_method(quiz.id, None)
+        save_course_settings(quiz, course.id, Settings(grading_method="last"), None)
+        assert grading_method(quiz.id, course.id) == "last"
+        assert grading_method(quiz.id, None) == "highest"
