@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -46,3 +48,53 @@ def test_models_and_migrations_agree(app):
             )
             differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_sessions_open_during_the_upgrade_keep_where_their_scores_go(db_kind, tmp_path):
+    """A learner mid-module when the tool is upgraded still has their scores sent."""
+    from sqlalchemy import text
+
+    ags = {
+        "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+        "lineitem": "https://moodle.example/mod/lti/services.php/2/lineitems/7/lineitem?type_id=1",
+    }
+    claims = {"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": ags}
+    with fresh_database(db_kind, tmp_path) as url:
+        app = make_app(url, str(tmp_path / "instance"))
+        with app.app_context():
+            upgrade(revision="71fdc646eab4")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO platform (id, issuer, name, auth_login_url, auth_token_url, key_set_url, created_at)"
+                    " VALUES (1, 'https://moodle.example', 'M', 'a', 't', 'k', CURRENT_TIMESTAMP)"
+                ))
+                conn.execute(text(
+                    "INSERT INTO platform_client (id, platform_id, client_id, created_at)"
+                    " VALUES (5, 1, 'abc', CURRENT_TIMESTAMP)"
+                ))
+                conn.execute(text(
+                    "INSERT INTO lti_user (id, platform_id, sub, is_tool_admin, created_at, last_launch_at)"
+                    " VALUES (3, 1, 'u1', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ))
+                for launch_id, session_claims in (("graded", claims), ("ungraded", {})):
+                    conn.execute(
+                        text(
+                            "INSERT INTO launch_session (id, browser_key_hash, platform_id, user_pk,"
+                            " client_id, deployment_id, message_type, roles, claims, created_at,"
+                            " expires_at) VALUES (:id, 'h', 1, 3, 'abc', 'd', 'LtiResourceLinkRequest',"
+                            " '[]', :claims, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                        ),
+                        {"id": launch_id, "claims": json.dumps(session_claims)},
+                    )
+            upgrade()
+            with db.engine.connect() as conn:
+                rows = dict(
+                    (r[0], (r[1], r[2]))
+                    for r in conn.execute(text("SELECT id, client_pk, score_service FROM launch_session"))
+                )
+            db.engine.dispose()
+    as_json = {k: (pk, json.loads(s) if isinstance(s, str) else s) for k, (pk, s) in rows.items()}
+    assert as_json == {
+        "graded": (5, {"lineitem": ags["lineitem"], "lineitems": None}),
+        "ungraded": (5, None),
+    }

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from courses.database import db
 from courses.progress.services import COMPLETED, Progress
 from lti_tool.grades.models import ScoreOutbox
+from lti_tool.launch.services import SCOPE_SCORE as SCOPE_SCORE  # re-exported for delivery
 from lti_tool.launch.services import OpenSession
-from lti_tool.registry.tool_config import DatabaseToolConf
-
-AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100.0
 
 
@@ -58,33 +54,25 @@ def outbox_key(client_pk: int, resource_link_id: str, resource_id: str, user_sub
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def grade_service(session: OpenSession) -> dict[str, Any] | None:
-    """The launch's AGS claim, if it lets the tool post scores to a line item."""
-    claim = session.claims.get(AGS_ENDPOINT)
-    if not isinstance(claim, dict) or SCOPE_SCORE not in (claim.get("scope") or ()):
-        return None
-    if not claim.get("lineitem") and not claim.get("lineitems"):
-        return None
-    return claim
+def grade_service(session: OpenSession) -> dict[str, str | None] | None:
+    """Where the launch lets the tool post scores (recorded with the launch), or None."""
+    return session.score_service
 
 
 def enqueue(
     session: OpenSession, *, resource_id: str, label: str, score: ModuleScore
 ) -> ScoreOutbox | None:
     """Add the score to the caller's transaction; None when the activity takes no grades."""
-    claim = grade_service(session)
+    target = session.score_service
     link = session.resource_link
-    if claim is None or link is None:
-        return None
-    client = DatabaseToolConf().find_client(session.platform.issuer, session.client_id)
-    if client is None:
+    if target is None or link is None or session.client_pk is None:
         return None
     row = ScoreOutbox(
-        key=outbox_key(client.id, link.resource_link_id, resource_id, session.user.sub),
-        client_pk=client.id,
+        key=outbox_key(session.client_pk, link.resource_link_id, resource_id, session.user.sub),
+        client_pk=session.client_pk,
         user_sub=session.user.sub,
-        line_item_url=claim.get("lineitem") or None,
-        line_items_url=claim.get("lineitems") or None,
+        line_item_url=target["lineitem"],
+        line_items_url=target["lineitems"],
         resource_link_id=link.resource_link_id,
         resource_id=resource_id,
         label=label,

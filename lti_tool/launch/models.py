@@ -45,6 +45,13 @@ class LaunchSession(db.Model):
     locale: Mapped[str | None] = mapped_column(String(35))
     # The verified id_token claims: services (AGS, NRPS, deep linking) need them later.
     claims: Mapped[dict[str, object]] = mapped_column(JSON)
+    # The registration the launch came through (platform_client.id), and where its scores
+    # go ({"lineitem", "lineitems"}; NULL when the launch lets the tool post none): what
+    # a page view or a submit needs to queue a score, without reading the claims.
+    client_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("platform_client.id", ondelete="CASCADE")
+    )
+    score_service: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 

@@ -51,6 +51,25 @@ def _locale(claims: dict[str, Any]) -> str | None:
     return locale[:35] if isinstance(locale, str) and locale else None
 
 
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+
+
+def score_service(claims: dict[str, Any]) -> dict[str, str | None] | None:
+    """Where the launch lets the tool post scores: its line item and/or line items
+    URL, when the AGS claim grants the score scope; None otherwise."""
+    claim = claims.get(AGS_ENDPOINT)
+    if not isinstance(claim, dict) or SCOPE_SCORE not in (claim.get("scope") or ()):
+        return None
+    lineitem, lineitems = claim.get("lineitem"), claim.get("lineitems")
+    if not (isinstance(lineitem, str) and lineitem) and not (isinstance(lineitems, str) and lineitems):
+        return None
+    return {
+        "lineitem": lineitem if isinstance(lineitem, str) and lineitem else None,
+        "lineitems": lineitems if isinstance(lineitems, str) and lineitems else None,
+    }
+
+
 def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch:
     """Write the launch's people and places and its session in one transaction."""
     assert launch.client is not None
@@ -82,6 +101,8 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
             roles=roles,
             locale=_locale(claims),
             claims=dict(claims),
+            client_pk=launch.client.id,
+            score_service=score_service(claims),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
         ),
@@ -152,6 +173,9 @@ class OpenSession:
     language_choice: str | None
     # The module the activity is bound to in the database (resource_link.module_id).
     linked_module: ModuleInfo | None
+    # The registration the launch came through, and where its scores go (None: nowhere).
+    client_pk: int | None = None
+    score_service: dict[str, str | None] | None = None
 
     @functools.cached_property
     def claims(self) -> dict[str, Any]:
@@ -175,6 +199,7 @@ def _session_query() -> Select[Any]:
             u.c.sub, u.c.name, u.c.locale, p.c.issuer, p.c.name,
             c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
             r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
+            s.c.client_pk, s.c.score_service,
             *catalog.MODULE_WITH_PROGRESS,
         )
         .select_from(s)
@@ -207,5 +232,7 @@ def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
         context=SessionContext(row[15], row[16], row[17], row[18], row[19]) if row[15] is not None else None,
         resource_link=SessionLink(row[20], row[21], row[22], dict(row[23] or {}), row[24]) if row[20] is not None else None,
         language_choice=row[25],
-        linked_module=catalog.module_info(tuple(row[26:])) if row[26] is not None else None,
+        client_pk=row[26],
+        score_service=row[27],
+        linked_module=catalog.module_info(tuple(row[28:])) if row[28] is not None else None,
     )
