@@ -483,6 +483,35 @@ def _brief_statement() -> Select:  # type: ignore[type-arg]
     )
 
 
+def brief_columns(module_id: Any, learner_id: Any) -> tuple[Any, ...]:
+    """The quiz brief of a module as columns another query can carry (four of them):
+    whoever reads a module and its learner anyway gets the brief without a query of its
+    own. Read them back with ``brief_from``."""
+    # Correlated explicitly: the module and learner columns belong to the outer query,
+    # also from inside the nested subqueries (SQLite would otherwise quietly take the
+    # first quiz of all).
+    quiz = select(_Q.c.id).where(_Q.c.module_id == module_id).correlate_except(_Q).scalar_subquery()
+    mine = and_(_A.c.quiz_id == quiz, _A.c.learner_id == learner_id)
+
+    def of_mine(column: Any, *also: Any) -> Any:
+        return select(column).where(mine, *also).correlate_except(_A).scalar_subquery()
+
+    return (
+        quiz,
+        of_mine(func.count(_A.c.id)),
+        of_mine(func.max(case((_A.c.passed.is_(True), 1), else_=0))),
+        of_mine(func.max(_A.c.id), _A.c.status == ATTEMPT_IN_PROGRESS),
+    )
+
+
+def brief_from(values: tuple[Any, ...]) -> QuizBrief | None:
+    """The brief from the four ``brief_columns`` values (None: the module has no quiz)."""
+    quiz_id, used, passed, unfinished_id = values
+    if quiz_id is None:
+        return None
+    return QuizBrief(quiz_id, used or 0, bool(passed), unfinished_id)
+
+
 def quiz_brief(module_id: int, learner_id: int) -> QuizBrief | None:
     """None when the module has no quiz."""
     row = db.session.execute(

@@ -22,6 +22,7 @@ from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import LTI, ToolMessageLaunch
 from lti_tool.registry.models import Platform
+from quizzes.attempts import QuizBrief, brief_columns, brief_from
 
 SESSION_LIFETIME = timedelta(hours=12)
 _next_sweep = 0.0
@@ -176,6 +177,8 @@ class OpenSession:
     # The registration the launch came through, and where its scores go (None: nowhere).
     client_pk: int | None = None
     score_service: dict[str, str | None] | None = None
+    # The linked module's quiz and the learner's attempts at it, as the session was read.
+    linked_quiz: QuizBrief | None = None
 
     @functools.cached_property
     def claims(self) -> dict[str, Any]:
@@ -200,6 +203,7 @@ def _session_query() -> Select[Any]:
             c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
             r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
             s.c.client_pk, s.c.score_service,
+            *brief_columns(m.c.id, s.c.user_pk),
             *catalog.MODULE_WITH_PROGRESS,
         )
         .select_from(s)
@@ -234,5 +238,6 @@ def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
         language_choice=row[25],
         client_pk=row[26],
         score_service=row[27],
-        linked_module=catalog.module_info(tuple(row[28:])) if row[28] is not None else None,
+        linked_quiz=brief_from(tuple(row[28:32])),
+        linked_module=catalog.module_info(tuple(row[32:])) if row[32] is not None else None,
     )

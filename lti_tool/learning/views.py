@@ -49,7 +49,11 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     content = found.content(entry.id, language) or catalog.page_content(entry.id, language)
     if content is None:
         raise Refused("unknown_page", f"{module.slug}/{entry.slug}")
-    quiz = quiz_brief(module.id, visit.learner_id)
+    linked = visit.session.linked_module
+    if linked is not None and linked.id == module.id:
+        quiz = visit.session.linked_quiz  # read with the session
+    else:
+        quiz = quiz_brief(module.id, visit.learner_id)
     progress = record_page_view(
         learner_id=visit.learner_id,
         module_id=module.id,

@@ -404,3 +404,24 @@ def test_a_forged_form_token_is_refused_as_an_expired_form(quizzes, caplog):
     assert forged.status_code == 400 and "reason=bad_form" in caplog.text
     with site.app.app_context():
         assert db.session.get(Attempt, attempt).status == "in_progress"
+
+
+def test_each_module_page_tells_the_learner_where_they_are_with_its_own_quiz(quizzes):
+    """The quiz line on a module page is about that module's quiz and this learner."""
+    # The participant's Moodle speaks Finnish.
+    NOT_TAKEN, STARTED, PASSED = "Testi: ei vielä aloitettu.", "Testi: aloitettu, ei vielä lähetetty.", "Testi: hyväksytty."
+    CONTINUE = "Jatka testiä"
+    site = quizzes
+    browser = site.browser()
+    first = launch(browser, activity="101:301").page  # finnish-working-life
+    assert NOT_TAKEN in first.text
+    page = start(browser, open_quiz(browser, first))
+    assert STARTED in launch(browser, activity="101:301").page.text
+    # Another module's page: its own quiz is untouched.
+    other = launch(browser, activity="101:302").page  # job-search
+    assert NOT_TAKEN in other.text and CONTINUE not in other.text
+    send(browser, page, answers(site.app, attempt_id(page)), "submit")
+    assert PASSED in launch(browser, activity="101:301").page.text
+    assert NOT_TAKEN in launch(browser, activity="101:302").page.text
+    # Another learner of the same course (their Moodle speaks Russian) has taken nothing.
+    assert "Тест: ещё не начат." in launch(site.browser(), PARTICIPANT_RU, "101:301").page.text
