@@ -14,6 +14,7 @@ request per platform per token lifetime).
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from launch_bench import (  # noqa: E402
     HOST,
+    CpuSnapshot,
     VENV_BIN,
     free_port,
     fresh_database,
@@ -118,6 +120,9 @@ def main() -> int:
     parser.add_argument(
         "--wrap", default="", help="run the worker under this, e.g. 'py-spy record -o w.svg --'"
     )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="server threads per worker (default: serve's own)"
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     with tempfile.TemporaryDirectory(prefix="kotopaikka-delivery-bench-") as tmp:
@@ -128,8 +133,12 @@ def main() -> int:
                 site = f"http://{HOST}:{port}"
                 instance = Path(prepare(url, tmp_dir / f"instance-{kind}", site, None))
                 queue(url, instance, site, args.scores)
-                with running_server(url, instance, port, 2, tmp_dir / f"server-{kind}.log", []):
+                with running_server(
+                    url, instance, port, 2, tmp_dir / f"server-{kind}.log", [], threads=args.threads
+                ) as server:
                     before = token_requests(instance)
+                    cpu_before = CpuSnapshot.take(server.process.pid)
+                    worker_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     began = time.monotonic()
                     result = subprocess.run(
                         [*args.wrap.split(), str(VENV_BIN / "kotopaikka"), "worker", "--once"],
@@ -139,6 +148,8 @@ def main() -> int:
                         check=False,
                     )
                     seconds = time.monotonic() - began
+                    cpu_after = CpuSnapshot.take(server.process.pid)
+                    worker_after = resource.getrusage(resource.RUSAGE_CHILDREN)
                     tokens = token_requests(instance) - before
                 if result.returncode != 0:
                     raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
@@ -150,6 +161,21 @@ def main() -> int:
                     f"{kind}: {delivered} of {args.scores} scores delivered in {seconds:.1f} s "
                     f"= {delivered / seconds:.0f} scores/s by one worker; "
                     f"{tokens} token request(s); outbox {states}",
+                    flush=True,
+                )
+                # Where the time went, in CPU milliseconds per score: the worker, the
+                # server playing the platform, PostgreSQL, and how busy the machine was.
+                per = 1000 / max(delivered, 1)
+                worker_cpu = (worker_after.ru_utime + worker_after.ru_stime) - (
+                    worker_before.ru_utime + worker_before.ru_stime
+                )
+                busy = cpu_after.machine[0] - cpu_before.machine[0]
+                total = cpu_after.machine[1] - cpu_before.machine[1]
+                print(
+                    f"  CPU ms per score: worker {worker_cpu * per:.2f}, platform (server) "
+                    f"{(cpu_after.tool - cpu_before.tool) * per:.2f}, PostgreSQL "
+                    f"{(cpu_after.postgres - cpu_before.postgres) * per:.2f}; machine busy "
+                    f"{100 * busy / total if total else 0:.0f} %",
                     flush=True,
                 )
     return 0

@@ -116,8 +116,10 @@ def course_link_ids(db: Session, course_id: str) -> set[str]:
 def find_item(db: Session, course_id: str, item_id: str) -> LineItemRow | None:
     if not item_id.isdigit():
         return None
-    storage.ensure_activity_items(db, course_id)
     item = db.get(LineItemRow, int(item_id))
+    if item is None:  # an activity's own grade item is created on first use
+        storage.ensure_activity_items(db, course_id)
+        item = db.get(LineItemRow, int(item_id))
     return item if item is not None and item.course_id == course_id else None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from lti_tool.devplatform import storage
 from lti_tool.devplatform.storage import FaultRow
@@ -61,19 +62,19 @@ def clear(app: Flask) -> None:
         db.execute(delete(FaultRow))
 
 
-def _take(endpoint: str) -> tuple[str, float] | None:
-    """Count the request and consume one pending fault for it, atomically across workers."""
-    with storage.session(write=True) as db:
-        storage.bump(db, "requests." + endpoint)
-        fault = db.get(FaultRow, endpoint)
-        if fault is None or fault.remaining < 1:
-            return None
-        db.execute(
-            update(FaultRow)
-            .where(FaultRow.endpoint == endpoint)
-            .values(remaining=FaultRow.remaining - 1)
-        )
-        return fault.mode, fault.seconds
+def take(db: Session, endpoint: str) -> tuple[str, float] | None:
+    """Count the request and consume one pending fault for it, in the caller's write
+    transaction (atomic across workers). Answer it with ``answer`` after the commit."""
+    storage.bump(db, "requests." + endpoint)
+    fault = db.get(FaultRow, endpoint)
+    if fault is None or fault.remaining < 1:
+        return None
+    db.execute(
+        update(FaultRow)
+        .where(FaultRow.endpoint == endpoint)
+        .values(remaining=FaultRow.remaining - 1)
+    )
+    return fault.mode, fault.seconds
 
 
 def _error(status: int, code: str) -> Response:
@@ -84,9 +85,9 @@ def _error(status: int, code: str) -> Response:
     return response
 
 
-def fault_response(endpoint: str) -> Response | None:
-    """The misbehaving answer for this request, or None to answer normally."""
-    taken = _take(endpoint)
+def answer(taken: tuple[str, float] | None) -> Response | None:
+    """The misbehaving answer for a taken fault, or None to answer normally (after
+    waiting, for ``slow``). Never called inside a transaction: it may sleep."""
     if taken is None:
         return None
     mode, seconds = taken
@@ -101,6 +102,13 @@ def fault_response(endpoint: str) -> Response | None:
     status = {"status500": 500, "status401": 401, "status409": 409}[mode]
     code = {500: "server_error", 401: "invalid_token", 409: "conflict"}[status]
     return _error(status, code)
+
+
+def fault_response(endpoint: str) -> Response | None:
+    """The misbehaving answer for this request, or None to answer normally."""
+    with storage.session(write=True) as db:
+        taken = take(db, endpoint)
+    return answer(taken)
 
 
 @bp.post("/faults")

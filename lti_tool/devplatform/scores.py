@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Response, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from lti_tool.devplatform import directory, storage
+from lti_tool.devplatform import directory, faults, storage
 from lti_tool.devplatform.ags import (
     TYPE_ID,
     find_item,
@@ -93,55 +94,61 @@ def _check_score(data: dict[str, Any] | None, course_id: str) -> str | None:
 
 @bp.post("/api/<course_id>/lineitems/<item_id>/lineitem/scores")
 def scores(course_id: str, item_id: str) -> Response:
-    """Receive one score for one user."""
-    if (fault := fault_response("scores")) is not None:
+    """Receive one score for one user: one write transaction, unless a fault is injected."""
+    with storage.session(write=True) as db:
+        taken = faults.take(db, "scores")
+        if taken is None:
+            return _receive(db, course_id, item_id)
+    if (fault := faults.answer(taken)) is not None:  # after the commit: it may sleep
         return fault
-    if (refused := check_bearer(SCOPE_SCORE)) is not None:
+    with storage.session(write=True) as db:  # a slow answer, given normally
+        return _receive(db, course_id, item_id)
+
+
+def _receive(db: Session, course_id: str, item_id: str) -> Response:
+    if (refused := check_bearer(SCOPE_SCORE, db=db)) is not None:
         return refused
     if (media := require_content_type(SCORE)) is not None:
         return media
     if directory.course(course_id) is None:
         return service_error(404, f"course {course_id} does not exist")
     data = read_json_object()
-    with storage.session(write=True) as db:
-        item = find_item(db, course_id, item_id)
-        if item is None:
-            return service_error(404, f"line item {item_id} does not exist in course {course_id}")
-        problem = _check_score(data, course_id)
-        if problem is not None:
-            return service_error(400, "incorrect score received: " + problem)
-        assert data is not None
-        user_id = str(data["userId"])
-        stamp = parse_timestamp(data["timestamp"])
-        assert stamp is not None
-        seconds = int(stamp.timestamp())
-        row = db.execute(
-            select(ScoreRow).where(ScoreRow.line_item_id == item.id, ScoreRow.user_id == user_id)
-        ).scalar_one_or_none()
-        # Moodle: strtotime(timestamp) must be later than the stored grade's time, in
-        # whole seconds; two scores within one second conflict.
-        if row is not None and row.timestamp_seconds >= seconds:
-            return service_error(
-                409,
-                f"refusing score with an earlier timestamp for item {item.id} and user {user_id}",
-            )
-        if row is None:
-            row = ScoreRow(line_item_id=item.id, user_id=user_id)
-            db.add(row)
-        graded = data["gradingProgress"] == "FullyGraded"
-        # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
-        row.score_given = (
-            float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
+    item = find_item(db, course_id, item_id)
+    if item is None:
+        return service_error(404, f"line item {item_id} does not exist in course {course_id}")
+    problem = _check_score(data, course_id)
+    if problem is not None:
+        return service_error(400, "incorrect score received: " + problem)
+    assert data is not None
+    user_id = str(data["userId"])
+    stamp = parse_timestamp(data["timestamp"])
+    assert stamp is not None
+    seconds = int(stamp.timestamp())
+    row = db.execute(
+        select(ScoreRow).where(ScoreRow.line_item_id == item.id, ScoreRow.user_id == user_id)
+    ).scalar_one_or_none()
+    # Moodle: strtotime(timestamp) must be later than the stored grade's time, in
+    # whole seconds; two scores within one second conflict.
+    if row is not None and row.timestamp_seconds >= seconds:
+        return service_error(
+            409,
+            f"refusing score with an earlier timestamp for item {item.id} and user {user_id}",
         )
-        row.score_maximum = (
-            float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
-        )
-        row.activity_progress = data["activityProgress"]
-        row.grading_progress = data["gradingProgress"]
-        row.timestamp = data["timestamp"]
-        row.timestamp_seconds = seconds
-        # Moodle keeps the comment as feedback, and clears it when a score has none.
-        row.comment = str(data["comment"]) if data.get("comment") else None
+    if row is None:
+        row = ScoreRow(line_item_id=item.id, user_id=user_id)
+        db.add(row)
+    graded = data["gradingProgress"] == "FullyGraded"
+    # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
+    row.score_given = (
+        float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
+    )
+    row.score_maximum = float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
+    row.activity_progress = data["activityProgress"]
+    row.grading_progress = data["gradingProgress"]
+    row.timestamp = data["timestamp"]
+    row.timestamp_seconds = seconds
+    # Moodle keeps the comment as feedback, and clears it when a score has none.
+    row.comment = str(data["comment"]) if data.get("comment") else None
     return Response(status=200, content_type=SCORE)
 
 

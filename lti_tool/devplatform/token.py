@@ -17,6 +17,7 @@ import requests
 from flask import Response, jsonify, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from lti_tool.devplatform import CLIENT_ID, storage
 from lti_tool.devplatform.claims import AGS_SCOPES
@@ -213,8 +214,9 @@ def _unauthorised(description: str) -> Response:
     )
 
 
-def check_bearer(*accepted_scopes: str) -> Response | None:
-    """None if the request carries a live token with one of ``accepted_scopes``, else the error."""
+def check_bearer(*accepted_scopes: str, db: Session | None = None) -> Response | None:
+    """None if the request carries a live token with one of ``accepted_scopes``, else the
+    error; read in ``db``'s transaction when given, else in one of its own."""
     header = request.headers.get("Authorization", "")
     if not header:
         return service_error(401, "no access token", **{"WWW-Authenticate": "Bearer"})
@@ -222,10 +224,12 @@ def check_bearer(*accepted_scopes: str) -> Response | None:
     value = value.strip()
     if scheme.lower() != "bearer" or not value or " " in value or len(value) > 512:
         return _unauthorised("malformed Authorization header")
-    with storage.session() as db:
-        row = db.execute(
-            select(AccessTokenRow).where(AccessTokenRow.token_hash == _hash(value))
-        ).scalar_one_or_none()
+    lookup = select(AccessTokenRow).where(AccessTokenRow.token_hash == _hash(value))
+    if db is None:
+        with storage.session() as own:
+            row = own.execute(lookup).scalar_one_or_none()
+    else:
+        row = db.execute(lookup).scalar_one_or_none()
     if row is None:
         return _unauthorised("unknown access token")
     if row.expires_at <= time.time():

@@ -165,6 +165,9 @@ class _Chain:
     def __init__(self) -> None:
         self._connectors: dict[int, CachedTokenServiceConnector | None] = {}
         self.last_sent: datetime | None = None
+        # The next score, as its lease came back: held here, the session (which only
+        # keeps weak references) still has it when the next _send asks for it.
+        self.next_row: ScoreOutbox | None = None
 
     def connector(self, client_pk: int) -> CachedTokenServiceConnector | None:
         if client_pk not in self._connectors:
@@ -273,21 +276,26 @@ def _send(
     following = None
     if final != PENDING:  # the key's next score is first in line now: keep it
         now = utcnow()
-        following = db.session.execute(
-            update(_O)
+        # The next score comes back whole: the next _send finds it in the session
+        # and reads nothing (one transaction per score, not two).
+        following_row = db.session.scalars(
+            update(ScoreOutbox)
             .where(
-                _O.c.id
+                ScoreOutbox.id
                 == select(_O.c.id)
                 .where(_O.c.key == key, _O.c.status == PENDING, _O.c.id > row_id)
                 .order_by(_O.c.id)
                 .limit(1)
                 .scalar_subquery(),
-                _O.c.next_attempt_at <= now,
-                or_(_O.c.lease_until.is_(None), _O.c.lease_until < now),
+                ScoreOutbox.next_attempt_at <= now,
+                or_(ScoreOutbox.lease_until.is_(None), ScoreOutbox.lease_until < now),
             )
             .values(lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(_O.c.id)
-        ).scalar()
+            .returning(ScoreOutbox),
+            execution_options={"synchronize_session": False},
+        ).first()
+        chain.next_row = following_row
+        following = following_row.id if following_row is not None else None
     db.session.commit()
     log_level = logging.INFO if final == DELIVERED else logging.WARNING
     log.log(log_level, "score_%s outbox=%s status=%s error=%s", final, row_id, status, error)
