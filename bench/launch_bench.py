@@ -253,7 +253,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def process_cpu(pgid: int | None = None, comm: str | None = None) -> float:
-    """CPU seconds used so far by the processes in a process group, or with a command name."""
+    """CPU seconds used so far by the processes in a process group, or with a command name,
+    with their children that have ended (PostgreSQL's backends for connections that closed)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -263,7 +264,7 @@ def process_cpu(pgid: int | None = None, comm: str | None = None) -> float:
         name = text[text.find("(") + 1 : text.rfind(")")]
         fields = text[text.rfind(")") + 2 :].split()
         if (pgid is not None and int(fields[2]) == pgid) or (comm is not None and name == comm):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
     return total / CLOCK_TICKS
 
 

@@ -17,6 +17,7 @@ may send dead scores again (``retry_dead``).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -31,7 +32,7 @@ from flask import Flask, current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.lineitem import LineItem
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
@@ -188,6 +189,27 @@ class _Chain:
         return max(now, self.last_sent + timedelta(seconds=1))
 
 
+@functools.cache
+def _next_lease_statement() -> Any:
+    """Lease a key's next pending score if it is due, returning it whole. Built once: a
+    reused statement keeps its compiled form and cache key."""
+    return (
+        update(ScoreOutbox)
+        .where(
+            ScoreOutbox.id
+            == select(_O.c.id)
+            .where(_O.c.key == bindparam("of_key"), _O.c.status == PENDING, _O.c.id > bindparam("after"))
+            .order_by(_O.c.id)
+            .limit(1)
+            .scalar_subquery(),
+            ScoreOutbox.next_attempt_at <= bindparam("now"),
+            or_(ScoreOutbox.lease_until.is_(None), ScoreOutbox.lease_until < bindparam("now")),
+        )
+        .values(lease_until=bindparam("until"))
+        .returning(ScoreOutbox)
+    )
+
+
 def _send(
     row_id: int,
     policy: RetryPolicy,
@@ -279,19 +301,8 @@ def _send(
         # The next score comes back whole: the next _send finds it in the session
         # and reads nothing (one transaction per score, not two).
         following_row = db.session.scalars(
-            update(ScoreOutbox)
-            .where(
-                ScoreOutbox.id
-                == select(_O.c.id)
-                .where(_O.c.key == key, _O.c.status == PENDING, _O.c.id > row_id)
-                .order_by(_O.c.id)
-                .limit(1)
-                .scalar_subquery(),
-                ScoreOutbox.next_attempt_at <= now,
-                or_(ScoreOutbox.lease_until.is_(None), ScoreOutbox.lease_until < now),
-            )
-            .values(lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(ScoreOutbox),
+            _next_lease_statement(),
+            {"of_key": key, "after": row_id, "now": now, "until": now + timedelta(seconds=lease_seconds)},
             execution_options={"synchronize_session": False},
         ).first()
         chain.next_row = following_row
