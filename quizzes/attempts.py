@@ -278,7 +278,13 @@ def save_responses(
 
 
 def _upsert_responses() -> Any:
-    if db.session.get_bind().dialect.name == "postgresql":
+    return _upsert_statement(db.session.get_bind().dialect.name)
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    """Built once per dialect: a reused statement keeps its compiled form and cache key."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -317,18 +323,35 @@ class Result:
 def _claim(attempt_id: int, graded: dict[str, Any] | None = None) -> int:
     """Move the attempt to submitted (with its grade when known); 1 if this request did
     it, 0 if another one had."""
-    claim = (
-        update(_A)
-        .where(_A.c.id == attempt_id, _A.c.status == ATTEMPT_IN_PROGRESS)
-        .values(status=ATTEMPT_SUBMITTED, submitted_at=utcnow(), **(graded or {}))
-    )
+    graded = graded or {}
+    claim = _claim_statement(tuple(sorted(graded)))
+    values = {
+        "attempt": attempt_id,
+        "new_submitted_at": utcnow(),
+        **{f"new_{name}": value for name, value in graded.items()},
+    }
     try:
-        return db.session.execute(claim).rowcount  # type: ignore[attr-defined,no-any-return]
+        return db.session.execute(claim, values).rowcount  # type: ignore[attr-defined,no-any-return]
     except OperationalError:
         # SQLite: another submit committed after this transaction's snapshot was taken
         # (SQLITE_BUSY_SNAPSHOT); start again from a fresh one. PostgreSQL waits instead.
         db.session.rollback()
-        return db.session.execute(claim).rowcount  # type: ignore[attr-defined,no-any-return]
+        return db.session.execute(claim, values).rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+@functools.cache
+def _claim_statement(graded_columns: tuple[str, ...]) -> Any:
+    """The claiming UPDATE for the columns a grade sets, built once per shape; its values
+    are bound as ``new_<column>`` (and ``attempt``)."""
+    return (
+        update(_A)
+        .where(_A.c.id == bindparam("attempt"), _A.c.status == ATTEMPT_IN_PROGRESS)
+        .values(
+            status=ATTEMPT_SUBMITTED,
+            submitted_at=bindparam("new_submitted_at"),
+            **{name: bindparam(f"new_{name}") for name in graded_columns},
+        )
+    )
 
 
 def _grade_all(
@@ -432,19 +455,21 @@ class Standing:
         return None if not allowed else max(0, allowed - self.used)
 
 
+@functools.cache
+def _standing_statement() -> Select:  # type: ignore[type-arg]
+    return (
+        select(
+            _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
+            _A.c.passed,
+        )
+        .where(_A.c.quiz_id == bindparam("quiz"), _A.c.learner_id == bindparam("learner"))
+        .order_by(_A.c.number)
+    )
+
+
 def standing(quiz_id: int, learner_id: int, grading_method: str) -> Standing:
     rows = db.session.execute(
-        select(
-            Attempt.id,
-            Attempt.number,
-            Attempt.status,
-            Attempt.started_at,
-            Attempt.submitted_at,
-            Attempt.score,
-            Attempt.passed,
-        )
-        .where(Attempt.quiz_id == quiz_id, Attempt.learner_id == learner_id)
-        .order_by(Attempt.number)
+        _standing_statement(), {"quiz": quiz_id, "learner": learner_id}
     ).all()
     attempts = tuple(AttemptSummary(*row) for row in rows)
     graded = [a for a in attempts if a.score is not None]

@@ -6,6 +6,7 @@ their own Moodle course without touching any other course that uses the same mod
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -89,18 +90,24 @@ def settings_for(quiz: Quiz, context_id: int | None) -> Settings:
     return Settings(**_of(quiz))
 
 
-def grading_method(quiz_id: int, context_id: int | None) -> str:
-    """The grade that counts for a course: its own setting, else the package's (one read)."""
+@functools.cache
+def _grading_method_statement() -> Any:
     quiz, own = Quiz.__table__, CourseQuizSettings.__table__
     joined = quiz.outerjoin(
         own,
         (own.c.quiz_id == quiz.c.id) & (own.c.context_id == bindparam("context")),
     )
-    method = db.session.execute(
+    return (
         select(func.coalesce(own.c.grading_method, quiz.c.grading_method))
         .select_from(joined)
-        .where(quiz.c.id == bindparam("quiz")),
-        {"quiz": quiz_id, "context": context_id},
+        .where(quiz.c.id == bindparam("quiz"))
+    )
+
+
+def grading_method(quiz_id: int, context_id: int | None) -> str:
+    """The grade that counts for a course: its own setting, else the package's (one read)."""
+    method = db.session.execute(
+        _grading_method_statement(), {"quiz": quiz_id, "context": context_id}
     ).scalar_one()
     return str(method)
 
