@@ -43,7 +43,37 @@ KEYS = (
 )
 
 
-def queue(database_url: str, instance: Path, site: str, count: int) -> None:
+def add_line_items(instance: Path, per_course: int) -> list[tuple[str, str, str]]:
+    """Give each course ``per_course`` more grade items in the platform's gradebook, as a
+    course with that many module activities has, and return the (learner, course, item)
+    queues they make with the activities' own items."""
+    from lti_tool.devplatform import storage
+    from lti_tool.devplatform.storage import LineItemRow
+
+    keys = [(user, course, link) for user, course, link in KEYS]
+    learners = {"101": ("2001", "2002"), "102": ("2003",)}
+    with storage.session(str(instance), write=True) as session:
+        for course, users in learners.items():
+            for n in range(per_course):
+                item_id = 5000 + int(course) * 100 + n
+                session.add(
+                    LineItemRow(
+                        id=item_id, course_id=course, label=f"Module {n}", score_maximum=100.0,
+                        resource_id=f"module-{n}", resource_link_id=None,
+                    )
+                )
+                keys.extend((user, course, str(item_id)) for user in users)
+    return keys
+
+
+def queue(
+    database_url: str,
+    instance: Path,
+    site: str,
+    count: int,
+    keys: list[tuple[str, str, str]],
+    history: int = 0,
+) -> None:
     import logging
 
     from sqlalchemy import insert, select
@@ -61,9 +91,33 @@ def queue(database_url: str, instance: Path, site: str, count: int) -> None:
         client_pk = db.session.execute(
             select(PlatformClient.id).where(PlatformClient.client_id == CLIENT_ID)
         ).scalar_one()
+        # Delivered scores first, as an outbox that has been running for a while holds:
+        # claiming what is due must not get slower as they pile up.
+        for start in range(0, history, 20_000):
+            db.session.execute(
+                insert(ScoreOutbox),
+                [
+                    {
+                        "key": outbox_key(client_pk, "301", f"history-{n % 5000}", "2001"),
+                        "client_pk": client_pk,
+                        "user_sub": "2001",
+                        "line_item_url": f"{site}{URL_PREFIX}/api/101/lineitems/301/lineitem",
+                        "resource_link_id": "301",
+                        "resource_id": f"history-{n % 5000}",
+                        "label": "Module",
+                        "score_given": 50.0,
+                        "score_maximum": 100.0,
+                        "activity_progress": "Completed",
+                        "grading_progress": "FullyGraded",
+                        "comment": "",
+                        "status": "delivered",
+                    }
+                    for n in range(start, min(start + 20_000, history))
+                ],
+            )
         rows = []
         for n in range(count):
-            user, course, link = KEYS[n % len(KEYS)]
+            user, course, link = keys[n % len(keys)]
             rows.append(
                 {
                     "key": outbox_key(client_pk, link, f"module-{link}", user),
@@ -121,6 +175,16 @@ def main() -> int:
         "--wrap", default="", help="run the worker under this, e.g. 'py-spy record -o w.svg --'"
     )
     parser.add_argument(
+        "--history", type=int, default=0, help="delivered scores already in the outbox"
+    )
+    parser.add_argument(
+        "--items",
+        type=int,
+        default=0,
+        help="more grade items per course (more learner-and-item queues; default: the "
+        "activities' own five queues)",
+    )
+    parser.add_argument(
         "--threads", type=int, default=None, help="server threads per worker (default: serve's own)"
     )
     args = parser.parse_args()
@@ -132,7 +196,8 @@ def main() -> int:
                 port = free_port()
                 site = f"http://{HOST}:{port}"
                 instance = Path(prepare(url, tmp_dir / f"instance-{kind}", site, None))
-                queue(url, instance, site, args.scores)
+                keys = add_line_items(instance, args.items) if args.items else list(KEYS)
+                queue(url, instance, site, args.scores, keys, args.history)
                 with running_server(
                     url, instance, port, 2, tmp_dir / f"server-{kind}.log", [], threads=args.threads
                 ) as server:
@@ -154,7 +219,7 @@ def main() -> int:
                 if result.returncode != 0:
                     raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
                 states = counts(url, instance)
-                delivered = states.get("delivered", 0)
+                delivered = states.get("delivered", 0) - args.history
                 if delivered < args.scores:
                     print("worker output (tail):\n" + (result.stdout + result.stderr)[-3000:])
                 print(

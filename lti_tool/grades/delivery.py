@@ -22,7 +22,7 @@ import json
 import logging
 import random
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -335,17 +335,20 @@ def _drain_key(first: int, policy: RetryPolicy, lease: float, budget: int) -> in
 def deliver_due(
     limit: int = 50, policy: RetryPolicy | None = None, threads: int | None = None
 ) -> int:
-    """One round: claim what is due and deliver it; returns how many were tried.
+    """One round: claim up to ``limit`` keys whose scores are due and deliver them;
+    returns how many scores were tried.
 
     Different learners' scores go out in parallel (``GRADE_WORKER_THREADS``, default 8):
     a score waits mostly for the platform's answer. One learner's scores stay in order.
+    A key is claimed when a thread is free for it, so no thread idles while another
+    finishes a long queue, and no key is leased long before its turn.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     policy = policy or RetryPolicy.from_config(app)
     lease = float(app.config.get("GRADE_LEASE_SECONDS", LEASE_SECONDS))
     threads = threads or int(app.config.get("GRADE_WORKER_THREADS", 8))
-    heads = claim(limit, lease)
-    if len(heads) <= 1 or threads <= 1:
+    if threads <= 1:
+        heads = claim(limit, lease)
         return sum(_drain_key(head, policy, lease, 10 * limit) for head in heads)
 
     def drain(head: int) -> int:
@@ -355,8 +358,19 @@ def deliver_due(
             finally:
                 db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=min(threads, len(heads))) as pool:
-        return sum(pool.map(drain, heads))
+    tried = claimed = 0
+    running: set[Future[int]] = set()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        while True:
+            free = min(threads - len(running), limit - claimed)
+            heads = claim(free, lease) if free > 0 else []
+            db.session.remove()  # the claim's connection goes back while threads work
+            claimed += len(heads)
+            running.update(pool.submit(drain, head) for head in heads)
+            if not running:
+                return tried
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            tried += sum(future.result() for future in done)
 
 
 def run_worker(app: Flask, stop: threading.Event, idle_seconds: float = 1.0) -> None:

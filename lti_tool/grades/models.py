@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courses.database import db, utcnow
@@ -27,6 +27,21 @@ class ScoreOutbox(db.Model):
     __table_args__ = (
         Index("ix_score_outbox_ready", "status", "next_attempt_at"),
         Index("ix_score_outbox_key_id", "key", "id"),
+        # Only what is still owed: claiming the next due scores (in id order, the first
+        # of each key) never walks the delivered history, however long it grows.
+        Index(
+            "ix_score_outbox_pending",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_score_outbox_pending_key",
+            "key",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
