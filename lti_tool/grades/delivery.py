@@ -135,7 +135,7 @@ def _timestamp(key: str, now: datetime) -> datetime:
     return max(now, last + timedelta(seconds=1)) if last is not None else now
 
 
-def _line_item(connector: CachedTokenServiceConnector, row: ScoreOutbox) -> str:
+def _line_item(connector: CachedTokenServiceConnector, row: _Score) -> str:
     """The line item of the activity: found by resource id, or created tied to the link."""
     claim = {"scope": [SCOPE_LINEITEM, SCOPE_SCORE], "lineitems": row.line_items_url}
     ags = AssignmentsGradesService(connector, claim)  # type: ignore[arg-type]
@@ -159,16 +159,44 @@ def _line_item(connector: CachedTokenServiceConnector, row: ScoreOutbox) -> str:
     return str(url)
 
 
+_SCORE_COLUMNS = (
+    _O.c.id, _O.c.key, _O.c.client_pk, _O.c.user_sub, _O.c.line_item_url, _O.c.line_items_url,
+    _O.c.resource_link_id, _O.c.resource_id, _O.c.label, _O.c.score_given, _O.c.score_maximum,
+    _O.c.activity_progress, _O.c.grading_progress, _O.c.comment, _O.c.status, _O.c.attempts,
+)
+
+
+@dataclass(frozen=True)
+class _Score:
+    """One outbox row as a delivery needs it: plain data, read with Core (an ORM object
+    would cost a unit-of-work flush for every outcome)."""
+
+    id: int
+    key: str
+    client_pk: int
+    user_sub: str
+    line_item_url: str | None
+    line_items_url: str | None
+    resource_link_id: str
+    resource_id: str
+    label: str
+    score_given: float
+    score_maximum: float
+    activity_progress: str
+    grading_progress: str
+    comment: str
+    status: str
+    attempts: int
+
+
 class _Chain:
-    """What one run through a key's scores reuses: the platform connector and the
-    timestamp of the score it delivered last."""
+    """What one run through a key's scores reuses: the platform connector, the
+    timestamp of the score it delivered last, and the next score as its lease returned it."""
 
     def __init__(self) -> None:
         self._connectors: dict[int, CachedTokenServiceConnector | None] = {}
         self.last_sent: datetime | None = None
-        # The next score, as its lease came back: held here, the session (which only
-        # keeps weak references) still has it when the next _send asks for it.
-        self.next_row: ScoreOutbox | None = None
+        self.next_score: _Score | None = None
 
     def connector(self, client_pk: int) -> CachedTokenServiceConnector | None:
         if client_pk not in self._connectors:
@@ -188,25 +216,59 @@ class _Chain:
             return _timestamp(key, now)
         return max(now, self.last_sent + timedelta(seconds=1))
 
+    def score(self, row_id: int) -> _Score | None:
+        """The score to send: the one the last lease returned, or read by id."""
+        held, self.next_score = self.next_score, None
+        if held is not None and held.id == row_id:
+            return held
+        row = db.session.execute(_read_statement(), {"row_id": row_id}).first()
+        return _Score(*row) if row is not None else None
+
+
+# Built once: a reused statement keeps its compiled form and cache key.
+@functools.cache
+def _read_statement() -> Any:
+    return select(*_SCORE_COLUMNS).where(_O.c.id == bindparam("row_id"))
+
 
 @functools.cache
 def _next_lease_statement() -> Any:
-    """Lease a key's next pending score if it is due, returning it whole. Built once: a
-    reused statement keeps its compiled form and cache key."""
+    """Lease a key's next pending score if it is due, returning it whole."""
     return (
-        update(ScoreOutbox)
+        update(_O)
         .where(
-            ScoreOutbox.id
+            _O.c.id
             == select(_O.c.id)
             .where(_O.c.key == bindparam("of_key"), _O.c.status == PENDING, _O.c.id > bindparam("after"))
             .order_by(_O.c.id)
             .limit(1)
             .scalar_subquery(),
-            ScoreOutbox.next_attempt_at <= bindparam("now"),
-            or_(ScoreOutbox.lease_until.is_(None), ScoreOutbox.lease_until < bindparam("now")),
+            _O.c.next_attempt_at <= bindparam("now"),
+            or_(_O.c.lease_until.is_(None), _O.c.lease_until < bindparam("now")),
         )
         .values(lease_until=bindparam("until"))
-        .returning(ScoreOutbox)
+        .returning(*_SCORE_COLUMNS)
+    )
+
+
+@functools.cache
+def _outcome_statement() -> Any:
+    """Record what became of a score (the values left as None keep what the row has)."""
+    kept = {
+        column: func.coalesce(bindparam(f"new_{column}", type_=_O.c[column].type), _O.c[column])
+        for column in ("sent_at", "delivered_at", "next_attempt_at", "line_item_url")
+    }
+    return (
+        update(_O)
+        .where(_O.c.id == bindparam("row_id"))
+        .values(
+            attempts=bindparam("new_attempts"),
+            status=bindparam("new_status"),
+            response_status=bindparam("new_response_status", type_=_O.c.response_status.type),
+            last_error=bindparam("new_last_error", type_=_O.c.last_error.type),
+            lease_until=None,
+            **kept,
+        )
     )
 
 
@@ -219,7 +281,7 @@ def _send(
     """Deliver one leased score. Returns the next score of its key when it is due and
     now leased to this worker too (so a learner's scores drain without new claims)."""
     chain = chain or _Chain()
-    row = db.session.get(ScoreOutbox, row_id)
+    row = chain.score(row_id)
     if row is None or row.status != PENDING:
         db.session.rollback()
         return None
@@ -236,7 +298,7 @@ def _send(
     }
     if row.comment:
         payload["comment"] = row.comment
-    line_item_url, line_items_url, key = row.line_item_url, row.line_items_url, row.key
+    line_item_url = row.line_item_url
     db.session.commit()  # no transaction is held while the platform answers
     status: int | None = None
     error: str | None = None
@@ -245,7 +307,7 @@ def _send(
         if connector is None:
             raise LookupError("the platform registration was removed")
         if not line_item_url:
-            if not line_items_url:
+            if not row.line_items_url:
                 raise LookupError("no line item and no line items endpoint")
             line_item_url = _line_item(connector, row)
         connector.make_service_request(
@@ -274,39 +336,39 @@ def _send(
         error, outcome = f"{type(exc).__name__}: {exc}"[:300], PENDING
     except LookupError as exc:
         error, outcome = str(exc), DEAD
-    row = db.session.get(ScoreOutbox, row_id)
-    assert row is not None
-    row.attempts += 1
-    row.response_status, row.last_error, row.lease_until = status, error, None
+    attempts = row.attempts + 1
+    values: dict[str, Any] = {
+        "row_id": row_id, "new_attempts": attempts, "new_status": outcome,
+        "new_response_status": status, "new_last_error": error, "new_sent_at": None,
+        "new_delivered_at": None, "new_next_attempt_at": None, "new_line_item_url": None,
+    }
     if line_item_url and not row.line_item_url:
-        row.line_item_url = line_item_url
+        values["new_line_item_url"] = line_item_url
         db.session.execute(
             update(_O)
-            .where(_O.c.key == key, _O.c.status == PENDING, _O.c.line_item_url.is_(None))
+            .where(_O.c.key == row.key, _O.c.status == PENDING, _O.c.line_item_url.is_(None))
             .values(line_item_url=line_item_url)
         )
     if outcome == DELIVERED:
-        row.status, row.sent_at, row.delivered_at = DELIVERED, sent_at, utcnow()
+        values.update(new_sent_at=sent_at, new_delivered_at=utcnow())
         chain.last_sent = sent_at
-    elif outcome == PENDING and row.attempts >= policy.limit:
-        row.status = DEAD
+    elif outcome == PENDING and attempts >= policy.limit:
+        values["new_status"] = DEAD
     elif outcome == PENDING:
-        row.next_attempt_at = utcnow() + policy.delay(row.attempts)
-    else:
-        row.status = outcome
-    final = row.status
+        values["new_next_attempt_at"] = utcnow() + policy.delay(attempts)
+    db.session.execute(_outcome_statement(), values)
+    final = values["new_status"]
     following = None
     if final != PENDING:  # the key's next score is first in line now: keep it
         now = utcnow()
-        # The next score comes back whole: the next _send finds it in the session
-        # and reads nothing (one transaction per score, not two).
-        following_row = db.session.scalars(
+        # The next score comes back whole, so its _send reads nothing before sending
+        # (one transaction per score, not two).
+        leased = db.session.execute(
             _next_lease_statement(),
-            {"of_key": key, "after": row_id, "now": now, "until": now + timedelta(seconds=lease_seconds)},
-            execution_options={"synchronize_session": False},
+            {"of_key": row.key, "after": row_id, "now": now, "until": now + timedelta(seconds=lease_seconds)},
         ).first()
-        chain.next_row = following_row
-        following = following_row.id if following_row is not None else None
+        chain.next_score = _Score(*leased) if leased is not None else None
+        following = leased[0] if leased is not None else None
     db.session.commit()
     log_level = logging.INFO if final == DELIVERED else logging.WARNING
     log.log(log_level, "score_%s outbox=%s status=%s error=%s", final, row_id, status, error)
