@@ -73,7 +73,9 @@ def queue(
     count: int,
     keys: list[tuple[str, str, str]],
     history: int = 0,
-) -> None:
+) -> dict[tuple[int, str], float]:
+    """Queue ``count`` scores round the keys; each key's last score is the final grade.
+    Returns what the gradebook must hold at the end: (line item, learner) -> grade."""
     import logging
 
     from sqlalchemy import insert, select
@@ -116,8 +118,12 @@ def queue(
                 ],
             )
         rows = []
+        final: dict[tuple[int, str], float] = {}
         for n in range(count):
             user, course, link = keys[n % len(keys)]
+            last = n + len(keys) >= count  # the key's last score: the module is complete
+            if last:
+                final[(int(link), user)] = float(n % 101)
             rows.append(
                 {
                     "key": outbox_key(client_pk, link, f"module-{link}", user),
@@ -131,14 +137,37 @@ def queue(
                     "label": "Module",
                     "score_given": float(n % 101),
                     "score_maximum": 100.0,
-                    "activity_progress": "InProgress",
-                    "grading_progress": "Pending",
+                    "activity_progress": "Completed" if last else "InProgress",
+                    "grading_progress": "FullyGraded" if last else "Pending",
                     "comment": "",
                 }
             )
         db.session.execute(insert(ScoreOutbox), rows)
         db.session.commit()
         db.engine.dispose()
+    return final
+
+
+def gradebook_mismatches(instance: Path, final: dict[tuple[int, str], float]) -> int:
+    """How many learners' grades in the platform's gradebook differ from their last score
+    (a score lost, delivered out of order or refused would show here)."""
+    from sqlalchemy import select
+
+    from lti_tool.devplatform import storage
+
+    with storage.session(str(instance)) as session:
+        held = {
+            (item, user): (given, progress)
+            for item, user, given, progress in session.execute(
+                select(
+                    storage.ScoreRow.line_item_id,
+                    storage.ScoreRow.user_id,
+                    storage.ScoreRow.score_given,
+                    storage.ScoreRow.activity_progress,
+                )
+            )
+        }
+    return sum(1 for key, grade in final.items() if held.get(key) != (grade, "Completed"))
 
 
 def counts(database_url: str, instance: Path) -> dict[str, int]:
@@ -197,7 +226,7 @@ def main() -> int:
                 site = f"http://{HOST}:{port}"
                 instance = Path(prepare(url, tmp_dir / f"instance-{kind}", site, None))
                 keys = add_line_items(instance, args.items) if args.items else list(KEYS)
-                queue(url, instance, site, args.scores, keys, args.history)
+                final = queue(url, instance, site, args.scores, keys, args.history)
                 with running_server(
                     url, instance, port, 2, tmp_dir / f"server-{kind}.log", [], threads=args.threads
                 ) as server:
@@ -219,6 +248,7 @@ def main() -> int:
                 if result.returncode != 0:
                     raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
                 states = counts(url, instance)
+                wrong = gradebook_mismatches(instance, final)
                 delivered = states.get("delivered", 0) - args.history
                 if delivered < args.scores:
                     print("worker output (tail):\n" + (result.stdout + result.stderr)[-3000:])
@@ -228,6 +258,13 @@ def main() -> int:
                     f"{tokens} token request(s); outbox {states}",
                     flush=True,
                 )
+                print(
+                    f"  gradebook: {len(final) - wrong} of {len(final)} learners' grades are "
+                    "their last score, completed",
+                    flush=True,
+                )
+                if wrong:
+                    raise SystemExit(f"{wrong} grades in the platform's gradebook are not the last score")
                 # Where the time went, in CPU milliseconds per score: the worker, the
                 # server playing the platform, PostgreSQL, and how busy the machine was.
                 per = 1000 / max(delivered, 1)

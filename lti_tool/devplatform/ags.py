@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool.devplatform import directory, storage
@@ -113,14 +113,28 @@ def course_link_ids(db: Session, course_id: str) -> set[str]:
     return {link.id for link in storage.all_links(db, course_id)}
 
 
-def find_item(db: Session, course_id: str, item_id: str) -> LineItemRow | None:
+# Built once: a reused statement keeps its compiled form (every score asks it).
+_ITEM_COURSE = select(LineItemRow.__table__.c.course_id).where(
+    LineItemRow.__table__.c.id == bindparam("item_id")
+)
+
+
+def item_in_course(db: Session, course_id: str, item_id: str) -> int | None:
+    """The line item's id if it exists in the course (an activity's own grade item is
+    created on first use)."""
     if not item_id.isdigit():
         return None
-    item = db.get(LineItemRow, int(item_id))
-    if item is None:  # an activity's own grade item is created on first use
+    params = {"item_id": int(item_id)}
+    found = db.execute(_ITEM_COURSE, params).scalar()
+    if found is None:
         storage.ensure_activity_items(db, course_id)
-        item = db.get(LineItemRow, int(item_id))
-    return item if item is not None and item.course_id == course_id else None
+        found = db.execute(_ITEM_COURSE, params).scalar()
+    return int(item_id) if found == course_id else None
+
+
+def find_item(db: Session, course_id: str, item_id: str) -> LineItemRow | None:
+    found = item_in_course(db, course_id, item_id)
+    return db.get(LineItemRow, found) if found is not None else None
 
 
 def _link_id_of(data: dict[str, Any]) -> tuple[str | None, Response | None]:

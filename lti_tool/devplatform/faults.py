@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from lti_tool.devplatform import storage
@@ -62,19 +62,20 @@ def clear(app: Flask) -> None:
         db.execute(delete(FaultRow))
 
 
+# One statement, built once: takes a fault when one is pending (this runs with every
+# request, and almost always finds none).
+_TAKE = text(
+    "UPDATE fault SET remaining = remaining - 1 "
+    "WHERE endpoint = :endpoint AND remaining > 0 RETURNING mode, seconds"
+)
+
+
 def take(db: Session, endpoint: str) -> tuple[str, float] | None:
     """Count the request and consume one pending fault for it, in the caller's write
     transaction (atomic across workers). Answer it with ``answer`` after the commit."""
     storage.bump(db, "requests." + endpoint)
-    fault = db.get(FaultRow, endpoint)
-    if fault is None or fault.remaining < 1:
-        return None
-    db.execute(
-        update(FaultRow)
-        .where(FaultRow.endpoint == endpoint)
-        .values(remaining=FaultRow.remaining - 1)
-    )
-    return fault.mode, fault.seconds
+    fault = db.execute(_TAKE, {"endpoint": endpoint}).first()
+    return (fault[0], fault[1]) if fault is not None else None
 
 
 def _error(status: int, code: str) -> Response:

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, request
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from lti_tool.devplatform import directory, faults, storage
 from lti_tool.devplatform.ags import (
     TYPE_ID,
     find_item,
+    item_in_course,
     json_response,
     lineitem_url,
     number,
@@ -92,6 +93,22 @@ def _check_score(data: dict[str, Any] | None, course_id: str) -> str | None:
     return None
 
 
+# The user's latest score on the item, unless the stored one is not older. Moodle compares
+# strtotime(timestamp), whole seconds: two scores within one second conflict (no row comes
+# back, and the answer is 409). One statement, built once.
+_STORE_SCORE = text(
+    "INSERT INTO score (line_item_id, user_id, score_given, score_maximum, activity_progress,"
+    " grading_progress, timestamp, timestamp_seconds, comment)"
+    " VALUES (:line_item_id, :user_id, :score_given, :score_maximum, :activity_progress,"
+    " :grading_progress, :timestamp, :timestamp_seconds, :comment)"
+    " ON CONFLICT (line_item_id, user_id) DO UPDATE SET score_given = excluded.score_given,"
+    " score_maximum = excluded.score_maximum, activity_progress = excluded.activity_progress,"
+    " grading_progress = excluded.grading_progress, timestamp = excluded.timestamp,"
+    " timestamp_seconds = excluded.timestamp_seconds, comment = excluded.comment"
+    " WHERE score.timestamp_seconds < excluded.timestamp_seconds RETURNING id"
+)
+
+
 @bp.post("/api/<course_id>/lineitems/<item_id>/lineitem/scores")
 def scores(course_id: str, item_id: str) -> Response:
     """Receive one score for one user: one write transaction, unless a fault is injected."""
@@ -113,8 +130,8 @@ def _receive(db: Session, course_id: str, item_id: str) -> Response:
     if directory.course(course_id) is None:
         return service_error(404, f"course {course_id} does not exist")
     data = read_json_object()
-    item = find_item(db, course_id, item_id)
-    if item is None:
+    item_pk = item_in_course(db, course_id, item_id)
+    if item_pk is None:
         return service_error(404, f"line item {item_id} does not exist in course {course_id}")
     problem = _check_score(data, course_id)
     if problem is not None:
@@ -123,32 +140,32 @@ def _receive(db: Session, course_id: str, item_id: str) -> Response:
     user_id = str(data["userId"])
     stamp = parse_timestamp(data["timestamp"])
     assert stamp is not None
-    seconds = int(stamp.timestamp())
-    row = db.execute(
-        select(ScoreRow).where(ScoreRow.line_item_id == item.id, ScoreRow.user_id == user_id)
-    ).scalar_one_or_none()
-    # Moodle: strtotime(timestamp) must be later than the stored grade's time, in
-    # whole seconds; two scores within one second conflict.
-    if row is not None and row.timestamp_seconds >= seconds:
+    graded = data["gradingProgress"] == "FullyGraded"
+    stored = db.execute(
+        _STORE_SCORE,
+        {
+            "line_item_id": item_pk,
+            "user_id": user_id,
+            # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
+            "score_given": (
+                float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
+            ),
+            "score_maximum": (
+                float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
+            ),
+            "activity_progress": data["activityProgress"],
+            "grading_progress": data["gradingProgress"],
+            "timestamp": data["timestamp"],
+            "timestamp_seconds": int(stamp.timestamp()),
+            # Moodle keeps the comment as feedback, and clears it when a score has none.
+            "comment": str(data["comment"]) if data.get("comment") else None,
+        },
+    ).first()
+    if stored is None:
         return service_error(
             409,
-            f"refusing score with an earlier timestamp for item {item.id} and user {user_id}",
+            f"refusing score with an earlier timestamp for item {item_pk} and user {user_id}",
         )
-    if row is None:
-        row = ScoreRow(line_item_id=item.id, user_id=user_id)
-        db.add(row)
-    graded = data["gradingProgress"] == "FullyGraded"
-    # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
-    row.score_given = (
-        float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
-    )
-    row.score_maximum = float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
-    row.activity_progress = data["activityProgress"]
-    row.grading_progress = data["gradingProgress"]
-    row.timestamp = data["timestamp"]
-    row.timestamp_seconds = seconds
-    # Moodle keeps the comment as feedback, and clears it when a score has none.
-    row.comment = str(data["comment"]) if data.get("comment") else None
     return Response(status=200, content_type=SCORE)
 
 

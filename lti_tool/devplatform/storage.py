@@ -26,7 +26,7 @@ from sqlalchemy import (
     delete,
     event,
     select,
-    update,
+    text,
 )
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -216,12 +216,16 @@ def next_id(db: Session) -> int:
     return ID_OFFSET + row.id
 
 
+# Text, built once: SQLAlchemy cannot cache the compiled form of its dialect upserts, and
+# this runs with every request.
+_BUMP = text(
+    "INSERT INTO counter (name, value) VALUES (:name, :by) "
+    "ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value"
+)
+
+
 def bump(db: Session, name: str, by: int = 1) -> None:
-    changed = db.execute(
-        update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + by)
-    )
-    if changed.rowcount == 0:  # type: ignore[attr-defined]
-        db.add(CounterRow(name=name, value=by))
+    db.execute(_BUMP, {"name": name, "by": by})
 
 
 def counters(app: Flask | None = None) -> dict[str, int]:

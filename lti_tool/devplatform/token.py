@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 import requests
 from flask import Response, jsonify, request
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -214,6 +214,12 @@ def _unauthorised(description: str) -> Response:
     )
 
 
+# Built once: a reused statement keeps its compiled form (this runs with every service call).
+_TOKEN_LOOKUP = select(AccessTokenRow.__table__.c.expires_at, AccessTokenRow.__table__.c.scope).where(
+    AccessTokenRow.__table__.c.token_hash == bindparam("token_hash")
+)
+
+
 def check_bearer(*accepted_scopes: str, db: Session | None = None) -> Response | None:
     """None if the request carries a live token with one of ``accepted_scopes``, else the
     error; read in ``db``'s transaction when given, else in one of its own."""
@@ -224,17 +230,18 @@ def check_bearer(*accepted_scopes: str, db: Session | None = None) -> Response |
     value = value.strip()
     if scheme.lower() != "bearer" or not value or " " in value or len(value) > 512:
         return _unauthorised("malformed Authorization header")
-    lookup = select(AccessTokenRow).where(AccessTokenRow.token_hash == _hash(value))
+    params = {"token_hash": _hash(value)}
     if db is None:
         with storage.session() as own:
-            row = own.execute(lookup).scalar_one_or_none()
+            row = own.execute(_TOKEN_LOOKUP, params).first()
     else:
-        row = db.execute(lookup).scalar_one_or_none()
+        row = db.execute(_TOKEN_LOOKUP, params).first()
     if row is None:
         return _unauthorised("unknown access token")
-    if row.expires_at <= time.time():
+    expires_at, scope = row
+    if expires_at <= time.time():
         return _unauthorised("the access token has expired")
-    if not set(row.scope.split()) & set(accepted_scopes):
+    if not set(scope.split()) & set(accepted_scopes):
         return service_error(
             403,
             "the access token lacks the scope this needs",
