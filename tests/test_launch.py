@@ -104,3 +104,41 @@ def test_first_launches_of_one_person_at_once_make_one_user(site):
         count = lambda model: db.session.execute(select(db.func.count()).select_from(model)).scalar_one()  # noqa: E731
         assert (count(LtiUser), count(LtiContext), count(ResourceLink), count(Membership)) == (1, 1, 1, 1)
         assert count(LaunchSession) == 4
+
+
+def test_a_later_launch_updates_the_course_activity_and_roles_in_place(site):
+    """The launch's rows are written together (on PostgreSQL in one statement): a later
+    launch with new titles, custom values and roles updates the same rows, and its
+    session points at them."""
+    from tests.lti import LTI_CLAIM, pending_launch, sign_as_platform
+
+    launch(site.browser(), PARTICIPANT)
+    pending = pending_launch(site.browser())
+    claims = pending.claims()
+    context = {**claims[LTI_CLAIM + "context"], "title": "Työelämään, kevät"}
+    link = {**claims[LTI_CLAIM + "resource_link"], "title": "Moduuli 1 (uusi nimi)"}
+    custom = {**claims.get(LTI_CLAIM + "custom", {}), "cohort": "kevät"}
+    roles = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"]
+    changed = pending.claims(
+        **{LTI_CLAIM + "context": context, LTI_CLAIM + "resource_link": link,
+           LTI_CLAIM + "custom": custom, LTI_CLAIM + "roles": roles}
+    )
+    assert pending.post(sign_as_platform(site.app, changed)).status_code == 303
+    with site.app.app_context():
+        count = lambda model: db.session.execute(select(db.func.count()).select_from(model)).scalar_one()  # noqa: E731
+        assert (count(LtiUser), count(LtiContext), count(ResourceLink), count(Membership)) == (1, 1, 1, 1)
+        user = db.session.execute(select(LtiUser)).scalar_one()
+        course = db.session.execute(select(LtiContext)).scalar_one()
+        activity = db.session.execute(select(ResourceLink)).scalar_one()
+        membership = db.session.execute(select(Membership)).scalar_one()
+        assert course.title == "Työelämään, kevät"
+        assert (activity.title, activity.custom["cohort"], activity.context_pk) == (
+            "Moduuli 1 (uusi nimi)", "kevät", course.id,
+        )
+        assert (membership.user_pk, membership.context_pk, membership.roles) == (user.id, course.id, roles)
+        assert (membership.is_mentor, membership.is_learner) == (True, False)
+        newest = db.session.execute(
+            select(LaunchSession).order_by(LaunchSession.created_at.desc()).limit(1)
+        ).scalar_one()
+        assert (newest.user_pk, newest.context_pk, newest.resource_link_pk) == (user.id, course.id, activity.id)
+        assert newest.roles == roles

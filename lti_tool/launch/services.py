@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, insert, select
+from sqlalchemy import Select, and_, bindparam, delete, select
 
 from courses.database import db, utcnow
 from courses import catalog
@@ -72,33 +72,32 @@ def score_service(claims: dict[str, Any]) -> dict[str, str | None] | None:
 
 
 def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch:
-    """Write the launch's people and places and its session in one transaction."""
+    """Write the launch's people and places and its session in one transaction (on
+    PostgreSQL in one statement)."""
     assert launch.client is not None
     claims = launch.claims
     platform_id = launch.client.platform_id
     role_set = identity.classify(claims)
     roles = identity.roles_of(claims)
-    user_pk = identity.record_user(platform_id, claims, role_set)
-    context_pk = identity.record_context(platform_id, claims)
-    link_pk = identity.record_resource_link(platform_id, claims, context_pk)
-    if context_pk is not None:
-        identity.record_membership(user_pk, context_pk, roles, role_set)
+    rows: dict[str, identity.Row] = {"usr": identity.user_row(platform_id, claims, role_set)}
+    if (context := identity.context_row(platform_id, claims)) is not None:
+        rows["ctx"] = context
+    if (link := identity.resource_link_row(platform_id, claims, "ctx" if context else None)) is not None:
+        rows["link"] = link
+    if context is not None:
+        rows["member"] = identity.membership_row(roles, role_set, "usr", "ctx")
     now = utcnow()
-    recorded = RecordedLaunch(
-        secrets.token_urlsafe(24), platform_id, user_pk, claims[LTI + "message_type"]
-    )
-    db.session.execute(
-        insert(LaunchSession.__table__),
+    session_id = secrets.token_urlsafe(24)
+    message_type = claims[LTI + "message_type"]
+    rows["sess"] = identity.Row(
+        LaunchSession.__table__,
         dict(
-            id=recorded.id,
+            id=session_id,
             browser_key_hash=hash_browser_key(browser_key),
             platform_id=platform_id,
-            user_pk=user_pk,
-            context_pk=context_pk,
-            resource_link_pk=link_pk,
             client_id=launch.client.client_id,
             deployment_id=claims[LTI + "deployment_id"],
-            message_type=recorded.message_type,
+            message_type=message_type,
             roles=roles,
             locale=_locale(claims),
             claims=dict(claims),
@@ -107,13 +106,17 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
         ),
+        refs={"user_pk": "usr"}
+        | ({"context_pk": "ctx"} if context else {})
+        | ({"resource_link_pk": "link"} if link else {}),
     )
+    ids = identity.write_rows(rows)
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
         _next_sweep = time.monotonic() + 60
         db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
     db.session.commit()
-    return recorded
+    return RecordedLaunch(session_id, platform_id, int(ids["usr"]), message_type)
 
 
 @dataclass(frozen=True)
