@@ -11,8 +11,8 @@ launches at each concurrency level:
     GET  /l/<id>/    -> 200, the first page rendered
 
 One launch is timed from the login request to the last byte of the landing page.
-Client processes (one per concurrent launch) use http.client and set cookies by
-hand so that the client stays cheap; it runs on the same machine on purpose.
+Client processes (one per concurrent launch) speak minimal HTTP/1.1 over a socket and
+set cookies by hand so that the client stays cheap; it runs on the same machine on purpose.
 
     .venv/bin/python bench/launch_bench.py                      # both databases, c=1 and 4
     .venv/bin/python bench/launch_bench.py --db sqlite --seconds 5 --concurrency 1,2,4
@@ -317,8 +317,97 @@ class LaunchError(Exception):
     pass
 
 
-def _cookie_from(response: http.client.HTTPResponse, prefix: str) -> tuple[str, str]:
-    for header in response.msg.get_all("Set-Cookie") or []:
+@dataclass
+class Reply:
+    """One HTTP response as the client needs it."""
+
+    status: int
+    headers: list[tuple[str, str]]  # names lower-cased, in order
+    will_close: bool
+
+    def getheader(self, name: str, default: str = "") -> str:
+        name = name.lower()
+        return next((value for key, value in self.headers if key == name), default)
+
+    def get_all(self, name: str) -> list[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key == name]
+
+
+class Connection:
+    """A minimal HTTP/1.1 client for the benchmarks: one socket to the server, reopened
+    whenever the server closes it (gunicorn's sync workers close after each response).
+
+    http.client parses every response's headers with the email package, which cost this
+    client more CPU than the tool spends routing a request; this reads the status line,
+    the headers and a Content-Length body, and nothing else (no chunked bodies: the tool
+    sends none).
+    """
+
+    def __init__(self, netloc: str, timeout: float = 30.0) -> None:
+        host, _, port = netloc.partition(":")
+        self.address = (host, int(port or 80))
+        self.host = netloc.encode()
+        self.timeout = timeout
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock, self.buffer = None, b""
+
+    def request(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> tuple[Reply, bytes]:
+        if self.sock is None:
+            self.sock = socket.create_connection(self.address, timeout=self.timeout)
+        payload = body.encode() if body is not None else b""
+        lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + self.host]
+        lines += [f"{name}: {value}".encode() for name, value in headers.items()]
+        if body is not None:
+            lines.append(b"Content-Length: %d" % len(payload))
+        self.sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + payload)
+        head = self._read_until(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        parts = status_line.split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
+            raise LaunchError(f"not an HTTP response: {status_line[:80]!r}")
+        fields = []
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            fields.append((name.strip().lower(), value.strip()))
+        reply = Reply(int(parts[1]), fields, will_close=False)
+        if reply.getheader("transfer-encoding"):
+            raise LaunchError("chunked responses are not read by this client")
+        data = self._read_exactly(int(reply.getheader("content-length", "0") or 0))
+        reply.will_close = reply.getheader("connection").lower() == "close"
+        if reply.will_close:
+            self.close()
+        return reply, data
+
+    def _fill(self) -> None:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("the server closed the connection")
+        self.buffer += chunk
+
+    def _read_until(self, marker: bytes) -> bytes:
+        while (end := self.buffer.find(marker)) < 0:
+            self._fill()
+        head, self.buffer = self.buffer[:end], self.buffer[end + len(marker):]
+        return head
+
+    def _read_exactly(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            self._fill()
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+
+def _cookie_from(response: Reply, prefix: str) -> tuple[str, str]:
+    for header in response.get_all("Set-Cookie"):
         pair = header.split(";", 1)[0]
         name, _, value = pair.partition("=")
         if name.startswith(prefix) and value:
@@ -327,8 +416,8 @@ def _cookie_from(response: http.client.HTTPResponse, prefix: str) -> tuple[str, 
 
 
 class LaunchClient:
-    """One browser-like client: one http.client connection (reopened whenever gunicorn's sync
-    worker closes it), cookies set by hand, the platform key parsed once."""
+    """One browser-like client: one connection (see ``Connection``), cookies set by hand,
+    the platform key parsed once."""
 
     FORM: ClassVar[dict[str, str]] = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -340,7 +429,7 @@ class LaunchClient:
 
         self._encode, self._claims, self._hint = jwt.encode, id_token_claims, LaunchHint
         self.netloc = urlsplit(site).netloc
-        self.conn = http.client.HTTPConnection(self.netloc, timeout=30)
+        self.conn = Connection(self.netloc, timeout=30)
         root = site + URL_PREFIX
         self.platform = PlatformConfig(root, CLIENT_ID, DEPLOYMENT_ID, root)
         self.key, self.kid = keys.platform_key(instance_path)  # a key object, not a PEM
@@ -353,17 +442,12 @@ class LaunchClient:
 
     def _request(
         self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-    ) -> tuple[http.client.HTTPResponse, bytes]:
+    ) -> tuple[Reply, bytes]:
         for attempt in (1, 2):
             try:
-                self.conn.request(method, path, body=body, headers=headers or {})
-                response = self.conn.getresponse()
-                data = response.read()
-                if response.will_close:
-                    self.conn.close()  # gunicorn's sync workers close after each response
-                return response, data
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self.conn.close()
+                return self.conn.request(method, path, body, headers or {})
+            except (BrokenPipeError, ConnectionResetError):
+                self.conn.close()  # a kept connection the server had closed: open a new one
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
