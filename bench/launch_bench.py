@@ -541,7 +541,7 @@ def _answers(page: bytes) -> dict[str, str]:
 
 
 MODULE_LINK = re.compile(rb'<a href="/l/[^"]+/m/([^"/]+)/"')
-SUBMIT_POOL = 0  # attempts prepared per level, shared among the clients (0: 400 per second run)
+SUBMIT_POOL = 0  # attempts prepared per level, shared among the clients (0: 600 per second run)
 
 
 class SubmitWork:
@@ -840,7 +840,7 @@ def main(argv: list[str] | None = None, spec: Spec = LAUNCHES, description: str 
     parser.add_argument("--concurrency", type=parse_levels, default=list(spec.default_levels), help="e.g. 1,4")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
-        "--pool", type=int, default=0, help="attempts prepared per level (submits; 0: 400 a second)"
+        "--pool", type=int, default=0, help="attempts prepared per level (submits; 0: 600 a second)"
     )
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per worker (default: serve's own)"
@@ -856,8 +856,8 @@ def main(argv: list[str] | None = None, spec: Spec = LAUNCHES, description: str 
         help="command to run the server under, e.g. 'py-spy record -o prof.svg --subprocesses --'",
     )
     args = parser.parse_args(argv)
-    # The forked clients read it: enough for 400 submits a second over the whole level.
-    globals()["SUBMIT_POOL"] = args.pool or int(400 * (args.warmup + args.seconds))
+    # The forked clients read it: enough for 600 submits a second over the whole level.
+    globals()["SUBMIT_POOL"] = args.pool or int(600 * (args.warmup + args.seconds))
 
     # Ctrl-C or a TERM (e.g. a CI timeout) interrupts once; the clean-up itself is not
     # interrupted by a second one (it is bounded: the server gets 15 s, then SIGKILL).
