@@ -142,3 +142,21 @@ def test_a_later_launch_updates_the_course_activity_and_roles_in_place(site):
         ).scalar_one()
         assert (newest.user_pk, newest.context_pk, newest.resource_link_pk) == (user.id, course.id, activity.id)
         assert newest.roles == roles
+
+
+def test_a_launch_without_a_course_records_the_person_and_the_activity_only(site):
+    """The context claim is optional in LTI 1.3: without it there is no course and no
+    membership to write, and the chain of rows must still hold together."""
+    from tests.lti import LTI_CLAIM, pending_launch, sign_as_platform
+
+    pending = pending_launch(site.browser())
+    answer = pending.post(sign_as_platform(site.app, pending.claims(**{LTI_CLAIM + "context": None})))
+    assert answer.status_code == 303
+    page = pending.browser.get(site.url + answer.headers["Location"], allow_redirects=False)
+    assert page.status_code == 200
+    with site.app.app_context():
+        count = lambda model: db.session.execute(select(db.func.count()).select_from(model)).scalar_one()  # noqa: E731
+        assert (count(LtiUser), count(LtiContext), count(ResourceLink), count(Membership)) == (1, 0, 1, 0)
+        session = db.session.execute(select(LaunchSession)).scalar_one()
+        activity = db.session.execute(select(ResourceLink)).scalar_one()
+        assert (session.context_pk, session.resource_link_pk, activity.context_pk) == (None, activity.id, None)
