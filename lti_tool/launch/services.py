@@ -114,7 +114,8 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
         _next_sweep = time.monotonic() + 60
-        db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < now))
+        sessions = LaunchSession.__table__
+        db.session.execute(delete(sessions).where(sessions.c.expires_at < now))
     db.session.commit()
     return RecordedLaunch(session_id, platform_id, int(ids["usr"]), message_type)
 
