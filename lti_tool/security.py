@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import select
 
 from courses.database import db
@@ -70,5 +71,19 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+class NoCookieSessions(SessionInterface):
+    """Nothing lives in Flask's cookie session here: launch data is server-side (a
+    launch session row), forms carry their own CSRF token. Every request gets Flask's
+    null session, which refuses writes, instead of a signed cookie parsed and verified on
+    every request for nothing."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = NoCookieSessions()
     app.after_request(add_security_headers)

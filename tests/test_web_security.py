@@ -71,6 +71,17 @@ def test_flask_cookie_session_is_never_used_and_cookies_do_not_grow(site):
     assert "session" not in SimpleCookie(cookie_header)
 
 
+def test_the_cookie_session_refuses_to_keep_anything(site):
+    """Launch data must never go into Flask's cookie session: writing to it fails loudly
+    instead of growing a cookie."""
+    import pytest
+    from flask import session
+
+    with site.app.test_request_context("/lti/launch", method="POST"):
+        with pytest.raises(RuntimeError):
+            session["launch"] = {"sub": "2001"}
+
+
 def test_csp_frames_only_under_registered_platforms(site):
     result = launch(site.browser())
     assert result.page is not None
