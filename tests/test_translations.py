@@ -148,3 +148,25 @@ def test_error_page_speaks_the_browsers_language(client_app, accept, lang, title
     if lang != "en":
         assert "The login request is incomplete." not in page
 
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "expected"),
+    [
+        ("{{ _('Next') }}", {}, "Seuraava"),
+        # Variables are escaped in an autoescaped template; "%%" reads as "%".
+        ("{{ _('Learner %(id)s', id=who) }}", {"who": "<script>x</script>"}, "Opiskelija &lt;script&gt;x&lt;/script&gt;"),
+        ("{{ _('%(seen)d of %(total)d pages seen (%(percent)d %%)', seen=3, total=5, percent=60) }}", {}, "Luettu 3 / 5 sivua (60 %)"),
+        ("{{ gettext('Your score: %(percent)d %%', percent=50) }}", {}, "Pisteesi: 50 %"),
+        ("{% trans %}Next{% endtrans %}", {}, "Seuraava"),
+        ("{{ _('A message the catalogue does not have') }}", {}, "A message the catalogue does not have"),
+    ],
+)
+def test_templates_translate_fill_in_and_escape(client_app, source, values, expected):
+    from flask import g
+
+    with client_app.test_request_context("/", headers={"Accept-Language": "fi"}):
+        g.ui_locale = "fi"
+        # As in the tool's .html templates: autoescaped.
+        template = client_app.jinja_env.from_string("{% autoescape true %}" + source + "{% endautoescape %}")
+        assert template.render(**values) == expected
