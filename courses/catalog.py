@@ -284,20 +284,17 @@ class CatalogProgramme:
     modules: list[CatalogModule]
 
 
-def all_programmes() -> list[CatalogProgramme]:
-    """Every programme with its live modules and their page counts: two queries."""
-    programmes = {
-        row[0]: CatalogProgramme(row[1], row[2], tuple(row[3]), [])
-        for row in db.session.execute(
-            select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug)
-        )
-    }
+@functools.cache
+def _catalogue_queries() -> tuple[Select[Any], Select[Any]]:
+    """Built once: a reused statement keeps its compiled form and cache key (a trainer's
+    module picker asks them on every launch into an activity not yet set up)."""
     live_pages = (
         select(func.count())
         .where(_PG.c.module_id == _M.c.id, _PG.c.retired_at.is_(None))
         .scalar_subquery()
     )
-    modules = db.session.execute(
+    return (
+        select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug),
         select(
             _M.c.programme_id,
             _M.c.slug,
@@ -307,8 +304,18 @@ def all_programmes() -> list[CatalogProgramme]:
             live_pages,
         )
         .where(_M.c.retired_at.is_(None))
-        .order_by(_M.c.programme_id, _M.c.position)
+        .order_by(_M.c.programme_id, _M.c.position),
     )
+
+
+def all_programmes() -> list[CatalogProgramme]:
+    """Every programme with its live modules and their page counts: two queries."""
+    programme_query, module_query = _catalogue_queries()
+    programmes = {
+        row[0]: CatalogProgramme(row[1], row[2], tuple(row[3]), [])
+        for row in db.session.execute(programme_query)
+    }
+    modules = db.session.execute(module_query)
     for programme_id, *fields in modules:
         programmes[programme_id].modules.append(CatalogModule(*fields))
     return list(programmes.values())
