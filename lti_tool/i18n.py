@@ -51,6 +51,10 @@ def _translations() -> Any:
     return cached[1]
 
 
+def _ugettext(string: str) -> str:
+    return _translations().ugettext(string)
+
+
 @pass_context
 def _gettext(context: Context, string: str, **variables: Any) -> str:
     """Jinja's new-style ``_()``: the translation, autoescaped when the template is, with
@@ -59,7 +63,7 @@ def _gettext(context: Context, string: str, **variables: Any) -> str:
     The same result as Jinja's own wrapper, without its generic ``Context.call`` and the
     ``%`` formatting of strings that hold no ``%``: a page calls this a dozen or more times.
     """
-    translated = _translations().ugettext(string)
+    translated = _ugettext(string)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables if "%" in translated else translated
@@ -70,10 +74,11 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
+        gettext=_ugettext,
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
-    # ``_`` straight to it too: Jinja's ``_`` alias would look ``gettext`` up and call it
-    # through the context once more.
+    # Jinja's new-style wrapper around ``gettext`` is replaced by ``_gettext`` (its
+    # ``ngettext`` wrapper stays), and ``_`` goes straight to it: Jinja's ``_`` alias would
+    # look ``gettext`` up and call it through the context once more.
     app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = _gettext

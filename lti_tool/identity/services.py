@@ -46,14 +46,20 @@ def _upsert_statement(table: Table, key: tuple[str, ...], values: tuple[str, ...
     with defaults get them on insert only, so an update never resets them.
     """
     inserted = (*key, *values, *_defaulted(table, (*key, *values)))
-    updated = values or key[:1]  # with nothing to update, RETURNING still needs a row
     sql = f"INSERT INTO {table.name} ({', '.join(inserted)}) VALUES ({', '.join(':' + c for c in inserted)})"
-    if key:
-        sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
-            f"{c} = excluded.{c}" for c in updated
-        )
-    sql += " RETURNING id"
+    sql += _on_conflict(key, values) + " RETURNING id"
     return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in inserted))
+
+
+def _on_conflict(key: tuple[str, ...], updated: tuple[str, ...]) -> str:
+    """``ON CONFLICT (key) DO UPDATE SET`` the ``updated`` columns; nothing without a key.
+    With nothing to update the first key column is set to itself: RETURNING still needs
+    the row."""
+    if not key:
+        return ""
+    return f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
+        f"{c} = excluded.{c}" for c in (updated or key[:1])
+    )
 
 
 def _with_defaults(table: Table, params: dict[str, Any], given: tuple[str, ...]) -> dict[str, Any]:
@@ -95,13 +101,9 @@ def _row_sql(name: str, row_shape: tuple[Any, ...]) -> tuple[str, list[BindParam
     columns = (*literal, *(column for column, _ in refs))
     selected = [f":{name}_{c}" for c in literal] + [f"(SELECT id FROM {ref})" for _, ref in refs]
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(selected)}"
-    if key:
-        updated = [c for c in given if c not in key] or list(key[:1])
-        sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
-            f"{c} = excluded.{c}" for c in updated
-        )
+    sql += _on_conflict(key, tuple(c for c in given if c not in key)) + " RETURNING id"
     binds = [bindparam(f"{name}_{c}", type_=table.c[c].type) for c in literal]
-    return sql + " RETURNING id", binds
+    return sql, binds
 
 
 @functools.lru_cache(maxsize=64)

@@ -82,10 +82,9 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     rows: dict[str, identity.Row] = {"usr": identity.user_row(platform_id, claims, role_set)}
     if (context := identity.context_row(platform_id, claims)) is not None:
         rows["ctx"] = context
+        rows["member"] = identity.membership_row(roles, role_set, "usr", "ctx")
     if (link := identity.resource_link_row(platform_id, claims, "ctx" if context else None)) is not None:
         rows["link"] = link
-    if context is not None:
-        rows["member"] = identity.membership_row(roles, role_set, "usr", "ctx")
     now = utcnow()
     session_id = secrets.token_urlsafe(24)
     message_type = claims[LTI + "message_type"]
