@@ -7,10 +7,11 @@ launches at each concurrency level:
 
     POST /lti/login  -> 302 to the platform with state, nonce and a state cookie
     (the client signs a fresh id_token itself with the platform's key)
-    POST /lti/launch -> 303 to /l/<id>/ with the kp-session cookie
-    GET  /l/<id>/    -> 200, the first page rendered
+    POST /lti/launch -> 200, the first page rendered, with the kp-session cookie and
+                        Content-Location: /l/<id>/ (the page's own address)
 
 One launch is timed from the login request to the last byte of the landing page.
+(Until 2026-11-29 the launch answered 303 and the landing page was a third request.)
 Client processes (one per concurrent launch) speak minimal HTTP/1.1 over a socket and
 set cookies by hand so that the client stays cheap; it runs on the same machine on purpose.
 
@@ -475,17 +476,11 @@ class LaunchClient:
         launch_body = urlencode({"id_token": id_token, "state": state})
         headers = {**self.FORM, "Cookie": f"{cookie_name}={cookie_value}"}
         launch_path = urlsplit(query["redirect_uri"][0]).path
-        response, _ = self._request("POST", launch_path, launch_body, headers)
-        if response.status != 303:
-            raise LaunchError(f"launch {response.status}")
-        landing = urlsplit(response.getheader("Location", "")).path
-        _, session_cookie = _cookie_from(response, "kp-session")
-
-        response, page = self._request(
-            "GET", landing, None, {"Cookie": f"kp-session={session_cookie}"}
-        )
+        response, page = self._request("POST", launch_path, launch_body, headers)
         if response.status != 200 or b"<h1" not in page:
-            raise LaunchError(f"landing {response.status}")
+            raise LaunchError(f"launch {response.status}")
+        landing = response.getheader("Content-Location")  # the launch answers with the page
+        _, session_cookie = _cookie_from(response, "kp-session")
         return landing, session_cookie, page
 
     def get_page(self, path: str, session_cookie: str) -> None:

@@ -78,6 +78,22 @@ def track_writes(engine: Engine) -> None:
         conn.info.pop("wrote", None)
 
 
+def each_statement_commits() -> None:
+    """On PostgreSQL, let this request's statements commit one by one until the session's
+    next commit or rollback: no BEGIN and COMMIT round trips around them.
+
+    Only for requests whose every write is a single statement, atomic on its own (the
+    login's state; the launch's chained write, which consumes the nonce in the same
+    statement). The session's next commit or rollback hands the connection back, and what
+    follows runs in transactions again. Elsewhere (SQLite's BEGIN costs no round trip),
+    and once a transaction has begun, it changes nothing.
+    """
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def end_read_only_transaction() -> None:
     """Commit a transaction that only read; leave any other to be rolled back.
 

@@ -24,8 +24,13 @@ MENTOR_COURSE = "102:311"
 class Launch:
     login: requests.Response  # the tool's answer to login initiation (302 to the platform)
     auth: requests.Response  # the platform's auto-posting page with the id_token
-    launch: requests.Response  # the tool's answer to the id_token (303 to the landing page)
+    launch: requests.Response  # the tool's answer to the id_token: the landing page, or why not
     page: requests.Response | None  # the landing page, if the launch succeeded
+
+    @property
+    def address(self) -> str:
+        """The landing page's own path (the launch's Content-Location)."""
+        return self.launch.headers["Content-Location"]
 
 
 def begin_login(browser: Browser, user: str, activity: str) -> requests.Response:
@@ -43,8 +48,11 @@ def launch(browser: Browser, user: str = PARTICIPANT, activity: str = WORKING_LI
     assert auth.status_code == 200, auth.text
     posted = browser.submit(auth)
     page = None
-    if posted.status_code == 303:
-        page = browser.get(browser.url(posted.headers["Location"]), allow_redirects=False)
+    if "Content-Location" in posted.headers:  # accepted: the answer is the landing page
+        # The page's script puts its own address in the browser's history (address.js);
+        # a page's URL here is what the browser's location then says.
+        posted.url = browser.url(posted.headers["Content-Location"])
+        page = posted
     return Launch(login, auth, posted, page)
 
 

@@ -59,14 +59,14 @@ def other_platform_launch(site, **changes) -> tuple[PendingLaunch, str]:
 def test_keys_are_fetched_once_for_many_launches(site, key_server):
     for _ in range(3):
         pending, token = other_platform_launch(site)
-        assert pending.post(token).status_code == 303
+        assert pending.post(token).status_code == 200
     assert key_server.hits == 1
 
 
 def test_cache_headers_set_the_lifetime_within_bounds(site, key_server):
     key_server.cache_control = "public, max-age=120"
     pending, token = other_platform_launch(site)
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     with site.app.app_context():
         platform = db.session.execute(select(Platform).where(Platform.issuer == OTHER_ISSUER)).scalar_one()
         lifetime = platform.key_set_expires_at - platform.key_set_fetched_at
@@ -76,7 +76,7 @@ def test_cache_headers_set_the_lifetime_within_bounds(site, key_server):
 def test_a_very_long_cache_header_is_capped(site, key_server):
     key_server.cache_control = "max-age=31536000"
     pending, token = other_platform_launch(site)
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     with site.app.app_context():
         platform = db.session.execute(select(Platform).where(Platform.issuer == OTHER_ISSUER)).scalar_one()
         assert platform.key_set_expires_at - platform.key_set_fetched_at <= timedelta(hours=1)
@@ -84,19 +84,19 @@ def test_a_very_long_cache_header_is_capped(site, key_server):
 
 def test_expired_cache_is_refetched(site, key_server):
     pending, token = other_platform_launch(site)
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     with site.app.app_context():
         platform = db.session.execute(select(Platform).where(Platform.issuer == OTHER_ISSUER)).scalar_one()
         platform.key_set_expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     pending, token = other_platform_launch(site)
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     assert key_server.hits == 2
 
 
 def test_rotated_platform_key_is_found_by_one_refetch(site, key_server):
     pending, token = other_platform_launch(site)
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     # The platform rotates: its JWKS now holds a new key the cache has not seen.
     import json
 
@@ -114,7 +114,7 @@ def test_rotated_platform_key_is_found_by_one_refetch(site, key_server):
     pending, _ = other_platform_launch(site)
     claims = pending.claims(iss=OTHER_ISSUER, aud=OTHER_CLIENT, **{LTI + "deployment_id": "7"})
     token = pyjwt.encode(claims, new_key, algorithm="RS256", headers={"kid": "rotated"})
-    assert pending.post(token).status_code == 303
+    assert pending.post(token).status_code == 200
     assert key_server.hits == 2
 
 

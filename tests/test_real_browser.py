@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -82,6 +83,31 @@ def test_participant_reads_a_whole_module_in_the_iframe(page, site):
     assert frame.locator("#module-progress").get_attribute("value") == "5"
     assert frame.locator("#status").inner_text() == "Suoritettu"
     page.screenshot(path="/tmp/participant.png", full_page=True)
+
+
+def test_a_reload_or_the_back_button_shows_the_first_page_again(page, site):
+    """The launch answers with its first page. address.js puts the page's own address in
+    the frame's history, so a reload asks for that page instead of posting the used
+    id_token again (which the tool would refuse as a replay)."""
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
+    first_title = frame.locator("#page-title").inner_text()
+    tool = page.locator("#tool-frame").element_handle().content_frame()
+    assert re.fullmatch(re.escape(site.url) + r"/l/[\w-]+/", tool.url), tool.url
+    assert posts.count(site.url + "/lti/launch") == 1
+
+    frame.locator("body").evaluate("() => window.location.reload()")
+    frame.locator("#page-title").wait_for()
+    assert frame.locator("#page-title").inner_text() == first_title
+    assert posts.count(site.url + "/lti/launch") == 1  # asked for with GET, not posted again
+
+    frame.get_by_role("link", name="Seuraava").click()
+    frame.locator(f"#page-title:not(:text-is('{first_title}'))").wait_for()
+    frame.locator("body").evaluate("() => history.back()")
+    frame.locator(f"#page-title:text-is('{first_title}')").wait_for()
+    assert frame.locator("h1").inner_text() == "Suomalainen työelämä"
+    assert posts.count(site.url + "/lti/launch") == 1
 
 
 def test_on_a_360_px_phone_a_participant_switches_to_ukrainian(chromium, site):

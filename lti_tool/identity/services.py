@@ -4,8 +4,8 @@ Each is one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING id`` on its natural
 (SQLite 3.35+ and PostgreSQL both have it): no read-then-write race between two first
 launches of the same person, and one statement instead of a select, an insert or
 update, and an ORM flush. A launch writes its rows as one chain (``write_rows``): on
-PostgreSQL the whole chain, with the launch session, is a single statement of
-data-modifying CTEs, one round trip instead of five.
+PostgreSQL the whole chain, with the launch session and the consumed nonce, is a single
+statement of data-modifying CTEs, one round trip instead of six.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from sqlalchemy import BindParameter, Table, TextClause, bindparam, text
+from sqlalchemy import BindParameter, Delete, Table, TextClause, bindparam, delete, text
 
 from courses.database import db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
@@ -92,49 +92,104 @@ class Row:
         return (self.table, tuple(self.values), self.key, tuple(self.refs.items()))
 
 
-def _row_sql(name: str, row_shape: tuple[Any, ...]) -> tuple[str, list[BindParameter[Any]]]:
+@dataclass(frozen=True)
+class Consume:
+    """A row a chained write deletes before it writes anything, and without which it
+    writes nothing: ``equal`` columns equal to their values, ``later`` columns greater."""
+
+    table: Table
+    equal: dict[str, Any]
+    later: dict[str, Any]
+
+    def shape(self) -> tuple[Any, ...]:
+        return (self.table, tuple(self.equal), tuple(self.later))
+
+    def params(self) -> dict[str, Any]:
+        return {f"{CONSUMED}_{c}": v for c, v in (*self.equal.items(), *self.later.items())}
+
+
+CONSUMED = "consumed"
+
+
+@functools.lru_cache(maxsize=16)
+def _consume_statement(shape: tuple[Any, ...]) -> Delete:
+    table, equal, later = shape
+    return delete(table).where(
+        *(table.c[c] == bindparam(f"{CONSUMED}_{c}") for c in equal),
+        *(table.c[c] > bindparam(f"{CONSUMED}_{c}", type_=table.c[c].type) for c in later),
+    )
+
+
+def _consume_sql(shape: tuple[Any, ...]) -> tuple[str, list[BindParameter[Any]]]:
+    table, equal, later = shape
+    conditions = [f"{c} = :{CONSUMED}_{c}" for c in equal] + [f"{c} > :{CONSUMED}_{c}" for c in later]
+    sql = f"DELETE FROM {table.name} WHERE {' AND '.join(conditions)} RETURNING 1"
+    return sql, [bindparam(f"{CONSUMED}_{c}", type_=table.c[c].type) for c in (*equal, *later)]
+
+
+def _row_sql(
+    name: str, row_shape: tuple[Any, ...], guarded: bool = False
+) -> tuple[str, list[BindParameter[Any]]]:
     """``INSERT ... SELECT ... [ON CONFLICT ... DO UPDATE] RETURNING id`` for one row of a
-    chain; its parameters are named ``<name>_<column>``, its refs read earlier rows' CTEs."""
+    chain; its parameters are named ``<name>_<column>``, its refs read earlier rows' CTEs.
+    ``guarded``: the row is selected from the consumed row's CTE, so no consumed row, no row."""
     table, values, key, refs = row_shape
     given = (*values, *(column for column, _ in refs))
     literal = (*values, *_defaulted(table, given))
     columns = (*literal, *(column for column, _ in refs))
     selected = [f":{name}_{c}" for c in literal] + [f"(SELECT id FROM {ref})" for _, ref in refs]
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(selected)}"
+    sql += f" FROM {CONSUMED}" if guarded else ""
     sql += _on_conflict(key, tuple(c for c in given if c not in key)) + " RETURNING id"
     binds = [bindparam(f"{name}_{c}", type_=table.c[c].type) for c in literal]
     return sql, binds
 
 
 @functools.lru_cache(maxsize=64)
-def _chain_statement(shape: tuple[tuple[str, tuple[Any, ...]], ...]) -> TextClause:
+def _chain_statement(
+    shape: tuple[tuple[str, tuple[Any, ...]], ...], consume: tuple[Any, ...] | None
+) -> TextClause:
     """One PostgreSQL statement that writes a whole chain: each row a data-modifying CTE
     (they all run, in one snapshot; foreign keys are checked at the statement's end),
-    selecting every row's id. Built once per shape."""
+    selecting whether the row to consume was there and every row's id. Built once per shape.
+
+    A statement is atomic on its own, so the chain needs no transaction around it."""
     parts, binds = [], []
+    if consume is not None:
+        sql, binds = _consume_sql(consume)
+        parts.append(f"{CONSUMED} AS ({sql})")
     for name, row_shape in shape:
-        sql, row_binds = _row_sql(name, row_shape)
+        sql, row_binds = _row_sql(name, row_shape, guarded=consume is not None)
         parts.append(f"{name} AS ({sql})")
         binds.extend(row_binds)
+    found = f"EXISTS (SELECT FROM {CONSUMED})" if consume is not None else "true"
     ids = ", ".join(f"(SELECT id FROM {name}) AS {name}" for name, _ in shape)
-    return text(f"WITH {', '.join(parts)} SELECT {ids}").bindparams(*binds)
+    return text(f"WITH {', '.join(parts)} SELECT {found}, {ids}").bindparams(*binds)
 
 
-def write_rows(rows: dict[str, Row]) -> dict[str, Any]:
+def write_rows(rows: dict[str, Row], consume: Consume | None = None) -> dict[str, Any] | None:
     """Write rows in order, each taking the ids of earlier ones; returns every row's id.
+
+    With ``consume``, delete that row first and write nothing (returning None) unless it
+    was there: a launch's nonce goes if and only if the launch is recorded.
 
     On PostgreSQL the chain is one statement (one round trip instead of one per row);
     elsewhere (SQLite has no data-modifying CTEs) one statement per row. The caller commits.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = consume.params() if consume is not None else {}
         for name, row in rows.items():
             given = (*row.values, *row.refs)
             own = _with_defaults(row.table, dict(row.values), given)
             params.update({f"{name}_{c}": v for c, v in own.items()})
         shape = tuple((name, row.shape()) for name, row in rows.items())
-        found = db.session.execute(_chain_statement(shape), params).one()
-        return dict(zip(rows, found, strict=True))
+        statement = _chain_statement(shape, consume.shape() if consume is not None else None)
+        was_there, *found = db.session.execute(statement, params).one()
+        return dict(zip(rows, found, strict=True)) if was_there else None
+    if consume is not None:
+        deleted = db.session.execute(_consume_statement(consume.shape()), consume.params())
+        if deleted.rowcount != 1:  # type: ignore[attr-defined]
+            return None
     ids: dict[str, Any] = {}
     for name, row in rows.items():
         values = {**row.values, **{column: ids[ref] for column, ref in row.refs.items()}}

@@ -26,6 +26,7 @@ from pylti1p3.oidc_login import OIDCLogin
 from pylti1p3.redirect import Redirect
 from pylti1p3.session import SessionService
 
+from lti_tool.identity.services import Consume
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.state_store import StateStore
 from lti_tool.registry.platform_keys import (
@@ -166,6 +167,8 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         self.client: ClientRecord | None = None
         self._deployment_known = False
         self.state: str | None = None
+        # The state and nonce for the launch's write to consume (the database store).
+        self.consume: Consume | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)
@@ -182,7 +185,8 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         return self._get_jwt_body()
 
     def validate(self) -> "ToolMessageLaunch":
-        """Check everything, cheapest and least stateful first; consume the nonce last."""
+        """Check everything, cheapest and least stateful first; consume the nonce last
+        (the database store: with the launch's own write, see ``consume``)."""
         id_token = self._get_request_param("id_token")
         if not id_token:
             raise LaunchRejected("missing_id_token")
@@ -305,7 +309,10 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         if self._cookie_service.get_cookie(state) != state:
             raise LaunchRejected("state_mismatch")
         nonce = self._get_jwt_body().get("nonce")
-        if not isinstance(nonce, str) or not self._store.consume(state, nonce):
+        if not isinstance(nonce, str):
+            raise LaunchRejected("replayed_nonce")
+        self.consume = self._store.consumed_by_launch(state, nonce)
+        if self.consume is None and not self._store.consume(state, nonce):
             raise LaunchRejected("replayed_nonce")
         self.state = state
 

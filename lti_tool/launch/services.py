@@ -109,12 +109,17 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
         | ({"context_pk": "ctx"} if context else {})
         | ({"resource_link_pk": "link"} if link else {}),
     )
-    ids = identity.write_rows(rows)
+    ids = identity.write_rows(rows, consume=launch.consume)
+    if ids is None:  # the state and nonce were used already (or expired): nothing written
+        db.session.rollback()
+        raise LaunchRejected("replayed_nonce")
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
         _next_sweep = time.monotonic() + 60
         sessions = LaunchSession.__table__
         db.session.execute(delete(sessions).where(sessions.c.expires_at < now))
+    # Committed before the page is shown: the rows it upserts (the person, the course) are
+    # shared by concurrent launches, and SQLite has one writer at a time.
     db.session.commit()
     return RecordedLaunch(session_id, platform_id, int(ids["usr"]), message_type)
 

@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, delete, insert
 
 from courses.database import UTCDateTime, db, utcnow
+from lti_tool.identity.services import Consume
 from lti_tool.launch.models import LoginState
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -25,6 +26,10 @@ class StateStore(Protocol):
 
     def consume(self, state: str, nonce: str) -> bool:
         """Forget the pair and say whether it was there, unexpired, exactly as given."""
+
+    def consumed_by_launch(self, state: str, nonce: str) -> Consume | None:
+        """The pair as a row for the launch's own write to delete first (the write is then
+        refused, with nothing written, if the pair is not there), or None: call consume."""
 
 
 _STATE = LoginState.__table__
@@ -55,10 +60,14 @@ class DatabaseStateStore:
         db.session.commit()
 
     def consume(self, state: str, nonce: str) -> bool:
-        # Committed together with the launch's own writes; a concurrent replay blocks
-        # on the row lock and then finds nothing to delete.
         result = db.session.execute(_CONSUME, {"state": state, "nonce": nonce, "now": utcnow()})
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+    def consumed_by_launch(self, state: str, nonce: str) -> Consume:
+        # Deleted by the statement (PostgreSQL) or the transaction (SQLite) that records
+        # the launch: the nonce goes if and only if the launch is recorded. A concurrent
+        # replay blocks on the row lock and then finds nothing to delete.
+        return Consume(_STATE, {"state": state, "nonce": nonce}, {"expires_at": utcnow()})
 
 
 class RedisStateStore:
@@ -77,6 +86,9 @@ class RedisStateStore:
     def consume(self, state: str, nonce: str) -> bool:
         stored = self._redis.getdel(self._key(state))
         return stored is not None and stored.decode() == nonce
+
+    def consumed_by_launch(self, state: str, nonce: str) -> None:
+        return None  # Redis is not in the database's transaction: consumed at validation
 
 
 def state_store_for(redis_url: str | None) -> StateStore:

@@ -12,14 +12,14 @@ from flask import (
     current_app,
     g,
     jsonify,
-    redirect,
+    make_response,
     render_template,
     request,
     url_for,
 )
 from pylti1p3.contrib.flask import FlaskRequest
 
-from courses.database import db
+from courses.database import db, each_statement_commits
 from lti_tool.i18n import locale_from_lti
 from lti_tool.keys.service import published_jwks
 from lti_tool.launch.errors import REASONS, LaunchRejected
@@ -68,6 +68,7 @@ def _check_target_link_uri(target: str | None) -> None:
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     params = request.values
+    each_statement_commits()  # a registration read and one state insert
     try:
         if not params.get("iss") or not params.get("login_hint"):
             raise LaunchRejected("missing_login_params")
@@ -92,22 +93,45 @@ def launch() -> Response | tuple[str, int]:
         leeway_seconds=current_app.config["LTI_JWT_LEEWAY"],
         jwks_max_age=timedelta(seconds=current_app.config["PLATFORM_JWKS_MAX_AGE"]),
     )
+    browser_key = request.cookies.get(BROWSER_COOKIE) or new_browser_key()
+    each_statement_commits()  # a registration read and one chained write with the nonce
     try:
         message.validate()
+        session = record_launch(message, browser_key)
     except LaunchRejected as exc:
         g.ui_locale = locale_from_lti(unverified_locale_of(request.form.get("id_token")))
         return rejected_page(exc, "launch")
-    browser_key = request.cookies.get(BROWSER_COOKIE) or new_browser_key()
-    session = record_launch(message, browser_key)
     log.info(
         "lti_launch_ok platform=%s user=%s message=%s", session.platform_id, session.user_pk,
         session.message_type,
     )
-    response = redirect(url_for("learning.landing", launch_id=session.id), code=303)
+    address = url_for("learning.landing", launch_id=session.id)
+    response = make_response(first_page(session.id, browser_key, address))
+    response.headers["Content-Location"] = address
     set_cookie(response, BROWSER_COOKIE, browser_key, max_age=12 * 3600)
     if message.state:
         delete_cookie(response, f"{STATE_COOKIE_PREFIX}-{message.state}")
     return response
+
+
+def first_page(launch_id: str, browser_key: str, address: str) -> tuple[str, int]:
+    """The launch answers with its landing page at once, not with a redirect to it: one
+    request less for the browser inside Moodle's iframe. The page's own address goes in
+    Content-Location, and a script puts it in the browser's history (history.replaceState),
+    so that a reload or the back button asks for the page and does not post the used
+    id_token again. The launch is already committed: if the page is refused (say, an
+    unknown module), the launch still stands."""
+    from lti_tool.learning.errors import Refused, refused_page  # learning imports this module
+    from lti_tool.learning.views import landing_page
+
+    g.page_address = address
+    try:
+        page = landing_page(launch_id, browser_key)
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    return page if isinstance(page, tuple) else (page, 200)
 
 
 @bp.get("/lti/jwks")

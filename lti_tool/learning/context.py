@@ -111,9 +111,16 @@ def bound_module(session: OpenSession) -> ModuleInfo | None:
     return module
 
 
-def open_visit(launch_id: str, *, trainer: bool = False, need_module: bool = False) -> Visit:
-    """Load the launch behind the URL for this browser; LaunchRejected or Refused if not."""
-    session = load_session(launch_id, request.cookies.get(BROWSER_COOKIE))
+def open_visit(
+    launch_id: str,
+    *,
+    trainer: bool = False,
+    need_module: bool = False,
+    browser_key: str | None = None,
+) -> Visit:
+    """Load the launch behind the URL for this browser (its cookie, or ``browser_key``
+    while the launch that sets the cookie is answered); LaunchRejected or Refused if not."""
+    session = load_session(launch_id, browser_key or request.cookies.get(BROWSER_COOKIE))
     g.ui_locale = locale_from_lti(session.user.locale or session.locale)
     platform_origin = origin_of(session.platform.issuer)
     g.frame_ancestors = [platform_origin] if platform_origin else []

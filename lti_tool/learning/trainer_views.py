@@ -79,10 +79,10 @@ def _deep_link_settings(visit: Visit) -> dict[str, Any]:
 
 
 def _modules_form(
-    visit: Visit, groups: list[dict[str, Any]], settings: dict[str, Any]
+    visit: Visit, groups: list[dict[str, Any]], settings: dict[str, Any], posted: bool = False
 ) -> ModulesForm:
     form = ModulesForm(
-        request.form if request.method == "POST" else None,
+        request.form if posted else None,  # not the launch's own POST, which shows the picker
         meta=form_context(visit),
         multiple=settings.get("accept_multiple") is True,  # the spec's default is one item
     )
@@ -111,7 +111,7 @@ def deep_link_respond(launch_id: str) -> str | tuple[str, int]:
             raise Refused("bad_form", "not a deep linking launch")
         settings = _deep_link_settings(visit)
         groups = _programme_groups(visit)
-        form = _modules_form(visit, groups, settings)
+        form = _modules_form(visit, groups, settings, posted=True)
         if not form.validate():
             if form.csrf_token.errors:
                 raise Refused("bad_form", "csrf")

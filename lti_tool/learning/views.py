@@ -100,19 +100,26 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     )
 
 
+def landing_page(launch_id: str, browser_key: str | None = None) -> str | tuple[str, int]:
+    """Where a launch lands: the bound module at the learner's page, or what to do next.
+    Raises LaunchRejected or Refused."""
+    visit = open_visit(launch_id, browser_key=browser_key)
+    if visit.is_deep_linking:
+        return module_picker(visit)
+    if visit.bound is None:
+        if visit.is_trainer:
+            return bind_picker(visit)
+        return render_template("learning/not_bound.html", visit=visit), 200
+    remember_binding(visit)
+    return _render_page(visit, visit.bound, None)
+
+
 @bp.get("/l/<launch_id>/")
 def landing(launch_id: str) -> str | tuple[str, int]:
-    """Where a launch lands: the bound module at the learner's page, or what to do next."""
+    """The landing page again (a reload, the back button, a link to it); the launch itself
+    answers with it directly (lti_tool.launch.views.launch)."""
     try:
-        visit = open_visit(launch_id)
-        if visit.is_deep_linking:
-            return module_picker(visit)
-        if visit.bound is None:
-            if visit.is_trainer:
-                return bind_picker(visit)
-            return render_template("learning/not_bound.html", visit=visit), 200
-        remember_binding(visit)
-        return _render_page(visit, visit.bound, None)
+        return landing_page(launch_id)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:

@@ -16,8 +16,8 @@ def launch_with_custom(site, custom: dict[str, str]):
     pending = pending_launch(browser)
     token = sign_as_platform(site.app, pending.claims(**{LTI_CLAIM + "custom": custom}))
     posted = pending.post(token)
-    assert posted.status_code == 303
-    return browser, posted.headers["Location"]
+    assert posted.status_code in (200, 404, 410), posted.text  # the landing page, or why not
+    return browser, posted.headers["Content-Location"]
 
 
 def test_an_unknown_module_in_the_custom_parameter(site):
@@ -61,10 +61,11 @@ def test_a_page_of_another_module_is_refused(site):
 
 def test_a_module_of_another_programme_is_refused(site):
     browser, landing = launch_with_custom(site, {"module": "finnish-working-life"})
+    views = page_views(site.app)  # the launch's own first page
     page = browser.get(browser.url(landing + "m/multicultural-competence/"))
     assert page.status_code == 404
     assert "<code>module_elsewhere</code>" in page.text
-    assert page_views(site.app) == 0
+    assert page_views(site.app) == views
 
 
 def test_another_module_of_the_same_programme_opens_from_a_link(site):
@@ -84,9 +85,10 @@ def test_page_links_in_the_text_point_into_this_launch(site):
 def test_pages_need_the_browser_that_launched(site):
     browser, landing = launch_with_custom(site, {"module": "finnish-working-life"})
     stranger = site.browser()
+    views = page_views(site.app)
     page = stranger.get(stranger.url(landing + "m/finnish-working-life/"))
     assert page.status_code == 403
-    assert page_views(site.app) == 0
+    assert page_views(site.app) == views
 
 
 def test_a_forged_language_form_is_refused(site):
