@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, case, func, null, or_, select
 
-from courses.database import db
+from courses.database import Precompiled, db
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import ModuleProgress, PageView
@@ -129,11 +129,12 @@ class OutlineEntry:
 
 
 @functools.cache
-def _outline_query() -> Select[Any]:
+def _outline_query() -> Precompiled:
     # The body comes along only for the page the caller is about to show (by slug or id):
-    # the common page view needs no query of its own for it.
+    # the common page view needs no query of its own for it. Compiled once and run on the
+    # session's connection (Precompiled): every page view reads it.
     wanted = or_(_PG.c.slug == bindparam("wanted_slug"), _PG.c.id == bindparam("wanted_id"))
-    return (
+    return Precompiled(
         select(
             _PG.c.id,
             _PG.c.slug,
@@ -183,8 +184,7 @@ def outline(
 ) -> Outline:
     """The module's live pages in order, titled in ``language`` (or Finnish), seen or not;
     with the text of the page named by ``wanted_slug`` or ``wanted_id``."""
-    rows = db.session.execute(
-        _outline_query(),
+    rows = _outline_query().all(
         {
             "learner": learner_id,
             "module": module_id,
@@ -192,8 +192,8 @@ def outline(
             "source": SOURCE_LANGUAGE,
             "wanted_slug": wanted_slug,
             "wanted_id": wanted_id,
-        },
-    ).all()
+        }
+    )
     entries: dict[int, OutlineEntry] = {}
     bodies: dict[int, dict[str, PageContent]] = {}
     for page_id, slug, position, text_language, title, view_id, body in rows:
@@ -285,17 +285,17 @@ class CatalogProgramme:
 
 
 @functools.cache
-def _catalogue_queries() -> tuple[Select[Any], Select[Any]]:
-    """Built once: a reused statement keeps its compiled form and cache key (a trainer's
-    module picker asks them on every launch into an activity not yet set up)."""
+def _catalogue_queries() -> tuple[Precompiled, Precompiled]:
+    """Built and compiled once, run on the session's connection (Precompiled): a trainer's
+    module picker asks them on every launch into an activity not yet set up."""
     live_pages = (
         select(func.count())
         .where(_PG.c.module_id == _M.c.id, _PG.c.retired_at.is_(None))
         .scalar_subquery()
     )
     return (
-        select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug),
-        select(
+        Precompiled(select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug)),
+        Precompiled(select(
             _M.c.programme_id,
             _M.c.slug,
             _M.c.title,
@@ -304,7 +304,7 @@ def _catalogue_queries() -> tuple[Select[Any], Select[Any]]:
             live_pages,
         )
         .where(_M.c.retired_at.is_(None))
-        .order_by(_M.c.programme_id, _M.c.position),
+        .order_by(_M.c.programme_id, _M.c.position)),
     )
 
 
@@ -313,9 +313,8 @@ def all_programmes() -> list[CatalogProgramme]:
     programme_query, module_query = _catalogue_queries()
     programmes = {
         row[0]: CatalogProgramme(row[1], row[2], tuple(row[3]), [])
-        for row in db.session.execute(programme_query)
+        for row in programme_query.all({})
     }
-    modules = db.session.execute(module_query)
-    for programme_id, *fields in modules:
+    for programme_id, *fields in module_query.all({}):
         programmes[programme_id].modules.append(CatalogModule(*fields))
     return list(programmes.values())

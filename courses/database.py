@@ -7,10 +7,16 @@ without a package depending on one that sits above it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Connection, DateTime, Engine, MetaData, event
+from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, event
+from sqlalchemy.sql import Executable, Select
+from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -76,6 +82,105 @@ def track_writes(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _reset(conn: Connection) -> None:
         conn.info.pop("wrote", None)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    compiled: Compiled
+    sql: str
+    order: tuple[str, ...] | None  # bind names in order, for a positional driver (SQLite)
+    binds: tuple[tuple[str, Callable[[Any], Any]], ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+class Precompiled:
+    """A Core statement compiled once per dialect and run straight on the session's own
+    DBAPI connection, in the session's transaction.
+
+    For the few statements of every launch and page view. SQLAlchemy's per-execution
+    machinery (execution context, events, result metadata built from
+    ``cursor.description`` column by column) cost about 100 µs a statement here, twice
+    what psycopg takes to run it: a sixth of a page view. The statement is still
+    SQLAlchemy's, compiled by it, with its types' bind and result processing applied
+    (JSON, UTCDateTime); rows are plain tuples. Not for statements with expanding
+    (``IN``) parameters. ``writes``: the statement writes, so a request that runs it and
+    does not commit is rolled back, as with ``track_writes``.
+    """
+
+    def __init__(self, statement: Executable, *, writes: bool = False) -> None:
+        self.statement = statement
+        self.writes = writes
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        found = self._by_dialect.get(dialect.name)
+        if found is not None:
+            return found
+        compiled = self.statement.compile(dialect=dialect)
+        sql = compiled.string
+        if "POSTCOMPILE" in sql:
+            raise ValueError("expanding parameters are not supported: run it through the session")
+        escaped = getattr(compiled, "escaped_bind_names", None) or {}
+        binds = []
+        for name, bind in getattr(compiled, "binds", {}).items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                binds.append((escaped.get(name, name), processor))
+        columns: Sequence[Any] = ()
+        if isinstance(self.statement, (Select, TextualSelect)):
+            columns = self.statement.selected_columns
+        results = []
+        for index, column in enumerate(columns):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                results.append((index, processor))
+        order = tuple(getattr(compiled, "positiontup", None) or ()) if dialect.positional else None
+        found = _Compiled(compiled, sql, order, tuple(binds), tuple(results))
+        self._by_dialect[dialect.name] = found
+        return found
+
+    def _execute(self, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
+        connection = db.session.connection()
+        compiled = self._compile(connection.dialect)
+        values = compiled.compiled.construct_params(dict(params))
+        for name, processor in compiled.binds:
+            values[name] = processor(values[name])
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if self.writes:
+            connection.info["wrote"] = True
+        if compiled.order is not None:
+            cursor.execute(compiled.sql, [values[name] for name in compiled.order])
+        else:
+            cursor.execute(compiled.sql, values)
+        return cursor, compiled
+
+    @staticmethod
+    def _processed(row: Sequence[Any], compiled: _Compiled) -> tuple[Any, ...]:
+        if not compiled.results:
+            return tuple(row)
+        values = list(row)
+        for index, processor in compiled.results:
+            values[index] = processor(values[index])
+        return tuple(values)
+
+    def first(self, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        cursor, compiled = self._execute(params)
+        row = cursor.fetchone()
+        cursor.close()
+        return None if row is None else self._processed(row, compiled)
+
+    def all(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        cursor, compiled = self._execute(params)
+        rows = cursor.fetchall()
+        cursor.close()
+        return [self._processed(row, compiled) for row in rows]
+
+    def run(self, params: Mapping[str, Any]) -> int:
+        """Execute a statement that returns no rows; the number of rows it touched."""
+        cursor, _ = self._execute(params)
+        count = int(cursor.rowcount)
+        cursor.close()
+        return count
 
 
 def each_statement_commits() -> None:

@@ -69,6 +69,18 @@ def _gettext(context: Context, string: str, **variables: Any) -> str:
     return translated % variables if "%" in translated else translated
 
 
+@pass_context
+def _ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+    """Jinja's new-style ``ngettext()`` the same way: the form for the number, autoescaped
+    when the template is, with ``%(num)d`` (unless given) and the other variables filled in.
+    Parameter names as in Jinja's, so that ``num=`` can be passed as a variable."""
+    translated = _translations().ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    variables.setdefault("num", __num)
+    return translated % variables
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     babel.init_app(app, locale_selector=select_locale)
@@ -78,7 +90,9 @@ def init_app(app: Flask) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
-    # Jinja's new-style wrapper around ``gettext`` is replaced by ``_gettext`` (its
-    # ``ngettext`` wrapper stays), and ``_`` goes straight to it: Jinja's ``_`` alias would
-    # look ``gettext`` up and call it through the context once more.
+    # Jinja's new-style wrappers are replaced by ``_gettext`` and ``_ngettext`` (the
+    # ``{% trans %}`` tag still uses Jinja's own), and ``_`` goes straight to
+    # ``_gettext``: Jinja's ``_`` alias would look ``gettext`` up and call it through the
+    # context once more.
     app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = _gettext
+    app.jinja_env.globals["ngettext"] = _ngettext

@@ -159,6 +159,10 @@ def test_error_page_speaks_the_browsers_language(client_app, accept, lang, title
         ("{{ _('%(seen)d of %(total)d pages seen (%(percent)d %%)', seen=3, total=5, percent=60) }}", {}, "Luettu 3 / 5 sivua (60 %)"),
         ("{{ gettext('Your score: %(percent)d %%', percent=50) }}", {}, "Pisteesi: 50 %"),
         ("{% trans %}Next{% endtrans %}", {}, "Seuraava"),
+        # Plurals: the form for the number, which fills in %(num)d unless given.
+        ("{{ ngettext('%(num)d page', '%(num)d pages', 1) }}", {}, "1 sivu"),
+        ("{{ ngettext('%(num)d page', '%(num)d pages', n) }}", {"n": 7}, "7 sivua"),
+        ("{{ ngettext('about %(num)d minute', 'about %(num)d minutes', 2, num=3) }}", {}, "noin 3 minuuttia"),
         ("{{ _('A message the catalogue does not have') }}", {}, "A message the catalogue does not have"),
     ],
 )

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from sqlalchemy import BindParameter, Delete, Table, TextClause, bindparam, delete, text
+from sqlalchemy import BindParameter, Table, TextClause, bindparam, delete, text
 
-from courses.database import db, utcnow
+from courses.database import Precompiled, db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.identity.roles import RoleSet, classify_roles
 
@@ -112,12 +112,13 @@ CONSUMED = "consumed"
 
 
 @functools.lru_cache(maxsize=16)
-def _consume_statement(shape: tuple[Any, ...]) -> Delete:
+def _consume_statement(shape: tuple[Any, ...]) -> Precompiled:
     table, equal, later = shape
-    return delete(table).where(
+    statement = delete(table).where(
         *(table.c[c] == bindparam(f"{CONSUMED}_{c}") for c in equal),
         *(table.c[c] > bindparam(f"{CONSUMED}_{c}", type_=table.c[c].type) for c in later),
     )
+    return Precompiled(statement, writes=True)
 
 
 def _consume_sql(shape: tuple[Any, ...]) -> tuple[str, list[BindParameter[Any]]]:
@@ -148,7 +149,7 @@ def _row_sql(
 @functools.lru_cache(maxsize=64)
 def _chain_statement(
     shape: tuple[tuple[str, tuple[Any, ...]], ...], consume: tuple[Any, ...] | None
-) -> TextClause:
+) -> Precompiled:
     """One PostgreSQL statement that writes a whole chain: each row a data-modifying CTE
     (they all run, in one snapshot; foreign keys are checked at the statement's end),
     selecting whether the row to consume was there and every row's id. Built once per shape.
@@ -164,7 +165,8 @@ def _chain_statement(
         binds.extend(row_binds)
     found = f"EXISTS (SELECT FROM {CONSUMED})" if consume is not None else "true"
     ids = ", ".join(f"(SELECT id FROM {name}) AS {name}" for name, _ in shape)
-    return text(f"WITH {', '.join(parts)} SELECT {found}, {ids}").bindparams(*binds)
+    statement = text(f"WITH {', '.join(parts)} SELECT {found}, {ids}").bindparams(*binds)
+    return Precompiled(statement, writes=True)
 
 
 def write_rows(rows: dict[str, Row], consume: Consume | None = None) -> dict[str, Any] | None:
@@ -184,11 +186,10 @@ def write_rows(rows: dict[str, Row], consume: Consume | None = None) -> dict[str
             params.update({f"{name}_{c}": v for c, v in own.items()})
         shape = tuple((name, row.shape()) for name, row in rows.items())
         statement = _chain_statement(shape, consume.shape() if consume is not None else None)
-        was_there, *found = db.session.execute(statement, params).one()
+        was_there, *found = statement.first(params)  # type: ignore[misc]
         return dict(zip(rows, found, strict=True)) if was_there else None
     if consume is not None:
-        deleted = db.session.execute(_consume_statement(consume.shape()), consume.params())
-        if deleted.rowcount != 1:  # type: ignore[attr-defined]
+        if _consume_statement(consume.shape()).run(consume.params()) != 1:
             return None
     ids: dict[str, Any] = {}
     for name, row in rows.items():

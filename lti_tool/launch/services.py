@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 
-from courses.database import db, utcnow
+from courses.database import Precompiled, db, utcnow
 from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.progress.models import LearnerPreference
@@ -196,14 +196,14 @@ class OpenSession:
 
 
 @functools.cache
-def _session_query() -> Select[Any]:
-    """Built once: a reused statement keeps its compiled form and its cache key. Table
-    columns, not ORM attributes: a plain Core select skips the ORM's per-execution setup."""
+def _session_query() -> Precompiled:
+    """Built and compiled once, run on the session's connection (see Precompiled): every
+    page of a launch reads it."""
     s, u, p, c, r, pref = (
         m.__table__ for m in (LaunchSession, LtiUser, Platform, LtiContext, ResourceLink, LearnerPreference)
     )
     m, mp = catalog.MODULE, catalog.MODULE_PROGRESS
-    return (
+    query = (
         select(
             s.c.id, s.c.browser_key_hash, s.c.platform_id, s.c.user_pk, s.c.client_id, s.c.deployment_id,
             s.c.message_type, s.c.roles, s.c.locale, s.c.expires_at,
@@ -227,11 +227,12 @@ def _session_query() -> Select[Any]:
         .outerjoin(mp, and_(mp.c.module_id == m.c.id, mp.c.learner_id == s.c.user_pk))
         .where(s.c.id == bindparam("launch_id"))
     )
+    return Precompiled(query)
 
 
 def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
     """The launch session behind a URL, if this browser owns it and it has not expired."""
-    row = db.session.execute(_session_query(), {"launch_id": launch_id}).first()
+    row = _session_query().first({"launch_id": launch_id})
     if row is None or row[9] <= utcnow():
         raise LaunchRejected("session_not_found", launch_id)
     if not browser_key or not secrets.compare_digest(row[1], hash_browser_key(browser_key)):

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy import bindparam, delete, insert
 
-from courses.database import UTCDateTime, db, utcnow
+from courses.database import Precompiled, UTCDateTime, db, utcnow
 from lti_tool.identity.services import Consume
 from lti_tool.launch.models import LoginState
 
@@ -42,6 +42,11 @@ _CONSUME = delete(_STATE).where(
     _STATE.c.expires_at > bindparam("now", type_=UTCDateTime()),
 )
 
+_ISSUE = Precompiled(
+    insert(_STATE).values(state=bindparam("state"), nonce=bindparam("nonce"), expires_at=bindparam("expires_at")),
+    writes=True,
+)
+
 
 class DatabaseStateStore:
     # Expired pairs are harmless (consume checks expires_at), so sweep them at most once a
@@ -53,10 +58,7 @@ class DatabaseStateStore:
         if time.monotonic() >= DatabaseStateStore._next_cleanup:
             DatabaseStateStore._next_cleanup = time.monotonic() + 60
             db.session.execute(delete(_STATE).where(_STATE.c.expires_at < now))
-        db.session.execute(
-            insert(_STATE),
-            {"state": state, "nonce": nonce, "expires_at": now + STATE_LIFETIME},
-        )
+        _ISSUE.run({"state": state, "nonce": nonce, "expires_at": now + STATE_LIFETIME})
         db.session.commit()
 
     def consume(self, state: str, nonce: str) -> bool:

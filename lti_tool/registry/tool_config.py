@@ -10,9 +10,9 @@ from datetime import datetime
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import IssuerToClientRelation, ToolConfAbstract
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 
-from courses.database import db
+from courses.database import Precompiled, db
 from lti_tool.keys.service import SigningKey, current_signing_key
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
@@ -74,19 +74,21 @@ def _client_record(row: t.Sequence[t.Any]) -> ClientRecord:
 
 
 @functools.cache
-def _client_query(by_client_id: bool) -> Select[t.Any]:
-    """Built once per shape: a reused statement keeps its compiled form and cache key."""
+def _client_query(by_client_id: bool) -> Precompiled:
+    """Built and compiled once per shape, run on the session's connection (Precompiled)."""
     query = (
         select(*_CLIENT_COLUMNS)
         .select_from(_CLIENT)
         .join(_PLATFORM, _PLATFORM.c.id == _CLIENT.c.platform_id)
         .where(_PLATFORM.c.issuer == bindparam("iss"))
     )
-    return query.where(_CLIENT.c.client_id == bindparam("client_id")) if by_client_id else query.limit(2)
+    return Precompiled(
+        query.where(_CLIENT.c.client_id == bindparam("client_id")) if by_client_id else query.limit(2)
+    )
 
 
 @functools.cache
-def _launch_registration_query() -> Select[t.Any]:
+def _launch_registration_query() -> Precompiled:
     # An empty deployment id matches no row: deployment ids are never empty.
     known = (
         select(_DEPLOYMENT.c.id)
@@ -96,7 +98,7 @@ def _launch_registration_query() -> Select[t.Any]:
         )
         .exists()
     )
-    return (
+    return Precompiled(
         select(*_CLIENT_COLUMNS, known.label("deployment_known"))
         .select_from(_CLIENT)
         .join(_PLATFORM, _PLATFORM.c.id == _CLIENT.c.platform_id)
@@ -141,11 +143,9 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
         if not iss:
             return None
         if client_id:
-            row = db.session.execute(
-                _client_query(by_client_id=True), {"iss": iss, "client_id": client_id}
-            ).first()
+            row = _client_query(by_client_id=True).first({"iss": iss, "client_id": client_id})
             return _client_record(row) if row is not None else None
-        rows = db.session.execute(_client_query(by_client_id=False), {"iss": iss}).all()
+        rows = _client_query(by_client_id=False).all({"iss": iss})
         return _client_record(rows[0]) if len(rows) == 1 else None
 
     def find_client_by_pk(self, client_pk: int) -> ClientRecord | None:
@@ -162,10 +162,9 @@ class DatabaseToolConf(ToolConfAbstract[t.Any]):
     ) -> tuple[ClientRecord | None, bool]:
         """The registration of a launch and whether it knows the deployment: one query."""
         deployment = deployment_id if isinstance(deployment_id, str) and deployment_id else ""
-        row = db.session.execute(
-            _launch_registration_query(),
-            {"iss": iss, "client_id": client_id, "deployment_id": deployment},
-        ).first()
+        row = _launch_registration_query().first(
+            {"iss": iss, "client_id": client_id, "deployment_id": deployment}
+        )
         return (_client_record(row), bool(row[12])) if row is not None else (None, False)
 
     def signing_key(self) -> SigningKey:
