@@ -68,20 +68,41 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+# Connection.info key: the connection commits each statement (each_statement_commits).
+EACH_STATEMENT_COMMITS = "each_statement_commits"
+# Execution option of a write that is atomic on its own, allowed on such a connection.
+STANDS_ALONE = "stands_alone"
+
+
+class WriteOutsideTransaction(RuntimeError):
+    """A write through the session on a connection that commits each statement."""
 
 
 def track_writes(engine: Engine) -> None:
-    """Note on each connection whether its current transaction has written anything."""
+    """Note on each connection whether its current transaction has written anything, and
+    refuse a write on a connection that commits each statement unless it stands alone:
+    writes that belong together call transaction_for_writes first."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _note(conn: Connection, cursor: object, statement: str, *args: object) -> None:
-        if statement.lstrip()[:6].upper() in WRITES:
-            conn.info["wrote"] = True
+    def _note(
+        conn: Connection, cursor: object, statement: str, parameters: object, context: Any, *args: object
+    ) -> None:
+        if statement.lstrip()[:6].upper() not in WRITES:
+            return
+        if conn.info.get(EACH_STATEMENT_COMMITS):
+            if not context.execution_options.get(STANDS_ALONE):
+                raise WriteOutsideTransaction(
+                    "this request's connection commits each statement: call "
+                    "transaction_for_writes() before writes that belong together"
+                )
+            return
+        conn.info["wrote"] = True
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _reset(conn: Connection) -> None:
         conn.info.pop("wrote", None)
+        conn.info.pop(EACH_STATEMENT_COMMITS, None)
 
 
 @dataclass(frozen=True)
@@ -146,7 +167,7 @@ class Precompiled:
         for name, processor in compiled.binds:
             values[name] = processor(values[name])
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        if self.writes:
+        if self.writes and not connection.info.get(EACH_STATEMENT_COMMITS):
             connection.info["wrote"] = True
         if compiled.order is not None:
             cursor.execute(compiled.sql, [values[name] for name in compiled.order])
@@ -184,19 +205,44 @@ class Precompiled:
 
 
 def each_statement_commits() -> None:
-    """On PostgreSQL, let this request's statements commit one by one until the session's
-    next commit or rollback: no BEGIN and COMMIT round trips around them.
+    """On PostgreSQL, let this request's statements commit one by one: no BEGIN and COMMIT
+    round trips around them.
 
-    Only for requests whose every write is a single statement, atomic on its own (the
-    login's state; the launch's chained write, which consumes the nonce in the same
-    statement). The session's next commit or rollback hands the connection back, and what
-    follows runs in transactions again. Elsewhere (SQLite's BEGIN costs no round trip),
-    and once a transaction has begun, it changes nothing.
+    For the login and the launch, whose writes are single statements, atomic on their
+    own (the login's state; the launch's chained write, which consumes the nonce in the
+    same statement); the launch's first page then reads on the same connection. A write
+    through the session is refused on it (WriteOutsideTransaction) unless it stands alone
+    (execution option ``stands_alone``): writes that belong together call
+    transaction_for_writes first, and run in a transaction on a connection of their own.
+    Elsewhere (SQLite's BEGIN costs no round trip), and once a transaction has begun, this
+    changes nothing.
     """
     session = db.session()
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection.info[EACH_STATEMENT_COMMITS] = True
+
+
+def _commits_each_statement() -> bool:
+    session = db.session()
+    return session.in_transaction() and bool(session.connection().info.get(EACH_STATEMENT_COMMITS))
+
+
+def commit() -> None:
+    """Commit the session's transaction. On a connection that commits each statement
+    (each_statement_commits) nothing is pending: the connection is kept for the reads
+    that follow, instead of being handed back to the pool and taken again."""
+    if not _commits_each_statement():
+        db.session.commit()
+
+
+def transaction_for_writes() -> None:
+    """Call before writes that must stand or fall together. On a connection that commits
+    each statement (nothing is pending on it), hand it back, so that what follows runs in
+    a transaction again; elsewhere nothing changes."""
+    if _commits_each_statement():
+        db.session.commit()
 
 
 def end_read_only_transaction() -> None:

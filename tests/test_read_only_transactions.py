@@ -30,3 +30,38 @@ def test_an_uncommitted_write_is_left_for_the_rollback(site):
         assert db.session().in_transaction()
         db.session.rollback()
         assert _count() == 0
+
+
+def test_a_connection_that_commits_each_statement_refuses_writes_that_belong_together(site):
+    """The login and the launch run on PostgreSQL with each statement committing on its own
+    (no BEGIN/COMMIT round trips); a write through the session there must stand alone or
+    come after transaction_for_writes, which puts what follows in one transaction again."""
+    from courses.database import (
+        STANDS_ALONE,
+        WriteOutsideTransaction,
+        commit,
+        each_statement_commits,
+        transaction_for_writes,
+    )
+
+    row = {"state": "s-2", "nonce": "n-2", "expires_at": utcnow()}
+    with site.app.app_context():
+        each_statement_commits()
+        on_postgresql = db.engine.dialect.name == "postgresql"
+        if on_postgresql:
+            try:
+                db.session.execute(insert(LoginState.__table__), row)
+            except WriteOutsideTransaction:
+                pass
+            else:
+                raise AssertionError("a write that does not stand alone was let through")
+            db.session.execute(insert(LoginState.__table__), row, execution_options={STANDS_ALONE: True})
+            commit()  # nothing pending: the connection is kept...
+            assert db.session().in_transaction()
+            db.session.rollback()  # ...and what it wrote has been committed already
+            assert _count() == 1
+            each_statement_commits()
+        transaction_for_writes()
+        db.session.execute(insert(LoginState.__table__), {**row, "state": "s-3"})
+        db.session.rollback()  # in a transaction again: rolled back
+        assert _count() == (1 if on_postgresql else 0)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, text, update
 
-from courses.database import UTCDateTime, db, utcnow
+from courses.database import UTCDateTime, db, transaction_for_writes, utcnow
 from courses.progress.models import (
     COMPLETED,
     IN_PROGRESS,
@@ -184,6 +184,7 @@ def record_page_view(
     seen = (seen_before | {page_id}) & live_pages
     progress = evaluate(rule, len(seen), len(live_pages), quiz_passed)
     if page_id not in seen_before:
+        transaction_for_writes()
         first = db.session.execute(
             _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now, "language": language}
         ).first()
@@ -192,6 +193,7 @@ def record_page_view(
         if first is not None and on_change is not None:
             on_change(progress)
     elif last_page_id != page_id:
+        transaction_for_writes()
         db.session.execute(
             _RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now}
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, select
 
-from courses.database import Precompiled, db, utcnow
+from courses.database import STANDS_ALONE, Precompiled, commit, db, utcnow
 from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.progress.models import LearnerPreference
@@ -117,10 +117,13 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute
         _next_sweep = time.monotonic() + 60
         sessions = LaunchSession.__table__
-        db.session.execute(delete(sessions).where(sessions.c.expires_at < now))
+        db.session.execute(
+            delete(sessions).where(sessions.c.expires_at < now), execution_options={STANDS_ALONE: True}
+        )
     # Committed before the page is shown: the rows it upserts (the person, the course) are
-    # shared by concurrent launches, and SQLite has one writer at a time.
-    db.session.commit()
+    # shared by concurrent launches, and SQLite has one writer at a time. (On PostgreSQL
+    # the launch's statements commit themselves, and the page reads on the same connection.)
+    commit()
     return RecordedLaunch(session_id, platform_id, int(ids["usr"]), message_type)
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy import bindparam, delete, insert
 
-from courses.database import Precompiled, UTCDateTime, db, utcnow
+from courses.database import STANDS_ALONE, Precompiled, UTCDateTime, commit, db, utcnow
 from lti_tool.identity.services import Consume
 from lti_tool.launch.models import LoginState
 
@@ -57,9 +57,12 @@ class DatabaseStateStore:
         now = utcnow()
         if time.monotonic() >= DatabaseStateStore._next_cleanup:
             DatabaseStateStore._next_cleanup = time.monotonic() + 60
-            db.session.execute(delete(_STATE).where(_STATE.c.expires_at < now))
+            db.session.execute(
+                delete(_STATE).where(_STATE.c.expires_at < now),
+                execution_options={STANDS_ALONE: True},
+            )
         _ISSUE.run({"state": state, "nonce": nonce, "expires_at": now + STATE_LIFETIME})
-        db.session.commit()
+        commit()
 
     def consume(self, state: str, nonce: str) -> bool:
         result = db.session.execute(_CONSUME, {"state": state, "nonce": nonce, "now": utcnow()})

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from courses import catalog
 from courses.catalog import ModuleInfo
-from courses.database import db
+from courses.database import db, transaction_for_writes
 from courses.languages import HTML_LANG, language_for_locale
 from courses.progress.services import Place
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
@@ -145,6 +145,7 @@ def remember_binding(visit: Visit) -> None:
     link = visit.session.resource_link
     if visit.bound is None or link is None or link.module_id == visit.bound.id:
         return
+    transaction_for_writes()
     db.session.execute(
         update(ResourceLink).where(ResourceLink.id == link.id).values(module_id=visit.bound.id)
     )

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import update
 
-from courses.database import db, utcnow
+from courses.database import STANDS_ALONE, db, utcnow
 from lti_tool.registry.models import Platform
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ def _fetch(platform: PlatformKeyCache, http: requests.Session, max_age: timedelt
             key_set_json=json.dumps(key_set),
             key_set_fetched_at=now,
             key_set_expires_at=now + _lifetime_from_headers(response.headers, max_age),
-        )
+        ),
+        execution_options={STANDS_ALONE: True},
     )
     return key_set
 
