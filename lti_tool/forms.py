@@ -13,6 +13,12 @@ from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
 
 
+def csrf_token_for(launch_id: str, browser_key_hash: str) -> str:
+    """The CSRF token of every form of one launch in one browser (see LaunchCSRF)."""
+    message = f"{launch_id}:{browser_key_hash}".encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()
+
+
 class LaunchCSRF(CSRF):
     """HMAC of the launch id and the browser key hash under the app's secret key.
 
@@ -25,9 +31,7 @@ class LaunchCSRF(CSRF):
         return super().setup_form(form)
 
     def _expected(self) -> str:
-        launch_id, browser_key_hash = self.context
-        message = f"{launch_id}:{browser_key_hash}".encode()
-        return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()
+        return csrf_token_for(*self.context)
 
     def generate_csrf_token(self, csrf_token_field: t.Any) -> str:
         return self._expected()

@@ -34,8 +34,14 @@ from quizzes.model import Pair, Question
 from quizzes.types import REGISTRY
 
 
+LANGUAGE_LABEL = _l("Language of the pages")
+
+
 class LanguageForm(LaunchForm):
-    language = SelectField(_l("Language of the pages"), validators=[DataRequired()])
+    """Validates the language choice. Every page shows it as plain inputs (page.html):
+    building this form for each view cost more than the rest of the form's markup."""
+
+    language = SelectField(LANGUAGE_LABEL, validators=[DataRequired()])
     # Where to go back to: a page of this launch's programme, as "<module>/<page>".
     back = HiddenField()
 

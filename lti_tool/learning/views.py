@@ -14,7 +14,8 @@ from lti_tool.launch.views import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import LanguageForm, choices
+from lti_tool.forms import csrf_token_for
+from lti_tool.learning.forms import LANGUAGE_LABEL, LanguageForm, choices
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 from quizzes.attempts import quiz_brief
@@ -72,11 +73,12 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
-    form = LanguageForm(meta=form_context(visit), back=f"{module.slug}/{entry.slug}")
-    form.language.choices = choices(
-        [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages]
-    )
-    form.language.data = language
+    language_form = {
+        "csrf_token": csrf_token_for(visit.session.id, visit.session.browser_key_hash),
+        "back": f"{module.slug}/{entry.slug}",
+        "label": LANGUAGE_LABEL,
+        "choices": [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages],
+    }
     return render_template(
         "learning/page.html",
         visit=visit,
@@ -93,7 +95,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         fallback=content.language != language,
         progress=progress,
         quiz=quiz,
-        form=form,
+        language_form=language_form,
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),
         module_base=module_base,
