@@ -101,3 +101,20 @@ def test_redis_store_consumes_once_and_checks_the_nonce():
     store.issue(state, "right")
     assert RedisStateStore(REDIS_URL).consume(state, "right")
     assert not store.consume(state, "right")
+
+
+def test_login_state_is_not_written_to_the_wal_on_postgresql(site):
+    """OIDC state lives ten minutes at most: on PostgreSQL its table is UNLOGGED, so a
+    login commits without a WAL flush (a crash empties it; the person opens the activity
+    again, and no state survives to be replayed). The launch's own rows stay logged."""
+    from sqlalchemy import text
+
+    with site.app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no unlogged tables")
+        persistence = dict(
+            db.session.execute(
+                text("SELECT relname, relpersistence FROM pg_class WHERE relname IN ('login_state', 'launch_session', 'lti_user')")
+            ).all()
+        )
+    assert persistence == {"login_state": "u", "launch_session": "p", "lti_user": "p"}

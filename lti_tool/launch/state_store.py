@@ -2,7 +2,9 @@
 
 Either way the pair is shared by every worker and host and is consumed on first
 use, so an id_token cannot be replayed (pylti1p3 keeps nonces in the cookie
-session and never consumes them).
+session and never consumes them). On PostgreSQL the table is UNLOGGED (migration
+5b1d7e0c4a92): a login commits without a WAL flush, and a crash empties the table,
+which ends logins in flight and leaves nothing to replay.
 """
 
 from __future__ import annotations
