@@ -8,6 +8,7 @@ from courses.database import db
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.launch.models import LaunchSession
 from tests.lti import (
+    LTI_CLAIM,
     EMPLOYER_MENTOR,
     MENTOR_COURSE,
     PARTICIPANT,
@@ -188,3 +189,27 @@ def test_a_launch_whose_write_fails_keeps_its_nonce_and_writes_nothing(site, mon
     answer = pending.post(token)
     assert answer.status_code == 200 and "Demo Osallistuja" in answer.text
     assert site.row_counts()["login_state"] == 0
+
+
+def test_the_launch_write_does_not_wait_for_the_wal_flush_and_nothing_else_is_changed(site):
+    """On PostgreSQL the launch's chained write turns synchronous_commit off for its own
+    transaction only (set_config in a CTE, which runs only if the statement reads it);
+    learners' page views, answers and scores still wait for the flush."""
+    from sqlalchemy import text
+
+    from lti_tool.identity import services as identity
+
+    with site.app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return  # SQLite in WAL mode with synchronous=NORMAL never waits at a commit
+        setting = lambda: db.session.execute(text("SELECT current_setting('synchronous_commit')")).scalar_one()  # noqa: E731
+        platform_id = db.session.execute(text("SELECT id FROM platform")).scalar_one()
+        claims = {"sub": "wal-probe", LTI_CLAIM + "roles": []}
+        for synchronous, expected in ((True, "on"), (False, "off")):
+            row = identity.user_row(platform_id, claims, identity.classify(claims))
+            ids = identity.write_rows({"usr": row}, synchronous_commit=synchronous)
+            assert ids is not None and ids["usr"] > 0
+            assert setting() == expected  # in the same transaction as the write
+            db.session.commit()
+            assert setting() == "on"  # the next transaction is as configured
+            db.session.commit()

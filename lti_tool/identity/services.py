@@ -148,14 +148,21 @@ def _row_sql(
 
 @functools.lru_cache(maxsize=64)
 def _chain_statement(
-    shape: tuple[tuple[str, tuple[Any, ...]], ...], consume: tuple[Any, ...] | None
+    shape: tuple[tuple[str, tuple[Any, ...]], ...],
+    consume: tuple[Any, ...] | None,
+    synchronous_commit: bool,
 ) -> Precompiled:
     """One PostgreSQL statement that writes a whole chain: each row a data-modifying CTE
     (they all run, in one snapshot; foreign keys are checked at the statement's end),
     selecting whether the row to consume was there and every row's id. Built once per shape.
 
-    A statement is atomic on its own, so the chain needs no transaction around it."""
+    A statement is atomic on its own, so the chain needs no transaction around it. Without
+    ``synchronous_commit`` its transaction commits without waiting for the WAL flush
+    (``set_config`` local to the transaction; a CTE that is not data-modifying runs only
+    when read, so the last column reads it)."""
     parts, binds = [], []
+    if not synchronous_commit:
+        parts.append("settings AS (SELECT set_config('synchronous_commit', 'off', true) AS value)")
     if consume is not None:
         sql, binds = _consume_sql(consume)
         parts.append(f"{CONSUMED} AS ({sql})")
@@ -165,15 +172,23 @@ def _chain_statement(
         binds.extend(row_binds)
     found = f"EXISTS (SELECT FROM {CONSUMED})" if consume is not None else "true"
     ids = ", ".join(f"(SELECT id FROM {name}) AS {name}" for name, _ in shape)
-    statement = text(f"WITH {', '.join(parts)} SELECT {found}, {ids}").bindparams(*binds)
+    settings = ", (SELECT value FROM settings)" if not synchronous_commit else ""
+    statement = text(f"WITH {', '.join(parts)} SELECT {found}, {ids}{settings}").bindparams(*binds)
     return Precompiled(statement, writes=True)
 
 
-def write_rows(rows: dict[str, Row], consume: Consume | None = None) -> dict[str, Any] | None:
+def write_rows(
+    rows: dict[str, Row], consume: Consume | None = None, synchronous_commit: bool = True
+) -> dict[str, Any] | None:
     """Write rows in order, each taking the ids of earlier ones; returns every row's id.
 
     With ``consume``, delete that row first and write nothing (returning None) unless it
     was there: a launch's nonce goes if and only if the launch is recorded.
+
+    ``synchronous_commit=False`` (PostgreSQL): the commit does not wait for the WAL to
+    reach the disk. For rows the next launch writes again anyway: a crash of the database
+    may lose the last fraction of a second of them, never anything committed later (the
+    WAL is flushed in order), and never half of them.
 
     On PostgreSQL the chain is one statement (one round trip instead of one per row);
     elsewhere (SQLite has no data-modifying CTEs) one statement per row. The caller commits.
@@ -185,9 +200,13 @@ def write_rows(rows: dict[str, Row], consume: Consume | None = None) -> dict[str
             own = _with_defaults(row.table, dict(row.values), given)
             params.update({f"{name}_{c}": v for c, v in own.items()})
         shape = tuple((name, row.shape()) for name, row in rows.items())
-        statement = _chain_statement(shape, consume.shape() if consume is not None else None)
-        was_there, *found = statement.first(params)  # type: ignore[misc]
-        return dict(zip(rows, found, strict=True)) if was_there else None
+        statement = _chain_statement(
+            shape, consume.shape() if consume is not None else None, synchronous_commit
+        )
+        result = statement.first(params)
+        assert result is not None
+        found = result[1 : 1 + len(rows)]
+        return dict(zip(rows, found, strict=True)) if result[0] else None
     if consume is not None:
         if _consume_statement(consume.shape()).run(consume.params()) != 1:
             return None

@@ -109,7 +109,10 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
         | ({"context_pk": "ctx"} if context else {})
         | ({"resource_link_pk": "link"} if link else {}),
     )
-    ids = identity.write_rows(rows, consume=launch.consume)
+    # Everything here is written again by the person's next launch, and nothing a learner
+    # did is in it (page views, answers and scores commit on their own, synchronously):
+    # the launch does not wait for its WAL flush on PostgreSQL.
+    ids = identity.write_rows(rows, consume=launch.consume, synchronous_commit=False)
     if ids is None:  # the state and nonce were used already (or expired): nothing written
         db.session.rollback()
         raise LaunchRejected("replayed_nonce")
