@@ -293,9 +293,9 @@ def _catalogue_queries() -> tuple[Precompiled, Precompiled]:
         .where(_PG.c.module_id == _M.c.id, _PG.c.retired_at.is_(None))
         .scalar_subquery()
     )
-    return (
-        Precompiled(select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug)),
-        Precompiled(select(
+    programmes = select(_P.c.id, _P.c.slug, _P.c.title, _P.c.languages).order_by(_P.c.slug)
+    modules = (
+        select(
             _M.c.programme_id,
             _M.c.slug,
             _M.c.title,
@@ -304,8 +304,9 @@ def _catalogue_queries() -> tuple[Precompiled, Precompiled]:
             live_pages,
         )
         .where(_M.c.retired_at.is_(None))
-        .order_by(_M.c.programme_id, _M.c.position)),
+        .order_by(_M.c.programme_id, _M.c.position)
     )
+    return Precompiled(programmes), Precompiled(modules)
 
 
 def all_programmes() -> list[CatalogProgramme]:
