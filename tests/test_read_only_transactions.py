@@ -65,3 +65,20 @@ def test_a_connection_that_commits_each_statement_refuses_writes_that_belong_tog
         db.session.execute(insert(LoginState.__table__), {**row, "state": "s-3"})
         db.session.rollback()  # in a transaction again: rolled back
         assert _count() == (1 if on_postgresql else 0)
+
+
+def test_a_connection_handed_back_after_commit_each_statement_starts_the_next_request_clean(site):
+    """However a request ends (here: the session is removed without a commit), the next
+    one gets a connection in transactions again, where writes are not refused."""
+    from courses.database import each_statement_commits
+
+    with site.app.app_context():
+        each_statement_commits()
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+    with site.app.app_context():
+        db.session.execute(
+            insert(LoginState.__table__), {"state": "s-4", "nonce": "n-4", "expires_at": utcnow()}
+        )
+        db.session.rollback()
+        assert _count() == 0
