@@ -104,13 +104,6 @@ def track_writes(engine: Engine) -> None:
         conn.info.pop("wrote", None)
         conn.info.pop(EACH_STATEMENT_COMMITS, None)
 
-    @event.listens_for(engine, "checkin")
-    def _returned(dbapi_connection: object, record: Any) -> None:
-        # Whatever way a connection goes back to the pool, the next request starts clean
-        # (the pool also resets its isolation level).
-        record.info.pop("wrote", None)
-        record.info.pop(EACH_STATEMENT_COMMITS, None)
-
 
 @dataclass(frozen=True)
 class _Compiled:

@@ -55,6 +55,10 @@ def _ugettext(string: str) -> str:
     return _translations().ugettext(string)
 
 
+def _ungettext(singular: str, plural: str, num: int) -> str:
+    return _translations().ungettext(singular, plural, num)
+
+
 @pass_context
 def _gettext(context: Context, string: str, **variables: Any) -> str:
     """Jinja's new-style ``_()``: the translation, autoescaped when the template is, with
@@ -74,7 +78,7 @@ def _ngettext(__context: Context, __singular: str, __plural: str, __num: int, **
     """Jinja's new-style ``ngettext()`` the same way: the form for the number, autoescaped
     when the template is, with ``%(num)d`` (unless given) and the other variables filled in.
     Parameter names as in Jinja's, so that ``num=`` can be passed as a variable."""
-    translated = _translations().ungettext(__singular, __plural, __num)
+    translated = _ungettext(__singular, __plural, __num)
     if __context.eval_ctx.autoescape:
         translated = Markup(translated)
     variables.setdefault("num", __num)
@@ -87,7 +91,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_ugettext,
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        ngettext=_ungettext,
         newstyle=True,
     )
     # Jinja's new-style wrappers are replaced by ``_gettext`` and ``_ngettext`` (the

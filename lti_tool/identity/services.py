@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from sqlalchemy import BindParameter, Table, TextClause, bindparam, delete, text
+from sqlalchemy import BindParameter, Table, TextClause, bindparam, text
 
 from courses.database import Precompiled, db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
@@ -107,25 +107,27 @@ class Consume:
     def params(self) -> dict[str, Any]:
         return {f"{CONSUMED}_{c}": v for c, v in (*self.equal.items(), *self.later.items())}
 
+    def now(self) -> bool:
+        """Delete the row now, in the session's transaction; whether it was there."""
+        return _consume_statement(self.shape()).first(self.params()) is not None
+
 
 CONSUMED = "consumed"
 
 
-@functools.lru_cache(maxsize=16)
-def _consume_statement(shape: tuple[Any, ...]) -> Precompiled:
-    table, equal, later = shape
-    statement = delete(table).where(
-        *(table.c[c] == bindparam(f"{CONSUMED}_{c}") for c in equal),
-        *(table.c[c] > bindparam(f"{CONSUMED}_{c}", type_=table.c[c].type) for c in later),
-    )
-    return Precompiled(statement, writes=True)
-
-
 def _consume_sql(shape: tuple[Any, ...]) -> tuple[str, list[BindParameter[Any]]]:
+    """``DELETE ... RETURNING 1`` of the consumed row: a CTE of the chain on PostgreSQL, a
+    statement of its own elsewhere (SQLite 3.35+ has RETURNING too)."""
     table, equal, later = shape
     conditions = [f"{c} = :{CONSUMED}_{c}" for c in equal] + [f"{c} > :{CONSUMED}_{c}" for c in later]
     sql = f"DELETE FROM {table.name} WHERE {' AND '.join(conditions)} RETURNING 1"
     return sql, [bindparam(f"{CONSUMED}_{c}", type_=table.c[c].type) for c in (*equal, *later)]
+
+
+@functools.lru_cache(maxsize=16)
+def _consume_statement(shape: tuple[Any, ...]) -> Precompiled:
+    sql, binds = _consume_sql(shape)
+    return Precompiled(text(sql).bindparams(*binds), writes=True)
 
 
 def _row_sql(
@@ -207,9 +209,8 @@ def write_rows(
         assert result is not None
         found = result[1 : 1 + len(rows)]
         return dict(zip(rows, found, strict=True)) if result[0] else None
-    if consume is not None:
-        if _consume_statement(consume.shape()).run(consume.params()) != 1:
-            return None
+    if consume is not None and not consume.now():
+        return None
     ids: dict[str, Any] = {}
     for name, row in rows.items():
         values = {**row.values, **{column: ids[ref] for column, ref in row.refs.items()}}

@@ -114,7 +114,6 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
     # the launch does not wait for its WAL flush on PostgreSQL.
     ids = identity.write_rows(rows, consume=launch.consume, synchronous_commit=False)
     if ids is None:  # the state and nonce were used already (or expired): nothing written
-        db.session.rollback()
         raise LaunchRejected("replayed_nonce")
     global _next_sweep
     if time.monotonic() >= _next_sweep:  # expired sessions are never loaded; sweep once a minute

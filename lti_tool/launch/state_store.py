@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import bindparam, delete, insert
 
-from courses.database import STANDS_ALONE, Precompiled, UTCDateTime, commit, db, utcnow
+from courses.database import STANDS_ALONE, Precompiled, commit, db, utcnow
 from lti_tool.identity.services import Consume
 from lti_tool.launch.models import LoginState
 
@@ -35,15 +35,6 @@ class StateStore(Protocol):
 
 
 _STATE = LoginState.__table__
-# Built once: a reused statement keeps its compiled form and cache key. On the table, not
-# the ORM entity: an ORM DELETE would first evaluate its criteria against every object in
-# the session (synchronize_session), which cost more than the round trip.
-_CONSUME = delete(_STATE).where(
-    _STATE.c.state == bindparam("state"),
-    _STATE.c.nonce == bindparam("nonce"),
-    _STATE.c.expires_at > bindparam("now", type_=UTCDateTime()),
-)
-
 _ISSUE = Precompiled(
     insert(_STATE).values(state=bindparam("state"), nonce=bindparam("nonce"), expires_at=bindparam("expires_at")),
     writes=True,
@@ -67,8 +58,7 @@ class DatabaseStateStore:
         commit()
 
     def consume(self, state: str, nonce: str) -> bool:
-        result = db.session.execute(_CONSUME, {"state": state, "nonce": nonce, "now": utcnow()})
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return self.consumed_by_launch(state, nonce).now()
 
     def consumed_by_launch(self, state: str, nonce: str) -> Consume:
         # Deleted by the statement (PostgreSQL) or the transaction (SQLite) that records

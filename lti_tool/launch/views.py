@@ -126,12 +126,11 @@ def first_page(launch_id: str, browser_key: str, address: str) -> tuple[str, int
 
     g.page_address = address
     try:
-        page = landing_page(launch_id, browser_key)
+        return landing_page(launch_id, browser_key)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
-    return page if isinstance(page, tuple) else (page, 200)
 
 
 @bp.get("/lti/jwks")

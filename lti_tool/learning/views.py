@@ -102,7 +102,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     )
 
 
-def landing_page(launch_id: str, browser_key: str | None = None) -> str | tuple[str, int]:
+def landing_page(launch_id: str, browser_key: str | None = None) -> tuple[str, int]:
     """Where a launch lands: the bound module at the learner's page, or what to do next.
     Raises LaunchRejected or Refused."""
     visit = open_visit(launch_id, browser_key=browser_key)
@@ -113,7 +113,7 @@ def landing_page(launch_id: str, browser_key: str | None = None) -> str | tuple[
             return bind_picker(visit)
         return render_template("learning/not_bound.html", visit=visit), 200
     remember_binding(visit)
-    return _render_page(visit, visit.bound, None)
+    return _render_page(visit, visit.bound, None), 200
 
 
 @bp.get("/l/<launch_id>/")
