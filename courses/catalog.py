@@ -41,9 +41,10 @@ class ModuleInfo:
     programme_title: dict[str, str]
     audience: str
     languages: tuple[str, ...]
-    # The learner's progress row, if they have one.
+    # The learner's record of the module in the course asked about, if they have one.
     last_page_id: int | None = None
     completed_at: datetime | None = None
+    recorded: bool = False
 
 
 # Table columns, not ORM attributes: plain Core selects skip the ORM's per-execution setup.
@@ -67,9 +68,9 @@ _MODULE_COLUMNS = (
 )
 
 
-# A module with this learner's progress: columns and joins shared with queries that find
-# the module some other way (the launch session joins its activity's module).
-MODULE_WITH_PROGRESS = (*_MODULE_COLUMNS, _MP.c.last_page_id, _MP.c.completed_at)
+# A module with this learner's record in a course: columns and joins shared with queries
+# that find the module some other way (the launch session joins its activity's module).
+MODULE_WITH_PROGRESS = (*_MODULE_COLUMNS, _MP.c.last_page_id, _MP.c.completed_at, _MP.c.id)
 MODULE, MODULE_PROGRAMME, MODULE_PROGRESS = _M, _P, _MP
 
 
@@ -91,6 +92,7 @@ def module_info(row: tuple) -> ModuleInfo:  # type: ignore[type-arg]
         languages=tuple(row[12]),
         last_page_id=row[13] if len(row) > 13 else None,
         completed_at=row[14] if len(row) > 14 else None,
+        recorded=len(row) > 15 and row[15] is not None,
     )
 
 
@@ -106,15 +108,19 @@ def _module_query() -> Select[Any]:
             and_(
                 _MP.c.module_id == _M.c.id,
                 _MP.c.learner_id == bindparam("learner"),
+                _MP.c.course_key == bindparam("course"),
             ),
         )
         .where(_M.c.slug == bindparam("slug"))
     )
 
 
-def find_module(learner_id: int, *, slug: str) -> ModuleInfo | None:
-    """A module by slug with its programme and this learner's progress row."""
-    row = db.session.execute(_module_query(), {"learner": learner_id, "slug": slug}).first()
+def find_module(learner_id: int, *, slug: str, course: int) -> ModuleInfo | None:
+    """A module by slug with its programme and this learner's record of it in the course
+    (a ``course_key``)."""
+    row = db.session.execute(
+        _module_query(), {"learner": learner_id, "slug": slug, "course": course}
+    ).first()
     return module_info(tuple(row)) if row else None
 
 
@@ -246,25 +252,33 @@ def page_content(page_id: int, language: str) -> PageContent | None:
     return PageContent(title=row[1], html=row[2], language=row[0]) if row else None
 
 
-def programme_modules(programme_id: int, learner_id: int) -> list[tuple[ModuleInfo, str, int]]:
-    """Every live module of a programme with the learner's status and percent."""
+def programme_modules(
+    programme_id: int, learner_id: int, course: int
+) -> list[tuple[ModuleInfo, str, int]]:
+    """Every live module of a programme with the learner's status and percent in the
+    course (a ``course_key``)."""
     rows = db.session.execute(
         select(
             *_MODULE_COLUMNS,
             ModuleProgress.last_page_id,
             ModuleProgress.completed_at,
+            ModuleProgress.id,
             ModuleProgress.status,
             ModuleProgress.percent,
         )
         .join(Programme, Programme.id == Module.programme_id)
         .outerjoin(
             ModuleProgress,
-            and_(ModuleProgress.module_id == Module.id, ModuleProgress.learner_id == learner_id),
+            and_(
+                ModuleProgress.module_id == Module.id,
+                ModuleProgress.learner_id == learner_id,
+                ModuleProgress.course_key == course,
+            ),
         )
         .where(Module.programme_id == programme_id, Module.retired_at.is_(None))
         .order_by(Module.position)
     ).all()
-    return [(module_info(tuple(r)[:15]), r[15] or "not_started", r[16] or 0) for r in rows]
+    return [(module_info(tuple(r)[:16]), r[16] or "not_started", r[17] or 0) for r in rows]
 
 
 @dataclass(frozen=True)

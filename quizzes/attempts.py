@@ -18,6 +18,7 @@ from sqlalchemy import Select, and_, bindparam, case, delete, func, select, upda
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from courses.database import db, utcnow
+from courses.progress.models import course_key
 from quizzes.model import Question
 from quizzes.models import (
     ATTEMPT_IN_PROGRESS,
@@ -45,11 +46,13 @@ class AttemptRefused(Exception):
         self.code = code
 
 
-def in_progress(quiz_id: int, learner_id: int) -> Attempt | None:
+def in_progress(quiz_id: int, learner_id: int, course: int) -> Attempt | None:
+    """The learner's unfinished attempt at the quiz in the course (a ``course_key``)."""
     return db.session.execute(
         select(Attempt).where(
             Attempt.quiz_id == quiz_id,
             Attempt.learner_id == learner_id,
+            Attempt.course_key == course,
             Attempt.status == ATTEMPT_IN_PROGRESS,
         )
     ).scalar_one_or_none()
@@ -65,14 +68,18 @@ def start_attempt(
     resource_link_id: int | None = None,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """A new attempt, or the learner's unfinished one (a second click starts nothing)."""
+    """A new attempt in the course, or the learner's unfinished one there (a second click
+    starts nothing). Attempts are numbered and limited per course."""
     settings = settings or settings_for(quiz, context_id)
     rng = rng or random.Random()
-    unfinished = in_progress(quiz.id, learner_id)
+    course = course_key(context_id)
+    unfinished = in_progress(quiz.id, learner_id, course)
     if unfinished is not None:
         return unfinished
     used = db.session.execute(
-        select(func.count()).where(Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id)
+        select(func.count()).where(
+            Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id, Attempt.course_key == course
+        )
     ).scalar_one()
     if settings.attempts_allowed and used >= settings.attempts_allowed:
         raise AttemptRefused("no_attempts_left", f"{used} of {settings.attempts_allowed} used")
@@ -103,6 +110,7 @@ def start_attempt(
         language=language,
         layout=layout,
         context_id=context_id,
+        course_key=course,
         resource_link_id=resource_link_id,
         pass_mark=settings.pass_mark,
     )
@@ -112,7 +120,7 @@ def start_attempt(
     except IntegrityError:
         # Two tabs started at once: the other one's attempt is the learner's attempt.
         db.session.rollback()
-        unfinished = in_progress(quiz.id, learner_id)
+        unfinished = in_progress(quiz.id, learner_id, course)
         if unfinished is None:
             raise
         return unfinished
@@ -160,6 +168,7 @@ class AttemptRow:
     layout: list[dict[str, Any]]
     pass_mark: int
     context_id: int | None
+    course_key: int
     score: float | None
     passed: bool | None
     module_id: int
@@ -182,6 +191,7 @@ def _attempt_statement() -> Select:  # type: ignore[type-arg]
             _A.c.layout,
             _A.c.pass_mark,
             _A.c.context_id,
+            _A.c.course_key,
             _A.c.score,
             _A.c.passed,
             _M.c.id,
@@ -462,14 +472,19 @@ def _standing_statement() -> Select:  # type: ignore[type-arg]
             _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
             _A.c.passed,
         )
-        .where(_A.c.quiz_id == bindparam("quiz"), _A.c.learner_id == bindparam("learner"))
+        .where(
+            _A.c.quiz_id == bindparam("quiz"),
+            _A.c.learner_id == bindparam("learner"),
+            _A.c.course_key == bindparam("course"),
+        )
         .order_by(_A.c.number)
     )
 
 
-def standing(quiz_id: int, learner_id: int, grading_method: str) -> Standing:
+def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) -> Standing:
+    """The learner's record in the quiz in one course (a ``course_key``)."""
     rows = db.session.execute(
-        _standing_statement(), {"quiz": quiz_id, "learner": learner_id}
+        _standing_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
     ).all()
     attempts = tuple(AttemptSummary(*row) for row in rows)
     graded = [a for a in attempts if a.score is not None]
@@ -494,7 +509,11 @@ class QuizBrief:
 
 @functools.cache
 def _brief_statement() -> Select:  # type: ignore[type-arg]
-    attempts = and_(_A.c.quiz_id == _Q.c.id, _A.c.learner_id == bindparam("learner"))
+    attempts = and_(
+        _A.c.quiz_id == _Q.c.id,
+        _A.c.learner_id == bindparam("learner"),
+        _A.c.course_key == bindparam("course"),
+    )
     return (
         select(
             _Q.c.id,
@@ -508,15 +527,15 @@ def _brief_statement() -> Select:  # type: ignore[type-arg]
     )
 
 
-def brief_columns(module_id: Any, learner_id: Any) -> tuple[Any, ...]:
-    """The quiz brief of a module as columns another query can carry (four of them):
+def brief_columns(module_id: Any, learner_id: Any, course: Any) -> tuple[Any, ...]:
+    """The quiz brief of a module in a course as columns another query can carry (four):
     whoever reads a module and its learner anyway gets the brief without a query of its
     own. Read them back with ``brief_from``."""
     # Correlated explicitly: the module and learner columns belong to the outer query,
     # also from inside the nested subqueries (SQLite would otherwise quietly take the
     # first quiz of all).
     quiz = select(_Q.c.id).where(_Q.c.module_id == module_id).correlate_except(_Q).scalar_subquery()
-    mine = and_(_A.c.quiz_id == quiz, _A.c.learner_id == learner_id)
+    mine = and_(_A.c.quiz_id == quiz, _A.c.learner_id == learner_id, _A.c.course_key == course)
 
     def of_mine(column: Any, *also: Any) -> Any:
         return select(column).where(mine, *also).correlate_except(_A).scalar_subquery()
@@ -537,10 +556,11 @@ def brief_from(values: tuple[Any, ...]) -> QuizBrief | None:
     return QuizBrief(quiz_id, used or 0, bool(passed), unfinished_id)
 
 
-def quiz_brief(module_id: int, learner_id: int) -> QuizBrief | None:
-    """None when the module has no quiz."""
+def quiz_brief(module_id: int, learner_id: int, course: int) -> QuizBrief | None:
+    """The learner's attempts at the module's quiz in the course; None when the module has
+    no quiz."""
     row = db.session.execute(
-        _brief_statement(), {"module": module_id, "learner": learner_id}
+        _brief_statement(), {"module": module_id, "learner": learner_id, "course": course}
     ).first()
     if row is None:
         return None

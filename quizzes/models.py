@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.database import db, utcnow
@@ -110,10 +110,14 @@ ATTEMPT_IN_PROGRESS, ATTEMPT_SUBMITTED = "in_progress", "submitted"
 
 
 class Attempt(db.Model):
-    """One try at a quiz by one learner, with the exact question versions it showed."""
+    """One try at a quiz by one learner in one course, with the exact question versions it
+    showed. Attempts are numbered, limited and graded per course (``course_key``)."""
 
     __tablename__ = "quiz_attempt"
-    __table_args__ = (UniqueConstraint("quiz_id", "learner_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "learner_id", "course_key", "number"),
+        Index("ix_quiz_attempt_learner_id_quiz_id_course_key", "learner_id", "quiz_id", "course_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"), index=True)
@@ -122,6 +126,9 @@ class Attempt(db.Model):
     )
     number: Mapped[int]
     language: Mapped[str] = mapped_column(String(16))
+    # The course it belongs to: the course row's id, 0 without one (courses.progress
+    # .models.course_key); never emptied, unlike context_id.
+    course_key: Mapped[int] = mapped_column(default=0, server_default="0")
     # Where it was taken: the Moodle course and activity (None when they are gone).
     context_id: Mapped[int | None] = mapped_column(
         ForeignKey("lti_context.id", ondelete="SET NULL")

@@ -18,6 +18,7 @@ TRAINER = "2004"
 COORDINATOR = "2005"
 WORKING_LIFE = "101:301"  # course 101, activity 301
 MENTOR_COURSE = "102:311"
+WORKING_LIFE_AUTUMN = "103:321"  # the same module in another course of the participant
 
 
 @dataclass

@@ -28,15 +28,22 @@ class PageView(db.Model):
     language: Mapped[str | None] = mapped_column(String(16))  # the language it was read in
 
 
-class ModuleProgress(db.Model):
-    """Where a learner stands in a module, and their completion record for it.
+def course_key(context_id: int | None) -> int:
+    """The course a record belongs to, as a key that is never NULL: the tool's row id of
+    the Moodle course (context), or 0 for a launch that named no course."""
+    return context_id or 0
 
-    Rewritten whenever a page is first seen or an attempt is graded; a completed module
-    stays completed.
+
+class ModuleProgress(db.Model):
+    """Where a learner stands in a module in one course, and their completion record there.
+
+    One row per learner, module and course (``course_key``): the same module in two of a
+    learner's courses has two records. Rewritten whenever a page is first seen or an
+    attempt is graded; a completed module stays completed.
     """
 
     __tablename__ = "module_progress"
-    __table_args__ = (UniqueConstraint("learner_id", "module_id"),)
+    __table_args__ = (UniqueConstraint("learner_id", "module_id", "course_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
@@ -56,7 +63,10 @@ class ModuleProgress(db.Model):
     best_score: Mapped[float | None]  # the best quiz attempt, 0..1
     attempts_used: Mapped[int] = mapped_column(default=0, server_default="0")
     language: Mapped[str | None] = mapped_column(String(16))  # the one its pages were read in most
-    # Where the learner worked on it (the latest): the platform, Moodle course and activity.
+    # The course the record belongs to (see course_key); context_id below is the same
+    # course as a foreign key, which is emptied if the course row is ever deleted.
+    course_key: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Where the learner worked on it: the platform, Moodle course and (latest) activity.
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"))
     context_id: Mapped[int | None] = mapped_column(
         ForeignKey("lti_context.id", ondelete="SET NULL"), index=True

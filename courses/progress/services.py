@@ -1,14 +1,17 @@
-"""Record that a learner opened a page, and keep their module summary in step.
+"""Record that a learner opened a page, and keep their module record in step.
 
-A page counts as seen the first time it is opened. The summary row (status, percent,
-the page to resume at) is rewritten only when something changed, so reading a page
-again costs no write.
+A page counts as seen the first time it is opened, in whichever course: pages read in one
+course count as read in another. The module record (status, percent, quiz, completion,
+the page to resume at) belongs to one course: it is written only when something changed,
+so reading a page again costs no write. What the writes return is the record as stored,
+where completion is final and a passed quiz stays passed, never what one event alone
+would make of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, text, update
@@ -19,6 +22,7 @@ from courses.progress.models import (
     IN_PROGRESS,
     NOT_STARTED,
     ModuleProgress,
+    course_key,
 )
 
 
@@ -72,11 +76,11 @@ _MOST_USED_LANGUAGE = (
 _SUMMARY = text(
     "INSERT INTO module_progress (learner_id, module_id, audience, status, pages_seen, pages_total, "
     "percent, quiz_passed, last_page_id, started_at, completed_at, updated_at, best_score, "
-    "attempts_used, language, platform_id, context_id, resource_link_id) VALUES (:learner, "
+    "attempts_used, language, platform_id, context_id, resource_link_id, course_key) VALUES (:learner, "
     ":module, :audience, :status, :seen, :total, :percent, :quiz_passed, :page, :now, :completed, "
     f":now, :best_score, COALESCE(:attempts_used, 0), {_MOST_USED_LANGUAGE}, :platform_id, "
-    ":context_id, :resource_link_id) "
-    "ON CONFLICT (learner_id, module_id) DO UPDATE SET audience = excluded.audience, "
+    ":context_id, :resource_link_id, :course_key) "
+    "ON CONFLICT (learner_id, module_id, course_key) DO UPDATE SET audience = excluded.audience, "
     # Completing is final: a completed module stays completed whatever happens later.
     "status = CASE WHEN module_progress.completed_at IS NULL THEN excluded.status "
     "ELSE module_progress.status END, "
@@ -93,7 +97,9 @@ _SUMMARY = text(
     "language = COALESCE(excluded.language, module_progress.language), "
     "platform_id = COALESCE(excluded.platform_id, module_progress.platform_id), "
     "context_id = COALESCE(excluded.context_id, module_progress.context_id), "
-    "resource_link_id = COALESCE(excluded.resource_link_id, module_progress.resource_link_id)"
+    "resource_link_id = COALESCE(excluded.resource_link_id, module_progress.resource_link_id) "
+    # The record as stored: what the caller shows and scores.
+    "RETURNING status, pages_seen, pages_total, percent, quiz_passed"
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("completed", type_=UTCDateTime()))
 
 
@@ -106,11 +112,16 @@ class Place:
     context_id: int | None = None
     resource_link_id: int | None = None
 
+    @property
+    def course_key(self) -> int:
+        return course_key(self.context_id)
+
     def params(self) -> dict[str, int | None]:
         return {
             "platform_id": self.platform_id,
             "context_id": self.context_id,
             "resource_link_id": self.resource_link_id,
+            "course_key": self.course_key,
         }
 
 
@@ -120,6 +131,7 @@ _RESUME_AT = (
     .where(
         _PROGRESS.c.learner_id == bindparam("learner"),
         _PROGRESS.c.module_id == bindparam("module"),
+        _PROGRESS.c.course_key == bindparam("course"),
     )
     .values(last_page_id=bindparam("page"), updated_at=bindparam("now"))
 )
@@ -136,9 +148,10 @@ def _write_summary(
     page_id: int | None = None,
     best_score: float | None = None,
     attempts_used: int | None = None,
-) -> None:
-    """Upsert the learner's summary row (None leaves the stored page, score and attempts)."""
-    db.session.execute(
+) -> Progress:
+    """Upsert the learner's record in the place's course (None leaves the stored page,
+    score and attempts); the record as stored."""
+    stored = db.session.execute(
         _SUMMARY,
         {
             "learner": learner_id,
@@ -156,7 +169,9 @@ def _write_summary(
             "attempts_used": attempts_used,
             **(place or Place()).params(),
         },
-    )
+    ).one()
+    status, seen, total, percent, passed = stored  # SQLite gives the boolean as 0 or 1
+    return Progress(status, seen, total, percent, None if passed is None else bool(passed))
 
 
 def record_page_view(
@@ -173,29 +188,47 @@ def record_page_view(
     on_change: Callable[[Progress], None] | None = None,
     language: str | None = None,
     place: Place | None = None,
+    recorded: bool = True,
+    completed: bool = False,
 ) -> Progress:
-    """Mark ``page_id`` seen and return the module's progress; commits when it wrote.
+    """Mark ``page_id`` seen and return the learner's record of the module in the place's
+    course; commits when it wrote.
 
     ``seen_before`` and ``live_pages`` come from the outline the caller already read;
-    ``quiz_passed`` is None when the module has no quiz. ``on_change`` runs in the same
-    transaction, before the commit, when the page was seen for the first time.
+    ``quiz_passed`` is the course's quiz standing (None when the module has no quiz);
+    ``recorded`` and ``completed`` say whether the course has a record of the module for
+    the learner and whether it is completed. ``on_change`` runs in the same transaction,
+    before the commit, with the stored record, when the record was written for a page
+    seen for the first time (or the first time in this course).
     """
     now = utcnow()
+    place = place or Place()
     seen = (seen_before | {page_id}) & live_pages
     progress = evaluate(rule, len(seen), len(live_pages), quiz_passed)
-    if page_id not in seen_before:
+    if completed and progress.status != COMPLETED:  # completing is final
+        progress = Progress(COMPLETED, *astuple(progress)[1:])
+    if page_id not in seen_before or not recorded:
         transaction_for_writes()
-        first = db.session.execute(
+        first = page_id not in seen_before and db.session.execute(
             _FIRST_VIEW, {"learner": learner_id, "page": page_id, "now": now, "language": language}
-        ).first()
-        if first is not None or last_page_id != page_id:
-            _write_summary(learner_id, module_id, audience, progress, now, place, page_id=page_id)
-        if first is not None and on_change is not None:
+        ).first() is not None
+        if first or not recorded or last_page_id != page_id:
+            progress = _write_summary(
+                learner_id, module_id, audience, progress, now, place, page_id=page_id
+            )
+        if (first or not recorded) and on_change is not None:
             on_change(progress)
     elif last_page_id != page_id:
         transaction_for_writes()
         db.session.execute(
-            _RESUME_AT, {"learner": learner_id, "module": module_id, "page": page_id, "now": now}
+            _RESUME_AT,
+            {
+                "learner": learner_id,
+                "module": module_id,
+                "course": place.course_key,
+                "page": page_id,
+                "now": now,
+            },
         )
     else:
         return progress
@@ -217,15 +250,16 @@ def record_quiz_result(
     place: Place | None = None,
     commit: bool = True,
 ) -> Progress:
-    """Bring the module's progress in step with the learner's graded attempt; commits
-    unless the caller's transaction is to (``commit=False``).
+    """Bring the learner's record of the module in the place's course in step with their
+    quiz standing there, and return it as stored; commits unless the caller's
+    transaction is to (``commit=False``).
 
-    ``quiz_passed`` is this attempt's outcome: a pass recorded earlier stays, and a
-    completed module stays completed, whatever a later attempt gives.
+    ``quiz_passed`` is the standing (any attempt in the course passed), not the latest
+    attempt's outcome; a completed module stays completed whatever a later attempt gives.
     """
     now = utcnow()
     progress = evaluate(rule, len(seen & live_pages), len(live_pages), quiz_passed)
-    _write_summary(
+    stored = _write_summary(
         learner_id,
         module_id,
         audience,
@@ -237,7 +271,7 @@ def record_quiz_result(
     )
     if commit:
         db.session.commit()
-    return progress
+    return stored
 
 
 _REMEMBER = text(
@@ -253,9 +287,10 @@ def remember_language(learner_id: int, language: str) -> None:
 
 
 def group_progress(
-    learner_ids: list[int], module_ids: list[int]
+    learner_ids: list[int], module_ids: list[int], course: int
 ) -> dict[tuple[int, int], tuple[str, int]]:
-    """(learner, module) -> (status, percent) for the pairs that have a summary row."""
+    """(learner, module) -> (status, percent) for the pairs that have a record in the
+    course (a ``course_key``)."""
     if not learner_ids or not module_ids:
         return {}
     rows = db.session.execute(
@@ -265,7 +300,9 @@ def group_progress(
             ModuleProgress.status,
             ModuleProgress.percent,
         ).where(
-            ModuleProgress.learner_id.in_(learner_ids), ModuleProgress.module_id.in_(module_ids)
+            ModuleProgress.learner_id.in_(learner_ids),
+            ModuleProgress.module_id.in_(module_ids),
+            ModuleProgress.course_key == course,
         )
     ).all()
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}

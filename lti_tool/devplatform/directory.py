@@ -48,13 +48,15 @@ class DevLink:
 COURSES = (
     DevCourse("101", "AVAIMET-K26", "Avaimet työelämään, kevät 2026"),
     DevCourse("102", "MENTORI-K26", "Mentorivalmennus, kevät 2026"),
+    # A second course with the same programme, for records that belong to their course.
+    DevCourse("103", "AVAIMET-S26", "Avaimet työelämään, syksy 2026"),
 )
 
 USERS = (
     DevUser(
         "2001", "Demo Osallistuja", "Demo", "Osallistuja", "osallistuja@example.invalid", "fi",
         "Participant (job seeker), Finnish",
-        {"101": ("Learner",)},
+        {"101": ("Learner",), "103": ("Learner",)},
     ),
     DevUser(
         "2002", "Demo Participant", "Demo", "Participant", "participant@example.invalid", "ru",
@@ -67,12 +69,14 @@ USERS = (
     ),
     DevUser(
         "2004", "Demo Kouluttaja", "Demo", "Kouluttaja", "kouluttaja@example.invalid", "fi",
-        "Trainer (teacher)", {"101": ("Instructor",), "102": ("Instructor",)},
+        "Trainer (teacher)",
+        {"101": ("Instructor",), "102": ("Instructor",), "103": ("Instructor",)},
     ),
     DevUser(
         "2005", "Demo Koordinaattori", "Demo", "Koordinaattori", "koordinaattori@example.invalid",
         "sv_fi", "Coordinator (site administrator)",
-        {"101": ("Instructor",), "102": ("Instructor",)}, site_admin=True,
+        {"101": ("Instructor",), "102": ("Instructor",), "103": ("Instructor",)},
+        site_admin=True,
     ),
 )
 
@@ -81,6 +85,7 @@ LINKS = (
     DevLink("302", "101", "Työnhaku", {"module": "job-search"}),
     DevLink("303", "101", "Kotopaikka (not set up yet)", {}),
     DevLink("311", "102", "Monikulttuurinen osaaminen", {"module": "multicultural-competence"}),
+    DevLink("321", "103", "Suomalainen työelämä", {"module": "finnish-working-life"}),
 )
 
 

@@ -1,4 +1,4 @@
-"""Completion records as rows: one per learner and module, filtered, streamed.
+"""Completion records as rows: one per learner, module and course, filtered, streamed.
 
 A record counts when its learner is a learner (Moodle's student role) in the course it
 happened in; a trainer's own look at the pages is not exported.
@@ -92,7 +92,8 @@ _U, _C, _L, _PL = (
 
 
 def _programme_done() -> Any:
-    """Per learner and programme: when they completed its last live module, if all are."""
+    """Per learner, course and programme: when they completed its last live module in that
+    course, if all are."""
     live = (
         select(_M.c.programme_id, func.count().label("modules"))
         .where(_M.c.retired_at.is_(None))
@@ -102,17 +103,18 @@ def _programme_done() -> Any:
     done = (
         select(
             _MP.c.learner_id,
+            _MP.c.course_key,
             _M.c.programme_id,
             func.count().label("completed"),
             func.max(_MP.c.completed_at).label("at"),
         )
         .join(_M, _M.c.id == _MP.c.module_id)
         .where(_MP.c.status == COMPLETED, _M.c.retired_at.is_(None))
-        .group_by(_MP.c.learner_id, _M.c.programme_id)
+        .group_by(_MP.c.learner_id, _MP.c.course_key, _M.c.programme_id)
         .subquery()
     )
     return (
-        select(done.c.learner_id, done.c.programme_id, done.c.at)
+        select(done.c.learner_id, done.c.course_key, done.c.programme_id, done.c.at)
         .join(
             live,
             and_(live.c.programme_id == done.c.programme_id, live.c.modules == done.c.completed),
@@ -171,6 +173,7 @@ def query(filters: Filters) -> Select[Any]:
             finished,
             and_(
                 finished.c.learner_id == _MP.c.learner_id,
+                finished.c.course_key == _MP.c.course_key,
                 finished.c.programme_id == _M.c.programme_id,
             ),
         )

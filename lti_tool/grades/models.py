@@ -12,7 +12,8 @@ from courses.database import db, utcnow
 # pending: to deliver (now or at next_attempt_at); delivered: the platform took it (or had a
 # newer one: 409); rejected: the platform refused it for good (400, e.g. not a gradable
 # learner) and it is not retried; dead: the retry limit was reached (a coordinator can
-# retry it); superseded: a dead score a newer delivered score has replaced.
+# retry it); superseded: a score a newer one made needless (a dead one after a newer
+# delivered score; a waiting one a newer score of its key replaced before it was sent).
 PENDING, DELIVERED, REJECTED, DEAD, SUPERSEDED = (
     "pending",
     "delivered",

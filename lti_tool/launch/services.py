@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy import and_, bindparam, delete, func, select
 
 from courses.database import STANDS_ALONE, Precompiled, commit, db, utcnow
 from courses import catalog
@@ -216,7 +216,7 @@ def _session_query() -> Precompiled:
             c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
             r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
             s.c.client_pk, s.c.score_service,
-            *brief_columns(m.c.id, s.c.user_pk),
+            *brief_columns(m.c.id, s.c.user_pk, func.coalesce(s.c.context_pk, 0)),
             *catalog.MODULE_WITH_PROGRESS,
         )
         .select_from(s)
@@ -229,7 +229,15 @@ def _session_query() -> Precompiled:
         # of its own to find it.
         .outerjoin(m, m.c.id == r.c.module_id)
         .outerjoin(catalog.MODULE_PROGRAMME, catalog.MODULE_PROGRAMME.c.id == m.c.programme_id)
-        .outerjoin(mp, and_(mp.c.module_id == m.c.id, mp.c.learner_id == s.c.user_pk))
+        # The learner's record of it in the launch's course (courses.progress course_key).
+        .outerjoin(
+            mp,
+            and_(
+                mp.c.module_id == m.c.id,
+                mp.c.learner_id == s.c.user_pk,
+                mp.c.course_key == func.coalesce(s.c.context_pk, 0),
+            ),
+        )
         .where(s.c.id == bindparam("launch_id"))
     )
     return Precompiled(query)

@@ -14,6 +14,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db, transaction_for_writes
 from courses.languages import HTML_LANG, language_for_locale
+from courses.progress.models import course_key
 from courses.progress.services import Place
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
 from lti_tool.identity.models import ResourceLink
@@ -46,6 +47,11 @@ class Visit:
     def is_deep_linking(self) -> bool:
         return self.session.message_type == DEEP_LINKING_REQUEST
 
+    @property
+    def course(self) -> int:
+        """The course this visit's records belong to (courses.progress course_key)."""
+        return course_key(self.session.context.id if self.session.context else None)
+
     def audience(self, module: ModuleInfo) -> str:
         context = self.session.context
         return (context.audience if context and context.audience else None) or module.audience
@@ -56,7 +62,7 @@ class Visit:
             raise Refused("not_bound", self.session.id)
         if slug == self.bound.slug:
             return self.bound
-        module = catalog.find_module(self.learner_id, slug=slug)
+        module = catalog.find_module(self.learner_id, slug=slug, course=self.course)
         if module is None or module.programme_id != self.bound.programme_id:
             raise Refused("module_elsewhere", slug)
         if module.retired:
@@ -99,7 +105,8 @@ def bound_module(session: OpenSession) -> ModuleInfo | None:
     linked = session.linked_module  # read with the session
     if slug is not None:
         module = linked if linked is not None and linked.slug == slug else None
-        module = module or catalog.find_module(session.user_pk, slug=slug)
+        course = course_key(session.context.id if session.context else None)
+        module = module or catalog.find_module(session.user_pk, slug=slug, course=course)
         if module is None:
             raise Refused("unknown_module", slug)
     elif linked is not None:

@@ -1,8 +1,14 @@
-"""From a learner's progress to the score the platform's gradebook is owed.
+"""From a learner's stored record to the score the platform's gradebook is owed.
 
-Called inside the transaction that changed the progress (a page seen for the first
-time, a graded attempt): the score goes to the outbox with it, and the grade worker
-delivers it. Trainers' own views are not scored (Moodle would refuse them anyway).
+Called inside the transaction that wrote the record (a page seen for the first time, a
+graded attempt), with the record as stored: the score goes to the outbox with it, and
+the grade worker delivers it. Trainers' own views are not scored (Moodle would refuse
+them anyway).
+
+Moodle stores any score that is not FullyGraded as an empty grade, wiping the one the
+learner had (../shared/moodle.md). So a score is owed only once the module is completed
+in the course, always FullyGraded, and only when it would change what the gradebook
+holds (lti_tool.grades.outbox.enqueue leaves out a repeat).
 """
 
 from __future__ import annotations
@@ -35,9 +41,9 @@ def _comment(progress: Progress, quiz_grade: float | None, has_quiz: bool) -> st
 
 
 def course_standing(visit: Visit, quiz_id: int) -> Standing:
-    """The learner's attempts at a quiz, graded as this course's settings say."""
+    """The learner's attempts at a quiz in this course, graded as its settings say."""
     context_id = visit.session.context.id if visit.session.context else None
-    return standing(quiz_id, visit.learner_id, grading_method(quiz_id, context_id))
+    return standing(quiz_id, visit.learner_id, grading_method(quiz_id, context_id), visit.course)
 
 
 def publish_progress(
@@ -47,17 +53,19 @@ def publish_progress(
     quiz_id: int | None,
     record: Standing | None = None,
 ) -> None:
-    """Put the module's score in the outbox (the caller commits); ``record`` is the
-    learner's quiz standing when the caller has already read it."""
+    """Put the module's score in the outbox when the stored record ``progress`` owes one
+    (the caller commits); ``record`` is the learner's quiz standing in the course when the
+    caller has already read it."""
     if visit.is_trainer or grade_service(visit.session) is None:
         return
+    if progress.status != COMPLETED:
+        return  # Moodle would store an empty grade: nothing to tell it yet
+    has_quiz = quiz_id is not None
     quiz_grade = None
     if quiz_id is not None:
         quiz_grade = (record or course_standing(visit, quiz_id)).grade
-    has_quiz = quiz_id is not None
     score = replace(
-        module_score(progress, quiz_grade, has_quiz),
-        comment=_comment(progress, quiz_grade, has_quiz),
+        module_score(quiz_grade, has_quiz), comment=_comment(progress, quiz_grade, has_quiz)
     )
     title = catalog.pick(module.title, visit.content_language(module))[0]
     enqueue(visit.session, resource_id=module.slug, label=title, score=score)

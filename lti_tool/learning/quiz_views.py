@@ -63,8 +63,9 @@ def _refused(exc: AttemptRefused) -> Refused:
 def _progress_updater(
     visit: Visit, module: ModuleInfo, quiz_id: int
 ) -> Callable[[Result], None]:
-    """The module's progress after a graded attempt, in the grade's own transaction
-    (pages seen and the quiz together; an earlier pass is kept)."""
+    """The learner's record of the module in the course after a graded attempt, in the
+    grade's own transaction: from their standing there (pages seen and every attempt),
+    not from this attempt alone, so an earlier pass is kept."""
 
     def update_progress(result: Result) -> None:
         seen, live = catalog.pages_seen(module.id, visit.learner_id)
@@ -76,7 +77,7 @@ def _progress_updater(
             audience=visit.audience(module),
             seen=seen,
             live_pages=live,
-            quiz_passed=result.passed,
+            quiz_passed=record.passed,
             best_score=record.best,
             attempts_used=record.used,
             place=visit.place,
@@ -117,7 +118,9 @@ def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
     except Refused as exc:
         return refused_page(exc)
     settings = settings_for(quiz, _context_id(visit))
-    record = attempt_service.standing(quiz.id, visit.learner_id, settings.grading_method)
+    record = attempt_service.standing(
+        quiz.id, visit.learner_id, settings.grading_method, visit.course
+    )
     live = len(attempt_service.latest_versions(quiz.id, visit.content_language(module)))
     return render_template(
         "learning/quiz_home.html",
@@ -161,13 +164,14 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
 
 
 def _open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo]:
-    """The learner's own attempt at a quiz of this programme (403 or 404 otherwise)."""
+    """The learner's own attempt at a quiz of this programme, taken in this course (403 or
+    404 otherwise)."""
     try:
         attempt = attempt_service.own_attempt(attempt_id, visit.learner_id)
     except AttemptRefused as exc:
         raise _refused(exc) from exc
     module = visit.module(attempt.module_slug) if visit.bound else None
-    if module is None:
+    if module is None or attempt.course_key != visit.course:
         raise Refused("no_such_attempt", str(attempt_id))
     return attempt, module
 
@@ -306,7 +310,9 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
     quiz = db.session.get(Quiz, attempt.quiz_id)
     assert quiz is not None
     settings = settings_for(quiz, attempt.context_id)
-    record = attempt_service.standing(quiz.id, visit.learner_id, settings.grading_method)
+    record = attempt_service.standing(
+        quiz.id, visit.learner_id, settings.grading_method, attempt.course_key
+    )
     assert attempt.score is not None
     percent = round(attempt.score * 100)
     questions = attempt_service.questions_of(attempt)

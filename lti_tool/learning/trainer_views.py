@@ -203,7 +203,7 @@ def _group_rows(
         )
         .order_by(Programme.slug, Module.position)
     ).all()
-    cells = group_progress([r.id for r in learners], [m.id for m in modules])
+    cells = group_progress([r.id for r in learners], [m.id for m in modules], visit.course)
     return learners, modules, cells
 
 

@@ -54,7 +54,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
     if linked is not None and linked.id == module.id:
         quiz = visit.session.linked_quiz  # read with the session
     else:
-        quiz = quiz_brief(module.id, visit.learner_id)
+        quiz = quiz_brief(module.id, visit.learner_id, visit.course)
     progress = record_page_view(
         learner_id=visit.learner_id,
         module_id=module.id,
@@ -70,6 +70,8 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         ),
         language=content.language,
         place=visit.place,
+        recorded=module.recorded,
+        completed=module.completed_at is not None,
     )
     index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
@@ -176,7 +178,7 @@ def overview(launch_id: str) -> str | tuple[str, int]:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
-    modules = catalog.programme_modules(visit.bound.programme_id, visit.learner_id)
+    modules = catalog.programme_modules(visit.bound.programme_id, visit.learner_id, visit.course)
     return render_template(
         "learning/overview.html",
         visit=visit,

@@ -130,7 +130,8 @@ def test_the_cli_exports_filters_and_marks_completed_programmes(quizzes, tmp_pat
                 ModuleProgress(
                     learner_id=mentor_row.learner_id, module_id=module_id, audience="employer_mentor",
                     status="completed", pages_seen=4, pages_total=4, percent=100, completed_at=utcnow(),
-                    context_id=mentor_row.context_id, platform_id=mentor_row.platform_id,
+                    context_id=mentor_row.context_id, course_key=mentor_row.course_key,
+                    platform_id=mentor_row.platform_id,
                 )
             )
         db.session.commit()

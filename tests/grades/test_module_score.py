@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from courses.progress.services import evaluate
 from lti_tool.grades.delivery import RetryPolicy, _scores_url
 from lti_tool.grades.outbox import module_score, outbox_key
 
 
 @pytest.mark.parametrize(
-    ("seen", "quiz_passed", "grade", "expected"),
+    ("quiz_grade", "has_quiz", "expected"),
     [
-        (1, False, None, (0.0, "Started", "Pending")),
-        (3, False, None, (0.0, "InProgress", "Pending")),
-        (5, False, 0.4, (40.0, "InProgress", "Pending")),
-        (5, True, 0.875, (87.5, "Completed", "FullyGraded")),
-        (2, True, 0.9, (90.0, "InProgress", "Pending")),  # passed, pages not all seen
+        (0.875, True, 87.5),
+        (0.333333, True, 33.33),  # the grading method's grade, rounded to hundredths
+        (None, True, 0.0),  # completed by its pages under a "pages" rule, quiz not taken
+        (None, False, 100.0),  # no quiz: completion is final, whatever pages come later
     ],
 )
-def test_a_module_with_a_quiz_scores_its_quiz_grade(seen, quiz_passed, grade, expected):
-    progress = evaluate("pages_and_quiz", seen, 5, quiz_passed)
-    score = module_score(progress, grade, has_quiz=True)
-    assert (score.score_given, score.activity_progress, score.grading_progress) == expected
-
-
-def test_a_module_without_a_quiz_scores_its_pages():
-    assert module_score(evaluate("pages_seen", 2, 4, None), None, False).score_given == 50.0
-    done = module_score(evaluate("pages_seen", 4, 4, None), None, False)
-    assert (done.score_given, done.grading_progress) == (100.0, "FullyGraded")
+def test_a_completed_module_scores_fully_graded(quiz_grade, has_quiz, expected):
+    score = module_score(quiz_grade, has_quiz)
+    assert (score.score_given, score.activity_progress, score.grading_progress) == (
+        expected,
+        "Completed",
+        "FullyGraded",
+    )
 
 
 def test_the_key_separates_learners_activities_and_platform_registrations():

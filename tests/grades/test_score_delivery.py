@@ -72,13 +72,35 @@ def complete_module(site, user=PARTICIPANT, activity="101:301"):
     return browser
 
 
+def queued(site, count: int, user: str = PARTICIPANT) -> list[ScoreOutbox]:
+    """``count`` scores of one learner on one activity in the outbox: the one their
+    completed module owes, then newer ones as later attempts would give (copies of it
+    with other grades; only delivery is under test here)."""
+    complete_module(site, user)
+    with site.app.app_context():
+        first = db.session.execute(
+            select(ScoreOutbox).where(ScoreOutbox.user_sub == user)
+        ).scalar_one()
+        copied = {
+            c.name: getattr(first, c.name)
+            for c in ScoreOutbox.__table__.columns
+            if c.name not in {"id", "score_given", "created_at"}
+        }
+        for n in range(1, count):
+            db.session.add(ScoreOutbox(**copied, score_given=100.0 - n))
+        db.session.commit()
+    return [r for r in outbox(site.app) if r.user_sub == user]
+
+
 def test_a_participant_and_a_mentor_complete_a_module_and_the_gradebook_shows_it(quizzes):
     site = quizzes
     complete_module(site)
     complete_module(site, EMPLOYER_MENTOR, MENTOR_COURSE)
     rows = outbox(site.app)
-    assert {r.user_sub for r in rows} == {PARTICIPANT, EMPLOYER_MENTOR}
-    assert rows[0].activity_progress == "Started" and rows[-1].grading_progress == "FullyGraded"
+    # One score each, once the module is complete: Moodle keeps no other kind (an empty
+    # grade), so reading the pages owed the gradebook nothing.
+    assert sorted(r.user_sub for r in rows) == sorted([PARTICIPANT, EMPLOYER_MENTOR])
+    assert {(r.activity_progress, r.grading_progress) for r in rows} == {("Completed", "FullyGraded")}
     assert all(r.status == PENDING for r in rows)  # nothing was sent during the requests
     drain(site.app)
     assert {r.status for r in outbox(site.app)} == {DELIVERED}
@@ -95,7 +117,7 @@ def test_a_participant_and_a_mentor_complete_a_module_and_the_gradebook_shows_it
 
 def test_scores_are_sent_in_order_with_strictly_increasing_timestamps(quizzes):
     site = quizzes
-    complete_module(site)
+    queued(site, 4)
     drain(site.app)
     rows = outbox(site.app)
     sent = [r.sent_at for r in rows]
@@ -107,7 +129,7 @@ def test_scores_are_sent_in_order_with_strictly_increasing_timestamps(quizzes):
 def test_the_platform_down_for_a_while_gets_every_score_in_order(quizzes):
     site = quizzes
     inject(site.app, "scores", "status500", count=4)
-    complete_module(site)
+    queued(site, 3)
     with site.app.app_context():
         deliver_due(policy=RetryPolicy(base_seconds=3600, cap_seconds=3600, limit=5))
     first, *rest = outbox(site.app)
@@ -124,14 +146,13 @@ def test_the_platform_down_for_a_while_gets_every_score_in_order(quizzes):
     assert (final.activity_progress, final.grading_progress, final.grade) == (
         "Completed",
         "FullyGraded",
-        100.0,
+        98.0,  # the last of the three
     )
 
 
 def test_a_409_for_an_older_score_counts_as_delivered(quizzes):
     site = quizzes
-    browser = site.browser()
-    launch(browser)
+    complete_module(site)
     inject(site.app, "scores", "status409", count=1)
     drain(site.app)
     (row,) = outbox(site.app)
@@ -140,7 +161,7 @@ def test_a_409_for_an_older_score_counts_as_delivered(quizzes):
 
 def test_a_score_for_a_teacher_is_rejected_once_and_not_retried(quizzes):
     site = quizzes
-    launch(site.browser())
+    complete_module(site)
     with site.app.app_context():
         learner = db.session.execute(select(ScoreOutbox)).scalar_one()
         db.session.add(
@@ -176,18 +197,18 @@ def test_a_score_for_a_teacher_is_rejected_once_and_not_retried(quizzes):
 )
 def test_faults_delay_a_score_but_never_lose_it(quizzes, endpoint, mode, seconds):
     site = quizzes
-    launch(site.browser())
+    complete_module(site)
     inject(site.app, endpoint, mode, count=1, seconds=seconds)
     drain(site.app)
     (row,) = outbox(site.app)
     assert row.status == DELIVERED
     final = cell(site.app, "101", "301", PARTICIPANT)
-    assert final is not None and final.activity_progress == "Started"
+    assert final is not None and final.grade == 100.0
 
 
 def test_the_retry_limit_ends_in_the_dead_letter_state_and_a_coordinator_retries(quizzes):
     site = quizzes
-    launch(site.browser())
+    complete_module(site)
     inject(site.app, "scores", "status500", count=5)
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
     (row,) = outbox(site.app)
@@ -202,11 +223,21 @@ def test_the_retry_limit_ends_in_the_dead_letter_state_and_a_coordinator_retries
 
 def test_a_dead_score_replaced_by_a_newer_one_is_superseded_not_resent(quizzes):
     site = quizzes
-    browser = site.browser()
-    first = launch(browser).page
+    complete_module(site)
     inject(site.app, "scores", "status500", count=3)
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
-    walk_module(browser, first)  # newer scores, delivered now that the platform is back
+    with site.app.app_context():  # a newer score, delivered now that the platform is back
+        dead = db.session.execute(select(ScoreOutbox)).scalar_one()
+        db.session.add(
+            ScoreOutbox(
+                **{
+                    c.name: getattr(dead, c.name)
+                    for c in ScoreOutbox.__table__.columns
+                    if c.name not in {"id", "status", "attempts", "response_status", "last_error"}
+                },
+            )
+        )
+        db.session.commit()
     drain(site.app)
     with site.app.app_context():
         assert retry_dead() == 0
@@ -217,16 +248,16 @@ def test_a_dead_score_replaced_by_a_newer_one_is_superseded_not_resent(quizzes):
 def test_tokens_are_reused_across_scores(quizzes):
     site = quizzes
     before = storage.counter(site.app, "token_requests")
-    complete_module(site)
+    queued(site, 6)
     drain(site.app)
-    assert len(outbox(site.app)) >= 6
+    assert len(outbox(site.app)) == 6
     assert storage.counter(site.app, "token_requests") - before == 1
 
 
 def test_several_workers_deliver_each_score_exactly_once(quizzes):
     site = quizzes
     for user in (PARTICIPANT, "2002"):
-        complete_module(site, user)
+        queued(site, 5, user)
     before = storage.counter(site.app, "requests.scores")
     errors = []
 
@@ -250,7 +281,7 @@ def test_several_workers_deliver_each_score_exactly_once(quizzes):
 
 def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_path):
     site = quizzes
-    launch(site.browser())
+    complete_module(site)
     inject(site.app, "scores", "slow", count=1, seconds=0.9)
     env = {
         **os.environ,
@@ -293,7 +324,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_p
     (row,) = outbox(site.app)
     assert row.status == DELIVERED
     final = cell(site.app, "101", "301", PARTICIPANT)
-    assert final is not None and final.activity_progress == "Started"
+    assert final is not None and final.grade == 100.0
 
 
 def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
@@ -301,7 +332,7 @@ def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):
     from tests.lti import COORDINATOR
 
     site = quizzes
-    launch(site.browser())
+    complete_module(site)
     inject(site.app, "scores", "status500", count=3)
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
     browser = site.browser()
@@ -327,7 +358,7 @@ def test_the_demos_background_worker_delivers_without_being_asked(quizzes):
     site = quizzes
     stop = start_background_worker(site.app, idle_seconds=0.05)
     try:
-        launch(site.browser())
+        complete_module(site)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and outbox(site.app)[0].status != DELIVERED:
             time.sleep(0.05)
@@ -337,4 +368,4 @@ def test_the_demos_background_worker_delivers_without_being_asked(quizzes):
             if thread.name == "grade-worker":
                 thread.join(timeout=10)  # nothing of it runs into the next test
     assert outbox(site.app)[0].status == DELIVERED
-    assert cell(site.app, "101", "301", PARTICIPANT).activity_progress == "Started"
+    assert cell(site.app, "101", "301", PARTICIPANT).grade == 100.0

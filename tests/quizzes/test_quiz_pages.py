@@ -243,10 +243,11 @@ def test_a_failed_attempt_after_a_pass_takes_nothing_away(quizzes):
     assert home.text.count("<tr>") == 3  # header and two attempts
 
 
-def _trainer_settings(site, **changes):
-    """A trainer of course 101 opens the quiz settings and saves them with ``changes``."""
+def _trainer_settings(site, activity="101:301", **changes):
+    """A trainer of the activity's course opens the quiz settings and saves them with
+    ``changes``."""
     browser = site.browser()
-    first = launch(browser, TRAINER).page
+    first = launch(browser, TRAINER, activity).page
     home = open_quiz(browser, first)
     link = re.search(r'href="([^"]+/settings)"', home.text).group(1)
     page = browser.get(browser.url(link))
