@@ -22,7 +22,7 @@ from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.models import LaunchSession
 from lti_tool.launch.protocol import LTI, ToolMessageLaunch
 from lti_tool.registry.models import Platform
-from quizzes.attempts import QuizBrief, brief_columns, brief_from
+from quizzes.standing import QuizBrief, brief_columns, brief_from
 
 SESSION_LIFETIME = timedelta(hours=12)
 _next_sweep = 0.0

@@ -22,7 +22,7 @@ from courses.catalog import ModuleInfo
 from courses.progress.services import COMPLETED, Progress
 from lti_tool.grades.outbox import enqueue, grade_service, module_score
 from lti_tool.learning.context import Visit
-from quizzes.attempts import Standing, standing
+from quizzes.standing import Standing, standing
 from quizzes.settings import grading_method
 
 

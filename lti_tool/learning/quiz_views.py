@@ -1,5 +1,5 @@
-"""Quiz pages: a module's quiz, an attempt (answers saved as the learner goes), its review,
-and for trainers the course's quiz settings and the group's reflections.
+"""Quiz pages: a module's quiz, an attempt (answers saved as the learner goes), its review.
+The trainer's quiz pages are in quiz_trainer_views.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from courses import catalog
@@ -18,24 +17,20 @@ from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.progress.services import record_quiz_result
 from lti_tool.forms import LaunchForm
-from lti_tool.identity.models import LtiUser
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.views import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import QuizSettingsForm, attempt_form
+from lti_tool.learning.forms import attempt_form
 from lti_tool.learning.grading import course_standing, publish_progress
 from quizzes import attempts as attempt_service
 from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
-from quizzes.models import ATTEMPT_IN_PROGRESS, ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
+from quizzes.models import ATTEMPT_IN_PROGRESS, Quiz
 from quizzes.presenting import review, shown_questions
+from quizzes.standing import standing
 from quizzes.settings import (
-    Band,
-    Settings,
-    reset_course_settings,
-    save_course_settings,
     settings_for,
 )
 from quizzes.types import REGISTRY
@@ -45,14 +40,14 @@ log = logging.getLogger(__name__)
 ANSWER_KEY = re.compile(r"q\d+(-\d+)?")  # the attempt form's answer fields
 
 
-def _quiz_of(module: ModuleInfo) -> Quiz:
+def quiz_of(module: ModuleInfo) -> Quiz:
     quiz = db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one_or_none()
     if quiz is None:
         raise Refused("no_quiz", module.slug)
     return quiz
 
 
-def _context_id(visit: Visit) -> int | None:
+def course_context_id(visit: Visit) -> int | None:
     return visit.session.context.id if visit.session.context else None
 
 
@@ -88,7 +83,7 @@ def _progress_updater(
     return update_progress
 
 
-def _page_args(visit: Visit, module: ModuleInfo) -> dict[str, Any]:
+def quiz_page_args(visit: Visit, module: ModuleInfo) -> dict[str, Any]:
     language = visit.content_language(module)
     return {
         "visit": visit,
@@ -112,19 +107,19 @@ def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
     try:
         visit = open_visit(launch_id, need_module=True)
         module = visit.module(module_slug)
-        quiz = _quiz_of(module)
+        quiz = quiz_of(module)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
-    settings = settings_for(quiz, _context_id(visit))
-    record = attempt_service.standing(
+    settings = settings_for(quiz, course_context_id(visit))
+    record = standing(
         quiz.id, visit.learner_id, settings.grading_method, visit.course
     )
     live = len(attempt_service.latest_versions(quiz.id, visit.content_language(module)))
     return render_template(
         "learning/quiz_home.html",
-        **_page_args(visit, module),
+        **quiz_page_args(visit, module),
         quiz=quiz,
         settings=settings,
         record=record,
@@ -139,7 +134,7 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
     try:
         visit = open_visit(launch_id, need_module=True)
         module = visit.module(module_slug)
-        quiz = _quiz_of(module)
+        quiz = quiz_of(module)
         if not LaunchForm(request.form, meta=form_context(visit)).validate():
             raise Refused("bad_form", "csrf")
         link = visit.session.resource_link
@@ -147,8 +142,8 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
             quiz,
             visit.learner_id,
             visit.content_language(module),
-            settings_for(quiz, _context_id(visit)),
-            context_id=_context_id(visit),
+            settings_for(quiz, course_context_id(visit)),
+            context_id=course_context_id(visit),
             resource_link_id=link.id if link else None,
         )
     except LaunchRejected as exc:
@@ -210,7 +205,7 @@ def _attempt_page(
     saved = attempt_service.saved_responses(attempt.id) if saved is None else saved
     return render_template(
         "learning/quiz_attempt.html",
-        **_page_args(visit, module),
+        **quiz_page_args(visit, module),
         attempt=attempt,
         shown=shown_questions(attempt.layout, questions, saved, attempt.language),
         form=form,
@@ -310,7 +305,7 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
     quiz = db.session.get(Quiz, attempt.quiz_id)
     assert quiz is not None
     settings = settings_for(quiz, attempt.context_id)
-    record = attempt_service.standing(
+    record = standing(
         quiz.id, visit.learner_id, settings.grading_method, attempt.course_key
     )
     assert attempt.score is not None
@@ -320,7 +315,7 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
     left = record.attempts_left(settings.attempts_allowed)
     return render_template(
         "learning/quiz_review.html",
-        **_page_args(visit, module),
+        **quiz_page_args(visit, module),
         attempt=attempt,
         percent=percent,
         band=settings.band_for(percent),
@@ -336,129 +331,4 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         attempts_left=left,
         just_submitted=request.args.get("submitted") == "1",
         form=LaunchForm(meta=form_context(visit)),
-    )
-
-
-# ------------------------------------------------------------------ trainers
-
-
-def _settings_from(form: QuizSettingsForm) -> Settings:
-    bands = tuple(
-        Band(int(low), (text or "").strip())
-        for low, text in zip(form.band_from.data, form.band_text.data, strict=True)
-        if low is not None and (text or "").strip()
-    )
-    return Settings(
-        pass_mark=form.pass_mark.data,
-        attempts_allowed=form.attempts_allowed.data,
-        grading_method=form.grading_method.data,
-        shuffle_questions=form.shuffle_questions.data,
-        shuffle_answers=form.shuffle_answers.data,
-        random_count=form.random_count.data or None,
-        review_policy=form.review_policy.data,
-        bands=bands,
-    )
-
-
-def _settings_form(visit: Visit, settings: Settings) -> QuizSettingsForm:
-    bands = sorted(settings.bands, key=lambda b: -b.low)
-    return QuizSettingsForm(
-        meta=form_context(visit),
-        data={
-            "pass_mark": settings.pass_mark,
-            "attempts_allowed": settings.attempts_allowed,
-            "grading_method": settings.grading_method,
-            "shuffle_questions": settings.shuffle_questions,
-            "shuffle_answers": settings.shuffle_answers,
-            "random_count": settings.random_count,
-            "review_policy": settings.review_policy,
-            "band_from": [b.low for b in bands] + [None] * (3 - len(bands)),
-            "band_text": [b.text for b in bands] + [""] * (3 - len(bands)),
-        },
-    )
-
-
-@bp.route("/l/<launch_id>/quiz/<module_slug>/settings", methods=["GET", "POST"])
-def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[str, int]:
-    """A trainer adapts the quiz for their own course (other courses keep theirs)."""
-    try:
-        visit = open_visit(launch_id, trainer=True, need_module=True)
-        module = visit.module(module_slug)
-        quiz = _quiz_of(module)
-        context_id = _context_id(visit)
-        if context_id is None:
-            raise Refused("bad_form", "no course")
-        status = 200
-        if request.method == "GET":
-            form = _settings_form(visit, settings_for(quiz, context_id))
-        else:
-            form = QuizSettingsForm(request.form, meta=form_context(visit))
-            if form.validate() and request.form.get("action") == "reset":
-                reset_course_settings(quiz, context_id)
-                return redirect(request.path + "?saved=1", 303)
-            if form.validate():
-                save_course_settings(quiz, context_id, _settings_from(form), visit.learner_id)
-                log.info("quiz_settings_saved quiz=%s context=%s", quiz.id, context_id)
-                return redirect(request.path + "?saved=1", 303)
-            if form.csrf_token.errors:
-                raise Refused("bad_form", "csrf")
-            status = 422
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    except Refused as exc:
-        return refused_page(exc)
-    current = settings_for(quiz, context_id)
-    return render_template(
-        "learning/quiz_settings.html",
-        **_page_args(visit, module),
-        form=form,
-        from_course=current.from_course,
-        saved=request.args.get("saved") == "1",
-    ), status
-
-
-@bp.get("/l/<launch_id>/quiz/<module_slug>/reflections")
-def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
-    """The open reflections of this course's learners, newest first."""
-    try:
-        visit = open_visit(launch_id, trainer=True, need_module=True)
-        module = visit.module(module_slug)
-        quiz = _quiz_of(module)
-        context_id = _context_id(visit)
-        if context_id is None:
-            raise Refused("bad_form", "no course")
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    except Refused as exc:
-        return refused_page(exc)
-    rows = db.session.execute(
-        select(Attempt, AttemptResponse, LtiUser.name, LtiUser.sub)
-        .join(AttemptResponse, AttemptResponse.attempt_id == Attempt.id)
-        .join(LtiUser, LtiUser.id == Attempt.learner_id)
-        .where(
-            Attempt.quiz_id == quiz.id,
-            Attempt.context_id == context_id,
-            Attempt.status == ATTEMPT_SUBMITTED,
-        )
-        .order_by(Attempt.submitted_at.desc().nulls_last(), Attempt.id.desc())
-    ).all()
-    entries = []
-    questions_cache: dict[int, list[Question]] = {}
-    for attempt, response, name, sub in rows:
-        if attempt.id not in questions_cache:
-            questions_cache[attempt.id] = attempt_service.questions_of(attempt)
-        question = questions_cache[attempt.id][response.slot]
-        if question.kind != "essay" or not isinstance(response.response, str):
-            continue
-        entries.append(
-            {
-                "learner": name or _("Learner %(id)s", id=sub[:8]),
-                "question": question,
-                "answer": response.response,
-                "submitted": attempt.submitted_at,
-                "attempt": attempt.number,
-            }
-        )
-    return render_template(
-        "learning/quiz_reflections.html", **_page_args(visit, module), entries=entries
     )

@@ -18,7 +18,7 @@ from lti_tool.forms import csrf_token_for
 from lti_tool.learning.forms import LANGUAGE_LABEL, LanguageForm, choices
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
-from quizzes.attempts import quiz_brief
+from quizzes.standing import quiz_brief
 
 
 def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:

@@ -103,3 +103,8 @@ def test_completing_in_one_course_grades_that_course_only(quizzes):
     assert cell(site.app, "103", "321", PARTICIPANT) is None  # B is not completed
     statuses = {row["course_id"]: row["status"] for row in _export(site, A) + _export(site, B)}
     assert statuses == {"101": "completed", "103": "in_progress"}
+    for activity, shown in ((A, "Suoritettu"), (B, "Kesken")):  # the trainer's group pages
+        browser, base = _reports(site, TRAINER, activity)
+        group = browser.get(browser.url(base + "group")).text
+        row = group.split("Demo Osallistuja", 1)[1].split("</tr>", 1)[0]
+        assert shown in row and "(100 %)" in row, (activity, row)

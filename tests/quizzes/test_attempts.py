@@ -15,7 +15,6 @@ from quizzes.attempts import (
     AttemptRefused,
     questions_of,
     save_response,
-    standing,
     start_attempt,
     submit,
 )
@@ -23,6 +22,7 @@ from quizzes.gift.parser import parse_gift
 from quizzes.models import Attempt, AttemptResponse, Quiz
 from quizzes.services import import_questions
 from quizzes.settings import Settings
+from quizzes.standing import standing
 
 GIFT = """// [id:a]
 Written contract? {T#It is safest in writing.#Right.}

@@ -1,0 +1,147 @@
+"""Quiz pages for trainers: the course's quiz settings and the group's reflections."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, redirect, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from courses.database import db
+from lti_tool.identity.models import LtiUser
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.views import rejected_page
+from lti_tool.learning import bp
+from lti_tool.learning.context import Visit, form_context, open_visit
+from lti_tool.learning.errors import Refused, refused_page
+from lti_tool.learning.forms import QuizSettingsForm
+from lti_tool.learning.quiz_views import course_context_id, quiz_of, quiz_page_args
+from quizzes import attempts as attempt_service
+from quizzes.model import Question
+from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse
+from quizzes.settings import Band, Settings, reset_course_settings, save_course_settings, settings_for
+
+log = logging.getLogger(__name__)
+
+
+def _settings_from(form: QuizSettingsForm) -> Settings:
+    bands = tuple(
+        Band(int(low), (text or "").strip())
+        for low, text in zip(form.band_from.data, form.band_text.data, strict=True)
+        if low is not None and (text or "").strip()
+    )
+    return Settings(
+        pass_mark=form.pass_mark.data,
+        attempts_allowed=form.attempts_allowed.data,
+        grading_method=form.grading_method.data,
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_answers=form.shuffle_answers.data,
+        random_count=form.random_count.data or None,
+        review_policy=form.review_policy.data,
+        bands=bands,
+    )
+
+
+def _settings_form(visit: Visit, settings: Settings) -> QuizSettingsForm:
+    bands = sorted(settings.bands, key=lambda b: -b.low)
+    return QuizSettingsForm(
+        meta=form_context(visit),
+        data={
+            "pass_mark": settings.pass_mark,
+            "attempts_allowed": settings.attempts_allowed,
+            "grading_method": settings.grading_method,
+            "shuffle_questions": settings.shuffle_questions,
+            "shuffle_answers": settings.shuffle_answers,
+            "random_count": settings.random_count,
+            "review_policy": settings.review_policy,
+            "band_from": [b.low for b in bands] + [None] * (3 - len(bands)),
+            "band_text": [b.text for b in bands] + [""] * (3 - len(bands)),
+        },
+    )
+
+
+@bp.route("/l/<launch_id>/quiz/<module_slug>/settings", methods=["GET", "POST"])
+def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[str, int]:
+    """A trainer adapts the quiz for their own course (other courses keep theirs)."""
+    try:
+        visit = open_visit(launch_id, trainer=True, need_module=True)
+        module = visit.module(module_slug)
+        quiz = quiz_of(module)
+        context_id = course_context_id(visit)
+        if context_id is None:
+            raise Refused("bad_form", "no course")
+        status = 200
+        if request.method == "GET":
+            form = _settings_form(visit, settings_for(quiz, context_id))
+        else:
+            form = QuizSettingsForm(request.form, meta=form_context(visit))
+            if form.validate() and request.form.get("action") == "reset":
+                reset_course_settings(quiz, context_id)
+                return redirect(request.path + "?saved=1", 303)
+            if form.validate():
+                save_course_settings(quiz, context_id, _settings_from(form), visit.learner_id)
+                log.info("quiz_settings_saved quiz=%s context=%s", quiz.id, context_id)
+                return redirect(request.path + "?saved=1", 303)
+            if form.csrf_token.errors:
+                raise Refused("bad_form", "csrf")
+            status = 422
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    current = settings_for(quiz, context_id)
+    return render_template(
+        "learning/quiz_settings.html",
+        **quiz_page_args(visit, module),
+        form=form,
+        from_course=current.from_course,
+        saved=request.args.get("saved") == "1",
+    ), status
+
+
+@bp.get("/l/<launch_id>/quiz/<module_slug>/reflections")
+def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
+    """The open reflections of this course's learners, newest first."""
+    try:
+        visit = open_visit(launch_id, trainer=True, need_module=True)
+        module = visit.module(module_slug)
+        quiz = quiz_of(module)
+        context_id = course_context_id(visit)
+        if context_id is None:
+            raise Refused("bad_form", "no course")
+    except LaunchRejected as exc:
+        return rejected_page(exc, "session")
+    except Refused as exc:
+        return refused_page(exc)
+    rows = db.session.execute(
+        select(Attempt, AttemptResponse, LtiUser.name, LtiUser.sub)
+        .join(AttemptResponse, AttemptResponse.attempt_id == Attempt.id)
+        .join(LtiUser, LtiUser.id == Attempt.learner_id)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.context_id == context_id,
+            Attempt.status == ATTEMPT_SUBMITTED,
+        )
+        .order_by(Attempt.submitted_at.desc().nulls_last(), Attempt.id.desc())
+    ).all()
+    entries = []
+    questions_cache: dict[int, list[Question]] = {}
+    for attempt, response, name, sub in rows:
+        if attempt.id not in questions_cache:
+            questions_cache[attempt.id] = attempt_service.questions_of(attempt)
+        question = questions_cache[attempt.id][response.slot]
+        if question.kind != "essay" or not isinstance(response.response, str):
+            continue
+        entries.append(
+            {
+                "learner": name or _("Learner %(id)s", id=sub[:8]),
+                "question": question,
+                "answer": response.response,
+                "submitted": attempt.submitted_at,
+                "attempt": attempt.number,
+            }
+        )
+    return render_template(
+        "learning/quiz_reflections.html", **quiz_page_args(visit, module), entries=entries
+    )
