@@ -103,6 +103,10 @@ def test_completing_in_one_course_grades_that_course_only(quizzes):
     assert cell(site.app, "103", "321", PARTICIPANT) is None  # B is not completed
     statuses = {row["course_id"]: row["status"] for row in _export(site, A) + _export(site, B)}
     assert statuses == {"101": "completed", "103": "in_progress"}
+    _fail_the_quiz_in(site, B)  # more work in B afterwards takes nothing from A
+    drain(site.app)
+    assert cell(site.app, "101", "301", PARTICIPANT).grade == 100.0
+    assert cell(site.app, "103", "321", PARTICIPANT) is None
     for activity, shown in ((A, "Suoritettu"), (B, "Kesken")):  # the trainer's group pages
         browser, base = _reports(site, TRAINER, activity)
         group = browser.get(browser.url(base + "group")).text
