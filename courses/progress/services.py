@@ -11,7 +11,7 @@ would make of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, text, update
@@ -206,7 +206,7 @@ def record_page_view(
     seen = (seen_before | {page_id}) & live_pages
     progress = evaluate(rule, len(seen), len(live_pages), quiz_passed)
     if completed and progress.status != COMPLETED:  # completing is final
-        progress = Progress(COMPLETED, *astuple(progress)[1:])
+        progress = replace(progress, status=COMPLETED)
     if page_id not in seen_before or not recorded:
         transaction_for_writes()
         first = page_id not in seen_before and db.session.execute(
