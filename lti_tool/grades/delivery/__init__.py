@@ -5,9 +5,11 @@ line item) and for how long; ``sending`` posts one score and records its outcome
 ``worker`` runs the rounds in a few threads; ``coordinators`` counts the outbox and
 sends dead scores again; ``policy`` holds the lease length and the retry backoff.
 
-Timestamps are set when a score is sent, a whole second after the key's previous one
-(Moodle compares seconds and answers 409 to a timestamp that is not newer), so a later
-score is never lost to an earlier one sent in the same second.
+A score's timestamp is fixed when it is first leased, committed before it is sent, and
+sent unchanged every time after, so a send that reached the platform but whose outcome
+was lost (a timeout, a killed worker) is refused the second time (409, delivered) rather
+than written twice; each is a whole second after the key's previous one (Moodle compares
+seconds and answers 409 to a timestamp that is not newer).
 """
 
 from __future__ import annotations

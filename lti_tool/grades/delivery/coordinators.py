@@ -28,6 +28,8 @@ def retry_dead(row_ids: list[int] | None = None) -> int:
         if newer is not None:
             row.status = SUPERSEDED
             continue
+        # Its timestamp stays: if the platform took it after all, the retry is refused
+        # (409, delivered) rather than written again.
         row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
         row.lease_until = None
         count += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -21,7 +21,7 @@ from pylti1p3.lineitem import LineItem
 from sqlalchemy import bindparam, func, update
 
 from courses.database import db, utcnow
-from lti_tool.grades.delivery.leases import Score, latest_timestamp, lease_next
+from lti_tool.grades.delivery.leases import Claimed, Score, lease_next
 from lti_tool.grades.delivery.policy import RetryPolicy
 from lti_tool.grades.models import DEAD, DELIVERED, PENDING, REJECTED, ScoreOutbox
 from lti_tool.grades.outbox import SCOPE_SCORE
@@ -38,12 +38,12 @@ _O = ScoreOutbox.__table__
 
 
 class Chain:
-    """What one run through a key's scores reuses: the platform connector and the
-    timestamp of the score it delivered last."""
+    """What one run through a key's scores reuses: the platform connector, and the latest
+    timestamp fixed for the key (the next score's is a second later, or now)."""
 
-    def __init__(self) -> None:
+    def __init__(self, head: Claimed) -> None:
         self._connectors: dict[int, CachedTokenServiceConnector | None] = {}
-        self.last_sent: datetime | None = None
+        self.key_latest = head.key_latest
 
     def connector(self, client_pk: int) -> CachedTokenServiceConnector | None:
         if client_pk not in self._connectors:
@@ -57,11 +57,6 @@ class Chain:
                 )
             )
         return self._connectors[client_pk]
-
-    def timestamp(self, key: str, now: datetime) -> datetime:
-        """Now, or a second after the key's last score, whichever is later."""
-        last = self.last_sent if self.last_sent is not None else latest_timestamp(key)
-        return max(now, last + timedelta(seconds=1)) if last is not None else now
 
 
 def scores_url(line_item_url: str) -> str:
@@ -151,7 +146,7 @@ def _outcome_statement() -> Any:
     """Record what became of a score (the values left as None keep what the row has)."""
     kept = {
         column: func.coalesce(bindparam(f"new_{column}", type_=_O.c[column].type), _O.c[column])
-        for column in ("sent_at", "delivered_at", "next_attempt_at", "line_item_url")
+        for column in ("delivered_at", "next_attempt_at", "line_item_url")
     }
     return (
         update(_O)
@@ -171,14 +166,14 @@ def send(row: Score, policy: RetryPolicy, lease_seconds: float, chain: Chain) ->
     """Deliver one leased score. Returns the next score of its key when it is due and
     now leased to this worker too (so a learner's scores drain without new claims)."""
     connector = chain.connector(row.client_pk)
-    sent_at = chain.timestamp(row.key, utcnow())
     db.session.commit()  # no transaction is held while the platform answers
-    outcome, status, error, line_item_url = _post(connector, row, _payload(row, sent_at))
+    # The timestamp its lease fixed and committed: the same on every send of this score.
+    outcome, status, error, line_item_url = _post(connector, row, _payload(row, row.sent_at))
     attempts = row.attempts + 1
     values: dict[str, Any] = {
         "row_id": row.id, "new_attempts": attempts, "new_status": outcome,
-        "new_response_status": status, "new_last_error": error, "new_sent_at": None,
-        "new_delivered_at": None, "new_next_attempt_at": None, "new_line_item_url": None,
+        "new_response_status": status, "new_last_error": error, "new_delivered_at": None,
+        "new_next_attempt_at": None, "new_line_item_url": None,
     }
     if line_item_url and not row.line_item_url:
         values["new_line_item_url"] = line_item_url
@@ -188,17 +183,21 @@ def send(row: Score, policy: RetryPolicy, lease_seconds: float, chain: Chain) ->
             .values(line_item_url=line_item_url)
         )
     if outcome == DELIVERED:
-        values.update(new_sent_at=sent_at, new_delivered_at=utcnow())
-        chain.last_sent = sent_at
+        values["new_delivered_at"] = utcnow()
     elif outcome == PENDING and attempts >= policy.limit:
         values["new_status"] = DEAD
     elif outcome == PENDING:
         values["new_next_attempt_at"] = utcnow() + policy.delay(attempts)
     db.session.execute(_outcome_statement(), values)
     final = values["new_status"]
-    # The key's next score is first in line now: keep it. It comes back whole, so its
-    # send reads nothing before sending (one transaction per score, not two).
-    following = lease_next(row, lease_seconds) if final != PENDING else None
+    # The key's next score is first in line now: keep it, its timestamp fixed in this same
+    # commit. It comes back whole, so its send reads nothing first (one transaction per
+    # score, not two).
+    following = None
+    if final != PENDING:
+        following = lease_next(row, chain.key_latest, lease_seconds)
+        if following is not None:
+            chain.key_latest = max(chain.key_latest, following.sent_at)
     db.session.commit()
     log_level = logging.INFO if final == DELIVERED else logging.WARNING
     log.log(log_level, "score_%s outbox=%s status=%s error=%s", final, row.id, status, error)

@@ -9,18 +9,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from flask import Flask, current_app
 
 from courses.database import db
-from lti_tool.grades.delivery.leases import Score, claim, release
+from lti_tool.grades.delivery.leases import Claimed, Score, claim, release
 from lti_tool.grades.delivery.policy import RetryPolicy, lease_seconds
 from lti_tool.grades.delivery.sending import Chain, send
 
 log = logging.getLogger(__name__)
 
 
-def _drain_key(first: Score, policy: RetryPolicy, lease: float, budget: int) -> int:
+def _drain_key(head: Claimed, policy: RetryPolicy, lease: float, budget: int) -> int:
     """Deliver a claimed score and then its key's next ones; returns how many were tried."""
     tried = 0
-    chain = Chain()
-    score: Score | None = first
+    chain = Chain(head)
+    score: Score | None = head.score
     while score is not None and tried < budget:
         tried += 1
         try:
@@ -53,7 +53,7 @@ def deliver_due(
         heads = claim(limit, lease)
         return sum(_drain_key(head, policy, lease, 10 * limit) for head in heads)
 
-    def drain(head: Score) -> int:
+    def drain(head: Claimed) -> int:
         with app.app_context():  # a session of its own
             try:
                 return _drain_key(head, policy, lease, 10 * limit)
