@@ -6,7 +6,9 @@ live in the platform's storage, so one set by a test reaches every worker.
 Modes: ``status500``, ``status401``, ``status409`` (that status, JSON error body);
 ``garbage`` (200 with a body that is not JSON); ``slow`` (wait ``seconds``, then
 answer normally); ``hang`` (wait ``seconds``, default 30, then answer 503: any client
-with a sane timeout has given up long before).
+with a sane timeout has given up long before); ``lost_answer`` (scores only: store the
+score and commit, then wait ``seconds`` and answer 504, as a proxy that gave up on a
+Moodle which did the work: the tool cannot tell whether the score arrived).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from lti_tool.devplatform.storage import FaultRow
 from lti_tool.devplatform.views import bp
 
 ENDPOINTS = ("jwks", "token", "scores", "lineitems", "memberships")
-MODES = ("status500", "status401", "status409", "garbage", "slow", "hang")
+MODES = ("status500", "status401", "status409", "garbage", "slow", "hang", "lost_answer")
+# Modes whose request is carried out before the fault answers in its place.
+AFTER_THE_WORK = frozenset({"lost_answer"})
 DEFAULT_HANG_SECONDS = 30.0
 MAX_SECONDS = 120.0
 
@@ -33,6 +37,8 @@ def _validate(endpoint: Any, mode: Any, count: Any, seconds: Any) -> str | None:
         return f"endpoint must be one of {', '.join(ENDPOINTS)}"
     if mode not in MODES:
         return f"mode must be one of {', '.join(MODES)}"
+    if mode in AFTER_THE_WORK and endpoint != "scores":
+        return f"{mode} is for the scores endpoint only"
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         return "count must be a positive integer"
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
@@ -78,6 +84,11 @@ def take(db: Session, endpoint: str) -> tuple[str, float] | None:
     return (fault[0], fault[1]) if fault is not None else None
 
 
+def after_the_work(taken: tuple[str, float] | None) -> bool:
+    """Whether the request is carried out first, and only its answer misbehaves."""
+    return taken is not None and taken[0] in AFTER_THE_WORK
+
+
 def _error(status: int, code: str) -> Response:
     response = jsonify(error=code, error_description="fault injected by the development platform")
     response.status_code = status
@@ -98,6 +109,9 @@ def answer(taken: tuple[str, float] | None) -> Response | None:
     if mode == "hang":
         time.sleep(seconds or DEFAULT_HANG_SECONDS)
         return _error(503, "temporarily_unavailable")
+    if mode == "lost_answer":
+        time.sleep(seconds)
+        return _error(504, "gateway_timeout")
     if mode == "garbage":
         return Response("<html><body>Moodle is being upgraded", 200, mimetype="text/html")
     status = {"status500": 500, "status401": 401, "status409": 409}[mode]

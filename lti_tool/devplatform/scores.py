@@ -107,6 +107,13 @@ _STORE_SCORE = text(
     " timestamp_seconds = excluded.timestamp_seconds, comment = excluded.comment"
     " WHERE score.timestamp_seconds < excluded.timestamp_seconds RETURNING id"
 )
+# What the upsert accepted, kept as Moodle's grade_grades_history does.
+_RECORD_HISTORY = text(
+    "INSERT INTO grade_history (line_item_id, user_id, score_given, score_maximum,"
+    " activity_progress, grading_progress, timestamp, timestamp_seconds, comment)"
+    " VALUES (:line_item_id, :user_id, :score_given, :score_maximum, :activity_progress,"
+    " :grading_progress, :timestamp, :timestamp_seconds, :comment)"
+)
 
 
 @bp.post("/api/<course_id>/lineitems/<item_id>/lineitem/scores")
@@ -116,6 +123,8 @@ def scores(course_id: str, item_id: str) -> Response:
         taken = faults.take(db, "scores")
         if taken is None:
             return _receive(db, course_id, item_id)
+        if faults.after_the_work(taken):  # stored with this commit; the answer is lost
+            _receive(db, course_id, item_id)
     if (fault := faults.answer(taken)) is not None:  # after the commit: it may sleep
         return fault
     with storage.session(write=True) as db:  # a slow answer, given normally
@@ -141,31 +150,29 @@ def _receive(db: Session, course_id: str, item_id: str) -> Response:
     stamp = parse_timestamp(data["timestamp"])
     assert stamp is not None
     graded = data["gradingProgress"] == "FullyGraded"
-    stored = db.execute(
-        _STORE_SCORE,
-        {
-            "line_item_id": item_pk,
-            "user_id": user_id,
-            # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
-            "score_given": (
-                float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
-            ),
-            "score_maximum": (
-                float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
-            ),
-            "activity_progress": data["activityProgress"],
-            "grading_progress": data["gradingProgress"],
-            "timestamp": data["timestamp"],
-            "timestamp_seconds": int(stamp.timestamp()),
-            # Moodle keeps the comment as feedback, and clears it when a score has none.
-            "comment": str(data["comment"]) if data.get("comment") else None,
-        },
-    ).first()
-    if stored is None:
+    values = {
+        "line_item_id": item_pk,
+        "user_id": user_id,
+        # Moodle ignores scoreGiven unless FullyGraded: the stored grade is then empty.
+        "score_given": (
+            float(data["scoreGiven"]) if graded and data.get("scoreGiven") is not None else None
+        ),
+        "score_maximum": (
+            float(data["scoreMaximum"]) if data.get("scoreMaximum") is not None else 1.0
+        ),
+        "activity_progress": data["activityProgress"],
+        "grading_progress": data["gradingProgress"],
+        "timestamp": data["timestamp"],
+        "timestamp_seconds": int(stamp.timestamp()),
+        # Moodle keeps the comment as feedback, and clears it when a score has none.
+        "comment": str(data["comment"]) if data.get("comment") else None,
+    }
+    if db.execute(_STORE_SCORE, values).first() is None:
         return service_error(
             409,
             f"refusing score with an earlier timestamp for item {item_pk} and user {user_id}",
         )
+    db.execute(_RECORD_HISTORY, values)
     return Response(status=200, content_type=SCORE)
 
 

@@ -101,6 +101,24 @@ class ScoreRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+class GradeHistoryRow(Base):
+    """Every score write the platform accepted, as Moodle's grade_grades_history keeps one
+    row per change of a grade: a score the tool delivered twice shows here twice."""
+
+    __tablename__ = "grade_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("line_item.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    score_given: Mapped[float | None]  # as stored: None unless FullyGraded
+    score_maximum: Mapped[float | None]
+    activity_progress: Mapped[str] = mapped_column(String(32))
+    grading_progress: Mapped[str] = mapped_column(String(32))
+    timestamp: Mapped[str] = mapped_column(String(64))
+    timestamp_seconds: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)  # Moodle's feedback
+
+
 class AccessTokenRow(Base):
     __tablename__ = "access_token"
 
@@ -196,7 +214,8 @@ def session(instance_path: str | None = None, write: bool = False) -> Iterator[S
 
 
 def reset(app: Flask) -> None:
-    """Delete every row (tests): links, line items, scores, tokens, faults, counters."""
+    """Delete every row (tests): links, line items, scores and their history, tokens,
+    faults, counters."""
     with session(app.instance_path, write=True) as db:
         for table in reversed(Base.metadata.sorted_tables):
             db.execute(delete(table))
@@ -236,6 +255,12 @@ def counters(app: Flask | None = None) -> dict[str, int]:
 
 def counter(app: Flask, name: str) -> int:
     return counters(app).get(name, 0)
+
+
+def grade_history(app: Flask | None = None) -> list[GradeHistoryRow]:
+    """Every accepted score write, oldest first."""
+    with session(app.instance_path if app else None) as db:
+        return list(db.execute(select(GradeHistoryRow).order_by(GradeHistoryRow.id)).scalars())
 
 
 # Links: the fixed directory's plus those deep linking created.

@@ -69,7 +69,9 @@ class ScoreOutbox(db.Model):
     # A worker's claim: other workers leave the row alone until then (a killed worker's
     # claim runs out and the score is delivered by the next one).
     lease_until: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None]  # the timestamp sent with the score
+    # The timestamp sent with the score: fixed (and committed) when it is first leased,
+    # before its first send, and the same on every send after (see delivery.leases).
+    sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     response_status: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,12 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 import requests
+
+from lti_tool.devplatform import storage
 
 from tests.devplatform.conftest import (
     CONTAINER_TYPE,
@@ -175,6 +180,48 @@ def test_a_score_must_be_newer_than_the_stored_one(platform):
         platform.score(ITEM_301, scoreGiven=9, timestamp="2026-03-01T10:00:01Z").status_code == 200
     )
     assert platform.stored_scores()[0].score_given == 9
+
+
+def test_every_accepted_score_write_is_a_history_row(platform):
+    """As Moodle's grade_grades_history: refused scores leave no row, accepted ones each one."""
+    for fields, status in [
+        ({"comment": "Alku", "timestamp": "2026-03-01T10:00:00Z"}, 200),
+        ({"scoreGiven": 9, "timestamp": "2026-03-01T10:00:00.5Z"}, 409),  # the same second
+        ({"scoreGiven": 9, "timestamp": "2026-03-01T10:00:01Z"}, 200),
+        ({"gradingProgress": "Pending", "timestamp": "2026-03-01T10:00:02Z"}, 200),
+        ({"userId": TRAINER, "timestamp": "2026-03-01T10:00:03Z"}, 400),
+    ]:
+        assert platform.score(ITEM_301, **fields).status_code == status, fields
+    history = storage.grade_history(platform.site.app)
+    assert [
+        (h.line_item_id, h.user_id, h.score_given, h.grading_progress, h.timestamp, h.comment)
+        for h in history
+    ] == [
+        (301, PARTICIPANT, 8, "FullyGraded", "2026-03-01T10:00:00Z", "Alku"),
+        (301, PARTICIPANT, 9, "FullyGraded", "2026-03-01T10:00:01Z", None),
+        (301, PARTICIPANT, None, "Pending", "2026-03-01T10:00:02Z", None),  # a null grade
+    ]
+    assert [h.timestamp_seconds for h in history] == [1772359200, 1772359201, 1772359202]
+    (stored,) = platform.stored_scores()
+    assert stored.timestamp == history[-1].timestamp  # the gradebook holds the last write
+
+
+def test_a_lost_answer_stores_the_score_and_answers_504(platform):
+    from lti_tool.devplatform import faults
+
+    faults.inject(platform.site.app, "scores", "lost_answer", seconds=0.2)
+    started = time.monotonic()
+    assert platform.score(ITEM_301).status_code == 504
+    assert time.monotonic() - started >= 0.2
+    assert [s.score_given for s in platform.stored_scores()] == [8]  # it arrived all the same
+    assert platform.score(ITEM_301).status_code == 409  # sent again with its timestamp
+    assert len(storage.grade_history(platform.site.app)) == 1
+    with pytest.raises(ValueError, match="scores endpoint only"):
+        faults.inject(platform.site.app, "token", "lost_answer")
+    answer = requests.post(
+        platform.root + "/faults", json={"endpoint": "jwks", "mode": "lost_answer"}, timeout=TIMEOUT
+    )
+    assert answer.status_code == 400 and "scores endpoint only" in answer.json()["error"]
 
 
 def test_scores_moodle_refuses_with_400(platform):

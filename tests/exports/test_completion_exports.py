@@ -16,7 +16,7 @@ from courses.database import db, utcnow
 from courses.models import Module, Programme
 from courses.progress.models import ModuleProgress
 from lti_tool.cli import main
-from tests.grades.test_score_delivery import complete_module
+from tests.grades.helpers import complete_module
 from tests.lti import COORDINATOR, EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT, TRAINER, launch
 
 

@@ -18,7 +18,7 @@ from courses.packages.loader import DEFAULT_CONTENT, load_content
 from courses.progress.models import ModuleProgress
 from lti_tool.identity.models import LtiUser
 from lti_tool.grades.models import DELIVERED, SUPERSEDED
-from tests.grades.test_score_delivery import cell, complete_module, drain, outbox
+from tests.grades.helpers import cell, complete_module, drain, outbox
 from tests.learning.helpers import walk_module
 from tests.lti import PARTICIPANT, launch
 from tests.quizzes.pages import answers, attempt_id, open_quiz, send, start

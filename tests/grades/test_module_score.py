@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.grades.delivery import RetryPolicy, _scores_url
+from lti_tool.grades.delivery import RetryPolicy
+from lti_tool.grades.delivery.sending import scores_url
 from lti_tool.grades.outbox import module_score, outbox_key
 
 
@@ -40,7 +41,7 @@ def test_the_key_separates_learners_activities_and_platform_registrations():
 
 def test_the_scores_url_keeps_moodles_query_string():
     line_item = "https://moodle.example/mod/lti/services.php/2/lineitems/5/lineitem?type_id=1"
-    assert _scores_url(line_item) == (
+    assert scores_url(line_item) == (
         "https://moodle.example/mod/lti/services.php/2/lineitems/5/lineitem/scores?type_id=1"
     )
 

@@ -7,11 +7,7 @@ and asserts the gradebook's final state, not only the calls made.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -20,76 +16,21 @@ import pytest
 from sqlalchemy import select, update
 
 from courses.database import db, utcnow
-from lti_tool.devplatform import directory, storage
+from lti_tool.devplatform import storage
 from lti_tool.grades.delivery import RetryPolicy, deliver_due, retry_dead
 from lti_tool.grades.models import DEAD, DELIVERED, PENDING, REJECTED, SUPERSEDED, ScoreOutbox
-from tests.learning.helpers import walk_module
+from tests.grades.helpers import (
+    cell,
+    complete_module,
+    drain,
+    inject,
+    newer_score,
+    outbox,
+    queued,
+    sent,
+    written,
+)
 from tests.lti import EMPLOYER_MENTOR, MENTOR_COURSE, PARTICIPANT, TRAINER, launch
-from tests.quizzes.pages import answers, attempt_id, open_quiz, send, start
-
-FAST = RetryPolicy(base_seconds=0.0, cap_seconds=0.0, limit=5)
-
-
-def drain(app, policy: RetryPolicy = FAST, rounds: int = 50) -> None:
-    """Run worker rounds until nothing is due (retries are due at once under FAST)."""
-    with app.app_context():
-        for _ in range(rounds):
-            if deliver_due(policy=policy) == 0:
-                return
-        raise AssertionError("the outbox did not drain")
-
-
-def outbox(app) -> list[ScoreOutbox]:
-    with app.app_context():
-        rows = list(db.session.execute(select(ScoreOutbox).order_by(ScoreOutbox.id)).scalars())
-        db.session.expunge_all()
-        return rows
-
-
-def inject(app, endpoint, mode, count=1, seconds=0.0):
-    """Make the platform's endpoint misbehave for the next ``count`` requests."""
-    from lti_tool.devplatform import faults  # imported once the app has its routes
-
-    faults.inject(app, endpoint, mode, count, seconds)
-
-
-def cell(app, course_id: str, link_id: str, user_id: str):
-    """The platform's gradebook cell for a learner on an activity's grade item."""
-    from lti_tool.devplatform.gradebook import course_grades
-
-    with app.app_context():
-        grades = course_grades(directory.course(course_id))
-    return grades.cells.get((int(link_id), user_id))
-
-
-def complete_module(site, user=PARTICIPANT, activity="101:301"):
-    """A learner reads every page and passes the quiz, through the pages."""
-    browser = site.browser()
-    pages = walk_module(browser, launch(browser, user, activity).page)
-    page = start(browser, open_quiz(browser, pages[-1]))
-    sent = send(browser, page, answers(site.app, attempt_id(page)), "submit")
-    assert sent.status_code == 303
-    return browser
-
-
-def queued(site, count: int, user: str = PARTICIPANT) -> list[ScoreOutbox]:
-    """``count`` scores of one learner on one activity in the outbox: the one their
-    completed module owes, then newer ones as later attempts would give (copies of it
-    with other grades; only delivery is under test here)."""
-    complete_module(site, user)
-    with site.app.app_context():
-        first = db.session.execute(
-            select(ScoreOutbox).where(ScoreOutbox.user_sub == user)
-        ).scalar_one()
-        copied = {
-            c.name: getattr(first, c.name)
-            for c in ScoreOutbox.__table__.columns
-            if c.name not in {"id", "score_given", "created_at"}
-        }
-        for n in range(1, count):
-            db.session.add(ScoreOutbox(**copied, score_given=100.0 - n))
-        db.session.commit()
-    return [r for r in outbox(site.app) if r.user_sub == user]
 
 
 def test_a_participant_and_a_mentor_complete_a_module_and_the_gradebook_shows_it(quizzes):
@@ -135,13 +76,18 @@ def test_the_platform_down_for_a_while_gets_every_score_in_order(quizzes):
     first, *rest = outbox(site.app)
     assert first.status == PENDING and first.attempts == 1 and first.next_attempt_at > utcnow()
     assert all(r.attempts == 0 for r in rest)  # later scores wait for the first: order
+    # The first score's timestamp was fixed before it was sent, and is kept for its
+    # retries; the others get theirs when their turn comes.
+    assert first.sent_at is not None and all(r.sent_at is None for r in rest)
     with site.app.app_context():  # time passes
         db.session.execute(update(ScoreOutbox).values(next_attempt_at=utcnow()))
         db.session.commit()
     drain(site.app)
     rows = outbox(site.app)
     assert {r.status for r in rows} == {DELIVERED}
+    assert rows[0].sent_at == first.sent_at and rows[0].attempts == 5
     assert [r.sent_at for r in rows] == sorted(r.sent_at for r in rows)
+    assert written(site.app) == sent(rows)  # what the platform took, each once
     final = cell(site.app, "101", "301", PARTICIPANT)
     assert (final.activity_progress, final.grading_progress, final.grade) == (
         "Completed",
@@ -211,14 +157,15 @@ def test_the_retry_limit_ends_in_the_dead_letter_state_and_a_coordinator_retries
     complete_module(site)
     inject(site.app, "scores", "status500", count=5)
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
-    (row,) = outbox(site.app)
-    assert (row.status, row.attempts, row.response_status) == (DEAD, 3, 500)
+    (dead,) = outbox(site.app)
+    assert (dead.status, dead.attempts, dead.response_status) == (DEAD, 3, 500)
     assert cell(site.app, "101", "301", PARTICIPANT) is None
     with site.app.app_context():
         assert retry_dead() == 1
     drain(site.app)
     (row,) = outbox(site.app)
     assert row.status == DELIVERED and cell(site.app, "101", "301", PARTICIPANT) is not None
+    assert row.sent_at == dead.sent_at  # sent again as it was first sent
 
 
 def test_a_dead_score_replaced_by_a_newer_one_is_superseded_not_resent(quizzes):
@@ -226,18 +173,7 @@ def test_a_dead_score_replaced_by_a_newer_one_is_superseded_not_resent(quizzes):
     complete_module(site)
     inject(site.app, "scores", "status500", count=3)
     drain(site.app, RetryPolicy(base_seconds=0, cap_seconds=0, limit=3))
-    with site.app.app_context():  # a newer score, delivered now that the platform is back
-        dead = db.session.execute(select(ScoreOutbox)).scalar_one()
-        db.session.add(
-            ScoreOutbox(
-                **{
-                    c.name: getattr(dead, c.name)
-                    for c in ScoreOutbox.__table__.columns
-                    if c.name not in {"id", "status", "attempts", "response_status", "last_error"}
-                },
-            )
-        )
-        db.session.commit()
+    newer_score(site, PARTICIPANT, 99.0)  # delivered now that the platform is back
     drain(site.app)
     with site.app.app_context():
         assert retry_dead() == 0
@@ -277,54 +213,6 @@ def test_several_workers_deliver_each_score_exactly_once(quizzes):
     assert {r.status for r in rows} == {DELIVERED}
     assert all(r.attempts == 1 for r in rows)
     assert storage.counter(site.app, "requests.scores") - before == len(rows)
-
-
-def test_a_worker_killed_mid_delivery_loses_nothing(quizzes, database_url, tmp_path):
-    site = quizzes
-    complete_module(site)
-    inject(site.app, "scores", "slow", count=1, seconds=0.9)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "KOTOPAIKKA_ENV": "development",
-        "SECRET_KEY": site.app.config["SECRET_KEY"],
-        "KOTOPAIKKA_HTTP_READ_TIMEOUT": "5",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "lti_tool.cli", "worker", "--idle", "0.2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:  # until the worker has claimed the score
-            (row,) = outbox(site.app)
-            if row.lease_until is not None:
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError(worker.stdout.read1().decode() if worker.stdout else "")
-        worker.send_signal(signal.SIGKILL)  # in the middle of the slow delivery
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-        if worker.stdout is not None:
-            worker.stdout.close()
-    (row,) = outbox(site.app)
-    assert row.status == PENDING and row.attempts == 0
-    drain(site.app)  # the lease has not run out: nothing is taken from the killed worker
-    assert outbox(site.app)[0].status == PENDING
-    with site.app.app_context():  # a minute later
-        db.session.execute(update(ScoreOutbox).values(lease_until=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
-    drain(site.app)
-    (row,) = outbox(site.app)
-    assert row.status == DELIVERED
-    final = cell(site.app, "101", "301", PARTICIPANT)
-    assert final is not None and final.grade == 100.0
 
 
 def test_a_coordinator_sees_given_up_scores_and_sends_them_again(quizzes):

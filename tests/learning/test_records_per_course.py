@@ -16,7 +16,7 @@ from courses.progress.models import ModuleProgress
 from lti_tool.identity.models import LtiUser
 from quizzes.models import Attempt
 from tests.exports.test_completion_exports import _csv, _reports
-from tests.grades.test_score_delivery import cell, drain
+from tests.grades.helpers import cell, drain
 from tests.learning.helpers import progress_of, walk_module
 from tests.lti import PARTICIPANT, TRAINER, WORKING_LIFE, WORKING_LIFE_AUTUMN, launch
 from tests.quizzes.pages import answers, attempt_id, form_posting_to, open_quiz, send, start
