@@ -369,7 +369,7 @@ def _load_content(path: str | None) -> str:
 
     from courses.packages.loader import DEFAULT_CONTENT, load_content
     from courses.packages.reader import ContentError
-    from quizzes.gift.parser import GiftError
+    from quizzes.limits import QuizFileError
     from quizzes.services import QuizImportError, load_quiz_files
 
     root = Path(path) if path else DEFAULT_CONTENT
@@ -381,7 +381,7 @@ def _load_content(path: str | None) -> str:
         ) from exc
     try:
         reports = load_quiz_files(root)
-    except (GiftError, QuizImportError) as exc:
+    except (QuizFileError, QuizImportError) as exc:
         raise click.ClickException(f"the pages were loaded but no quiz was: {exc}") from exc
     changed = sum(r.added + r.new_versions + r.retired for r in reports)
     return f"{summary}\nquizzes: {len(reports)} files, {changed} questions added or changed"
@@ -436,19 +436,18 @@ def quiz_import(file: str, module_slug: str, language: str, fmt: str | None, dry
     """Import the questions of a GIFT or Moodle XML FILE into a module's quiz."""
     from pathlib import Path
 
-    from quizzes.gift.parser import GiftError, parse_gift
-    from quizzes.moodlexml import MoodleXmlError, read_moodle_xml
+    from quizzes.gift.parser import parse_gift
+    from quizzes.limits import QuizFileError, read_quiz_file
+    from quizzes.moodlexml import read_moodle_xml
     from quizzes.services import QuizImportError, import_questions
 
     path = Path(file)
     fmt = fmt or ("moodlexml" if path.suffix.lower() == ".xml" else "gift")
+    read = read_moodle_xml if fmt == "moodlexml" else parse_gift
     try:
-        if fmt == "moodlexml":
-            questions = read_moodle_xml(path.read_bytes(), file)
-        else:
-            questions = parse_gift(path.read_text(encoding="utf-8"), file)
+        questions = read(read_quiz_file(path), file)  # at most MAX_FILE_BYTES are read
         report = import_questions(module_slug, language, questions, dry_run=dry_run)
-    except (GiftError, MoodleXmlError, QuizImportError) as exc:
+    except (QuizFileError, QuizImportError) as exc:
         raise click.ClickException(f"nothing was imported: {exc}") from exc
     click.echo(report.summary())
 

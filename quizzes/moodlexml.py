@@ -8,9 +8,19 @@ matching pairs as ``subquestion`` elements, reflections as ``essay``.
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from quizzes.limits import (
+    MAX_FILE_BYTES,
+    MAX_QUESTIONS_PER_QUIZ,
+    MAX_XML_ELEMENTS_PER_QUESTION,
+    QUESTIONS_LIMIT,
+    QuizFileError,
+    over_limit,
+    too_big,
+)
 from quizzes.model import Choice, NumericAnswer, Pair, Question
 
 FORMAT = {
@@ -126,7 +136,7 @@ def write_moodle_xml(questions: Iterable[Question]) -> str:
 # ------------------------------------------------------------------ reading
 
 
-class MoodleXmlError(ValueError):
+class MoodleXmlError(QuizFileError):
     """A Moodle XML file this tool cannot import; the message says where and why."""
 
 
@@ -246,41 +256,102 @@ def _read_question(element: ET.Element, number: int, category: str | None) -> Qu
         if len(pairs) < 2:
             raise MoodleXmlError(f"{where}: a matching question needs at least two pairs")
         fields["pairs"] = tuple(pairs)
-    return Question(**fields)  # type: ignore[arg-type]
+    question = Question(**fields)  # type: ignore[arg-type]
+    if (wrong := over_limit(question)) is not None:
+        raise MoodleXmlError(f"{where}: {wrong[0]}", limit=wrong[1])
+    return question
 
 
 def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Question]:
-    """The questions of a Moodle XML export, or MoodleXmlError naming what is wrong.
+    """The questions of a Moodle XML export, or MoodleXmlError naming what is wrong
+    (QuizFileError for a file over MAX_FILE_BYTES).
 
-    Parsed with defusedxml: a file from anywhere cannot expand entities or reach out.
+    Parsed with defusedxml (a file from anywhere cannot expand entities or reach out), a
+    question at a time: each is read when it ends and then dropped from the tree, and
+    the limits of quizzes.limits are checked as the elements arrive, so memory holds one
+    question whatever the file holds.
     """
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 
+    if len(source) > MAX_FILE_BYTES:
+        raise too_big(name, len(source))
+    stream = io.BytesIO(source) if isinstance(source, bytes) else io.StringIO(source)
+    reader = _Reader(name)
     try:
-        root = SafeET.fromstring(source)
+        for event, element in SafeET.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                reader.start(element)
+            else:
+                reader.end(element)
     except ET.ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
         raise MoodleXmlError(f"{name}:{line}:{column + 1}: {reason}") from None
     except DefusedXmlException as exc:
         raise MoodleXmlError(f"{name}: refused: {type(exc).__name__}") from None
-    if root.tag != "quiz":
-        raise MoodleXmlError(f"{name}: expected a <quiz> root element, found <{root.tag}>")
-    questions, category = [], None
-    for number, element in enumerate(root.findall("question"), start=1):
+    if not reader.questions:
+        raise MoodleXmlError(f"{name}: no questions")
+    return reader.questions
+
+
+class _Reader:
+    """The questions of a <quiz>, read as its elements start and end."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.questions: list[Question] = []
+        self.category: str | None = None
+        self.root: ET.Element | None = None
+        self.depth = 0
+        self.number = 0  # of the <question> elements, categories included
+        self.inside = 0  # elements inside the current <question>
+
+    def start(self, element: ET.Element) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            if element.tag != "quiz":
+                raise MoodleXmlError(
+                    f"{self.name}: expected a <quiz> root element, found <{element.tag}>"
+                )
+            self.root = element
+        elif self.depth == 2:
+            self.number += element.tag == "question"
+            self.inside = 0
+        else:
+            self.inside += 1
+            if self.inside > MAX_XML_ELEMENTS_PER_QUESTION:
+                raise MoodleXmlError(
+                    f"{self.name}: question {self.number}: more than "
+                    f"{MAX_XML_ELEMENTS_PER_QUESTION:,} XML elements in one question "
+                    "(MAX_XML_ELEMENTS_PER_QUESTION)",
+                    limit="MAX_XML_ELEMENTS_PER_QUESTION",
+                )
+
+    def end(self, element: ET.Element) -> None:
+        self.depth -= 1
+        if self.depth != 1:
+            return
+        assert self.root is not None
+        self.root.clear()  # the element is read: the tree keeps nothing of it
+        if element.tag != "question":
+            return
         if element.get("type") == "category":
             path = _read_text(element, "category")
             for prefix in CATEGORY_PREFIXES:
                 if path.startswith(prefix):
                     path = path[len(prefix) :]
                     break
-            category = path or None
-            continue
+            self.category = path or None
+            return
         try:
-            questions.append(_read_question(element, number, category))
+            question = _read_question(element, self.number, self.category)
         except MoodleXmlError as exc:
-            raise MoodleXmlError(f"{name}: {exc}") from None
-    if not questions:
-        raise MoodleXmlError(f"{name}: no questions")
-    return questions
+            raise MoodleXmlError(f"{self.name}: {exc}", limit=exc.limit) from None
+        if len(self.questions) == MAX_QUESTIONS_PER_QUIZ:
+            raise MoodleXmlError(
+                f"{self.name}: question {self.number} ({_read_text(element, 'name')}) is one "
+                f"too many: {QUESTIONS_LIMIT}",
+                limit="MAX_QUESTIONS_PER_QUIZ",
+            )
+        self.questions.append(question)

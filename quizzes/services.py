@@ -18,13 +18,19 @@ from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Programme
 from quizzes.gift.parser import parse_gift
+from quizzes.limits import MAX_QUESTIONS_PER_QUIZ, QUESTIONS_LIMIT, read_quiz_file
 from quizzes.model import Question
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
 from quizzes.snapshot import from_snapshot, to_snapshot
 
 
 class QuizImportError(ValueError):
-    """The import was refused; nothing was written."""
+    """The import was refused; nothing was written. ``limit`` names the limit of
+    quizzes.limits that refused it, if one did."""
+
+    def __init__(self, message: str, *, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 @dataclass
@@ -82,6 +88,10 @@ def _import_one(
         )
     if not questions:
         raise QuizImportError("the file has no questions: an empty quiz is not imported")
+    if len(questions) > MAX_QUESTIONS_PER_QUIZ:
+        raise QuizImportError(
+            f"{len(questions):,} questions: {QUESTIONS_LIMIT}", limit="MAX_QUESTIONS_PER_QUIZ"
+        )
     questions = [
         q if q.idnumber else replace(q, idnumber=f"{module_slug}-{n:02d}")
         for n, q in enumerate(questions, 1)
@@ -150,6 +160,16 @@ def _import(module: Module, language: str, questions: list[Question], report: Im
                 gone.retired_at = utcnow()
                 report.retired += 1
     db.session.flush()
+    live = db.session.execute(
+        select(func.count())
+        .select_from(QuizQuestion)
+        .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.retired_at.is_(None))
+    ).scalar_one()
+    if live > MAX_QUESTIONS_PER_QUIZ:  # a translation brought questions of its own
+        raise QuizImportError(
+            f"the quiz would have {live:,} questions: {QUESTIONS_LIMIT}",
+            limit="MAX_QUESTIONS_PER_QUIZ",
+        )
 
 
 def latest_versions(quiz_id: int, language: str) -> list[QuestionVersion]:
@@ -214,11 +234,11 @@ def load_quiz_files(root: Path) -> list[ImportReport]:
             )
             for path in files:
                 language = path.name[len("quiz.") : -len(".gift")]
-                questions = parse_gift(path.read_text(encoding="utf-8"), str(path))
+                questions = parse_gift(read_quiz_file(path), str(path))
                 try:
                     reports.append(_import_one(slug, language, questions, dry_run=False))
                 except QuizImportError as exc:
-                    raise QuizImportError(f"{path}: {exc}") from exc
+                    raise QuizImportError(f"{path}: {exc}", limit=exc.limit) from exc
         db.session.commit()
     except Exception:
         db.session.rollback()

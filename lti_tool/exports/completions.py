@@ -27,6 +27,7 @@ from sqlalchemy import DateTime, Select, and_, func, select, text, type_coerce
 from courses.database import db
 from courses.models import Module, Programme
 from courses.progress.models import COMPLETED, ModuleProgress
+from lti_tool.exports.cells import csv_text, looks_like_formula, may_hold_formulas
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.registry.models import Platform
 
@@ -259,6 +260,9 @@ def utc(value: datetime) -> datetime:
     return value if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+_TEXT_COLUMNS = tuple(index for index, c in enumerate(COLUMNS) if c.kind == "text")
+
+
 def _csv_bool(value: Any) -> Any:
     return value if value is None else ("yes" if value else "no")
 
@@ -272,44 +276,61 @@ def csv_chunks(
 ) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (so Excel reads the letters right), a few hundred rows a chunk.
 
-    Only the yes/no and date columns are converted (the csv module writes None as empty).
+    The yes/no and date columns are converted (the csv module writes None as empty), and
+    a text cell that a spreadsheet could read as a formula gets a quote (see
+    lti_tool.exports.cells): each chunk is checked once as written, and written again
+    cell by cell only when it may hold one.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([c.header for c in COLUMNS])
-    yield "\ufeff".encode() + buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
+
+    def written(batch: list[list[Any]]) -> bytes:
+        writer.writerows(batch)
+        data = buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+        return data
+
+    def safe(batch: list[list[Any]]) -> bytes:
+        data = written(batch)
+        if not may_hold_formulas(data, len(batch)):
+            return data
+        for row in batch:
+            for index in _TEXT_COLUMNS:
+                if isinstance(value := row[index], str):
+                    row[index] = csv_text(value)
+        return written(batch)
+
+    yield "\ufeff".encode() + written([[c.header for c in COLUMNS]])
     converters = [
         (index, _csv_bool if column.kind == "bool" else _csv_datetime)
         for index, column in enumerate(COLUMNS)
         if column.kind in {"bool", "datetime"}
     ]
-    pending = 0
+    batch: list[list[Any]] = []
     for record in rows:
         row = list(record)
         for index, convert in converters:
             row[index] = convert(row[index])
-        writer.writerow(row)
-        pending += 1
-        if pending == every:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if pending:
-        yield buffer.getvalue().encode()
+        batch.append(row)
+        if len(batch) == every:
+            yield safe(batch)
+            batch = []
+    if batch:
+        yield safe(batch)
 
 
 def write_xlsx(rows: Iterable[tuple[Any, ...]], target: str | BinaryIO) -> int:
-    """An XLSX workbook: typed date and number cells, the header row frozen. Rows are
-    written one at a time (constant memory); returns how many."""
+    """An XLSX workbook: typed date and number cells, text always as a string (never a
+    formula; one that looks like a formula is quote-prefixed as well), the header row
+    frozen. Rows are written one at a time (constant memory); returns how many."""
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "remove_timezone": True, "in_memory": False}
     )
     sheet = workbook.add_worksheet("completions")
     header = workbook.add_format({"bold": True, "bg_color": "#E7F1FF", "border": 1})
     when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    as_text = workbook.add_format({"quote_prefix": True})  # Excel's leading apostrophe
     sheet.freeze_panes(1, 0)
     for col, column in enumerate(COLUMNS):
         sheet.write_string(0, col, column.header, header)
@@ -329,7 +350,8 @@ def write_xlsx(rows: Iterable[tuple[Any, ...]], target: str | BinaryIO) -> int:
             elif kind == "bool":
                 sheet.write_boolean(count, col, bool(value))
             else:
-                sheet.write_string(count, col, str(value))
+                text = str(value)
+                sheet.write_string(count, col, text, as_text if looks_like_formula(text) else None)
     sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
     workbook.close()
     return count

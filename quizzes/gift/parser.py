@@ -12,10 +12,21 @@ expected.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from quizzes.limits import (
+    MAX_FILE_BYTES,
+    MAX_QUESTION_CHARS,
+    MAX_QUESTIONS_PER_QUIZ,
+    QuizFileError,
+    decode_utf8,
+    over_limit,
+    too_big,
+    too_many_questions,
+)
 from quizzes.model import Choice, NumericAnswer, Pair, Question
 
 ESCAPABLE = "\\:#={}~n"
@@ -24,74 +35,112 @@ _PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(ESCAPABLE)}
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
 FORMATS = {"moodle", "html", "plain", "markdown"}
 WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
-ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
-TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+# An annotation's content read possessively (see _annotated), and whether "]" closes it.
+_ANNOTATION = {
+    key: re.compile(r"\[" + key + r":((?:\\\]|[^\]\x00-\x1f])*+)(\]?)") for key in ("id", "tag")
+}
 
 
-class GiftError(ValueError):
+class GiftError(QuizFileError):
     """A GIFT text that cannot be read: where (line, column) and what was expected."""
 
-    def __init__(self, line: int, column: int, message: str, source: str = "<gift>") -> None:
-        super().__init__(f"{source}:{line}:{column}: {message}")
+    def __init__(
+        self,
+        line: int,
+        column: int,
+        message: str,
+        source: str = "<gift>",
+        *,
+        limit: str | None = None,
+    ) -> None:
+        super().__init__(f"{source}:{line}:{column}: {message}", limit=limit)
         self.line, self.column, self.message, self.source = line, column, message, source
 
 
 Fail = Callable[[str], "GiftError"]
+_ESCAPE = re.compile(r"\\([" + re.escape(ESCAPABLE) + r"])")
+_FOLDED = re.compile("[" + "".join(_RESTORE) + "]")
 
 
 @dataclass
 class _Text:
-    """A question's text with escapes folded into placeholders, and where each character was."""
+    """A question's text with escapes folded into placeholders, and where each line of it
+    began: the column of a character is found from its line's start and the escapes
+    before it (a table per character cost a hundred bytes a character)."""
 
     chars: str
-    where: list[tuple[int, int]]  # (line, column) of each character in the file
+    starts: list[int]  # where each line begins in ``chars``
+    lines: list[int]  # its line number in the file
+    escapes: list[int]  # where in ``chars`` an escape (two characters in the file) stands
 
     def at(self, index: int) -> tuple[int, int]:
-        if not self.where:
+        if not self.chars:
             return (1, 1)
-        return self.where[min(max(index, 0), len(self.where) - 1)]
+        index = min(max(index, 0), len(self.chars) - 1)
+        n = bisect.bisect_right(self.starts, index) - 1
+        start = self.starts[n]
+        escaped = bisect.bisect_left(self.escapes, index) - bisect.bisect_left(self.escapes, start)
+        return (self.lines[n], index - start + escaped + 1)
 
 
 def _restore(text: str) -> str:
-    return "".join(_RESTORE.get(c, c) for c in text)
+    return _FOLDED.sub(lambda m: _RESTORE[m.group()], text)
 
 
 def _fold(lines: list[tuple[int, str]]) -> _Text:
-    chars: list[str] = []
-    where: list[tuple[int, int]] = []
-    for n, (line_no, line) in enumerate(lines):
-        i = 0
-        while i < len(line):
-            c = line[i]
-            if c == "\\" and i + 1 < len(line) and line[i + 1] in ESCAPABLE:
-                chars.append(_PLACEHOLDER[line[i + 1]])
-                where.append((line_no, i + 1))
-                i += 2
-                continue
-            chars.append(c)
-            where.append((line_no, i + 1))
-            i += 1
-        if n + 1 < len(lines):
-            chars.append("\n")
-            where.append((line_no, len(line) + 1))
-    return _Text("".join(chars), where)
+    parts: list[str] = []
+    starts: list[int] = []
+    escapes: list[int] = []
+    length = 0
+    for line_no, line in lines:
+        if parts:
+            parts.append("\n")
+            length += 1
+        starts.append(length)
+        escapes += (length + m.start() - k for k, m in enumerate(_ESCAPE.finditer(line)))
+        folded = _ESCAPE.sub(lambda m: _PLACEHOLDER[m.group(1)], line)
+        parts.append(folded)
+        length += len(folded)
+    return _Text("".join(parts), starts, [n for n, _ in lines], escapes)
 
 
-def _blocks(source: str) -> list[list[tuple[int, str]]]:
-    blocks: list[list[tuple[int, str]]] = [[]]
-    for number, line in enumerate(source.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        if line.strip():
-            blocks[-1].append((number, line))
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
+# A block: consecutive lines that are not blank (a blank line ends a question).
+_BLOCK = re.compile(r"^[^\S\n]*\S.*(?:\n[^\S\n]*\S.*)*+", re.MULTILINE)
 
 
-def parse_gift(source: str, name: str = "<gift>") -> list[Question]:
-    """Every question in a GIFT text, or GiftError naming the line and column."""
+def _blocks(source: str, name: str) -> Iterator[list[tuple[int, str]]]:
+    """The file's blocks, one at a time, each as (line number, line) pairs; a block longer
+    than MAX_QUESTION_CHARS is refused before it is split into lines."""
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    line, counted = 1, 0
+    for match in _BLOCK.finditer(text):
+        start, end = match.span()
+        line += text.count("\n", counted, start)
+        counted = start
+        if end - start > MAX_QUESTION_CHARS:
+            raise GiftError(
+                line,
+                1,
+                f"the question that starts here is {end - start:,} characters long; a "
+                f"question may be at most {MAX_QUESTION_CHARS:,} (MAX_QUESTION_CHARS), "
+                "and a blank line ends one",
+                name,
+                limit="MAX_QUESTION_CHARS",
+            )
+        yield [(line + n, part) for n, part in enumerate(match.group().split("\n"))]
+
+
+def parse_gift(source: str | bytes, name: str = "<gift>") -> list[Question]:
+    """Every question in a GIFT text (or a UTF-8 file's bytes), or GiftError naming the
+    line and column; within the limits of quizzes.limits whatever the input (a file over
+    MAX_FILE_BYTES, or bytes that are not UTF-8, are QuizFileError)."""
+    if isinstance(source, bytes):
+        source = decode_utf8(source, name)
+    elif len(source) > MAX_FILE_BYTES:
+        raise too_big(name, len(source))
     questions: list[Question] = []
     category: str | None = None
-    for block in _blocks(source.lstrip("\ufeff")):
+    for block in _blocks(source.lstrip("\ufeff"), name):
         comments = [line for _, line in block if line.strip().startswith("//")]
         lines = [(n, line) for n, line in block if not line.strip().startswith("//")]
         if not lines:
@@ -101,16 +150,46 @@ def parse_gift(source: str, name: str = "<gift>") -> list[Question]:
         if stripped.startswith("$CATEGORY:"):
             category = _restore(stripped[len("$CATEGORY:") :]).strip()
             continue
+        starts = block[0][0]  # the question's first line, its comments included
+        if len(questions) == MAX_QUESTIONS_PER_QUIZ:
+            raise GiftError(
+                starts, 1, too_many_questions(len(questions) + 1), name,
+                limit="MAX_QUESTIONS_PER_QUIZ",
+            )  # fmt: skip
         question = _question(text, name)
         idnumber, tags = _annotations("\n".join(comments))
-        questions.append(replace(question, idnumber=idnumber, tags=tags, category=category))
+        question = replace(question, idnumber=idnumber, tags=tags, category=category)
+        if (wrong := over_limit(question)) is not None:
+            raise GiftError(starts, 1, f"this question: {wrong[0]}", name, limit=wrong[1])
+        questions.append(question)
     return questions
 
 
+def _annotated(comment: str, key: str) -> Iterator[str]:
+    """The contents of Moodle's ``[key:...]`` annotations, in order: what Moodle's
+    pattern finds (an unescaped "]" closes one; on a line with none, the last "\\]"
+    does), in one pass. The pattern itself, run by a backtracking engine, reads an
+    unclosed annotation to the end of its line again from every "[" (a comment of
+    200,000 characters took minutes)."""
+    token = _ANNOTATION[key]
+    pos = 0
+    while (found := token.search(comment, pos)) is not None:
+        content, end = found.group(1), found.end()
+        if not found.group(2):  # unclosed: the pattern backtracks to the last "\]"
+            last = content.rfind("\\]")
+            if last < 0:
+                pos = end
+                continue
+            content, end = content[: last + 1], found.start(1) + last + 2
+        if content:
+            yield content
+        pos = end
+
+
 def _annotations(comment: str) -> tuple[str | None, tuple[str, ...]]:
-    found = ID.search(comment)
-    idnumber = found.group(1).replace("\\]", "]").strip() if found else None
-    tags = tuple(t.replace("\\]", "]").strip() for t in TAG.findall(comment))
+    found = next(_annotated(comment, "id"), None)
+    idnumber = found.replace("\\]", "]").strip() if found is not None else None
+    tags = tuple(t.replace("\\]", "]").strip() for t in _annotated(comment, "tag"))
     return idnumber, tags
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.gift.parser import GiftError, parse_gift
+from quizzes.gift.parser import GiftError, _annotations, parse_gift
 from quizzes.gift.writer import write_gift
 from quizzes.model import Choice, NumericAnswer, Pair, Question
 
@@ -130,6 +133,40 @@ def test_errors_name_the_line_and_column_and_what_was_expected(source, line, col
     assert (error.line, error.column) == (line, column), str(error)
     assert expected in error.message
     assert str(error).startswith(f"quiz.gift:{line}:{column}: ")
+
+
+def test_columns_count_the_file_s_characters_after_escapes_and_comments():
+    source = "Ensin? {T}\n\n// [id:x]\n::Otsikko:: Kirjoita \\{ ja \\~\n// välissä\nja \\= {=a ~%200%b}"
+    with pytest.raises(GiftError) as raised:
+        parse_gift(source, "quiz.gift")
+    line = source.split("\n")[5]
+    assert (raised.value.line, raised.value.column) == (6, line.index("{=") + 2)
+
+
+# Moodle's own patterns for the annotations (qformat_gift), as this reader used them.
+MOODLE_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+MOODLE_TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["[id:", "[tag:", "]", "\\", "\\]", "a", " ", "\n", "[", "\x01"]),
+        max_size=14,
+    ).map("".join)
+)
+def test_annotations_are_found_as_moodle_s_patterns_find_them(comment):
+    found = MOODLE_ID.search(comment)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else None
+    tags = tuple(t.replace("\\]", "]").strip() for t in MOODLE_TAG.findall(comment))
+    assert _annotations(comment) == (idnumber, tags)
+
+
+def test_an_unclosed_annotation_is_read_once_not_from_every_bracket():
+    comment = "// " + "[id:" * 6000  # Moodle's pattern, backtracking, took about 6 s here
+    began = time.perf_counter()
+    (question,) = parse_gift(comment + "\nQ {T}")
+    assert question.idnumber is None and time.perf_counter() - began < 1.0
 
 
 # --------------------------------------------------------------------- round trips
