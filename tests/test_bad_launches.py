@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import time
 
 import jwt
@@ -13,23 +12,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.lti import LTI_CLAIM as LTI
-from tests.lti import PendingLaunch, launch, pending_launch, sign_as_platform
+from tests.lti import PendingLaunch, expect_rejected, launch, pending_launch, sign_as_platform
 
 
 def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-
-def expect_rejected(site, pending: PendingLaunch, id_token: str, reason: str, status: int,
-                    caplog, state: str | None = "same") -> None:
-    before = site.row_counts()
-    caplog.clear()
-    with caplog.at_level(logging.INFO):
-        response = pending.post(id_token, state=state)
-    assert response.status_code == status, response.text
-    assert f"<code>{reason}</code>" in response.text
-    assert any(f"reason={reason}" in r.getMessage() for r in caplog.records)
-    assert site.row_counts() == before, "a rejected launch wrote to the database"
 
 
 @pytest.fixture

@@ -44,6 +44,9 @@ REASONS: dict[str, Reason] = {
         503, _l("The learning platform's keys could not be fetched."), _LATER
     ),
     "missing_claim": Reason(400, _l("The launch message is incomplete."), _ADMIN),
+    "invalid_claim": Reason(
+        400, _l("The launch message contains a value that is not valid."), _ADMIN
+    ),
     "unsupported_message_type": Reason(
         400, _l("This kind of launch is not supported."), _ADMIN
     ),
