@@ -70,6 +70,10 @@ REASONS: dict[str, Reason] = {
         403, _l("This launch has already been used or has expired."), _RELAUNCH
     ),
     "missing_login_params": Reason(400, _l("The login request is incomplete."), _ADMIN),
+    "login_param_too_long": Reason(400, _l("A value in the login request is too long."), _ADMIN),
+    "invalid_login_param": Reason(
+        400, _l("The login request contains a value that is not valid."), _ADMIN
+    ),
     "target_outside_tool": Reason(
         400, _l("The login request points outside this tool."), _ADMIN
     ),
