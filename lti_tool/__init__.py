@@ -69,7 +69,7 @@ def create_app(
     services.init_app(app)
     app.register_blueprint(launch_bp)
     learning.init_app(app)
-    app.register_blueprint(health.bp)
+    health.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform
 
