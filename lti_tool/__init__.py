@@ -9,11 +9,22 @@ from typing import Any, Mapping
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from courses.database import db
 from lti_tool.config import Settings
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL's integer, the type of every id column
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond the ids' column type is a 404 here,
+    not an out-of-range error from the database (a 500) when the view looks it up."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = DATABASE_INT_MAX, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def create_app(
@@ -25,6 +36,7 @@ def create_app(
     if instance_path is None:  # KOTOPAIKKA_INSTANCE_PATH: an absolute path, else <repo>/instance
         instance_path = (os.environ if env is None else env).get("KOTOPAIKKA_INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.url_map.converters["int"] = DatabaseInteger  # before any route is added
     settings = Settings.from_env(env)
     app.config.update(settings.to_flask_config(app.instance_path))
     if test_config:
@@ -57,7 +69,7 @@ def create_app(
     services.init_app(app)
     app.register_blueprint(launch_bp)
     learning.init_app(app)
-    app.register_blueprint(health.bp)
+    health.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, make_response, request
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from courses.database import db
+from lti_tool.health import database_unavailable
 from lti_tool.registry.models import Platform
 
 BROWSER_COOKIE = "kp-session"
@@ -65,7 +67,12 @@ def _content_security_policy() -> str:
 
 def add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-        response.headers["Content-Security-Policy"] = _content_security_policy()
+        try:
+            policy = _content_security_policy()
+        except DBAPIError as exc:  # the platforms are listed in a database that is gone
+            response = make_response(database_unavailable(exc))
+            policy = _content_security_policy()  # the page chose its frame
+        response.headers["Content-Security-Policy"] = policy
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response

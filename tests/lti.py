@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,3 +120,18 @@ def sign_as_platform(app: Any, claims: dict[str, Any], headers: dict[str, Any] |
     from lti_tool.devplatform import keys
 
     return keys.sign(app.instance_path, claims, headers)
+
+
+def expect_rejected(site: Any, pending: PendingLaunch, id_token: str, reason: str, status: int,
+                    caplog: Any, state: str | None = "same") -> requests.Response:
+    """Post the id_token; the launch must be refused for ``reason`` with ``status``, say so
+    in the log, and write nothing."""
+    before = site.row_counts()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = pending.post(id_token, state=state)
+    assert response.status_code == status, response.text
+    assert f"<code>{reason}</code>" in response.text
+    assert any(f"reason={reason}" in r.getMessage() for r in caplog.records)
+    assert site.row_counts() == before, "a rejected launch wrote to the database"
+    return response

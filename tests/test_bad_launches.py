@@ -13,23 +13,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.lti import LTI_CLAIM as LTI
-from tests.lti import PendingLaunch, launch, pending_launch, sign_as_platform
+from tests.lti import PendingLaunch, expect_rejected, launch, pending_launch, sign_as_platform
 
 
 def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-
-def expect_rejected(site, pending: PendingLaunch, id_token: str, reason: str, status: int,
-                    caplog, state: str | None = "same") -> None:
-    before = site.row_counts()
-    caplog.clear()
-    with caplog.at_level(logging.INFO):
-        response = pending.post(id_token, state=state)
-    assert response.status_code == status, response.text
-    assert f"<code>{reason}</code>" in response.text
-    assert any(f"reason={reason}" in r.getMessage() for r in caplog.records)
-    assert site.row_counts() == before, "a rejected launch wrote to the database"
 
 
 @pytest.fixture
@@ -270,3 +258,77 @@ class TestLoginInitiation:
         )
         assert response.status_code == 302
         assert response.headers["Location"].startswith(site.url + "/devplatform/auth?")
+
+
+def _login_params(site, **changes: str) -> dict[str, str]:
+    from lti_tool.devplatform import CLIENT_ID
+
+    return {
+        "iss": site.url + "/devplatform",
+        "login_hint": "2001",
+        "lti_message_hint": '{"course": "101", "link": "301"}',
+        "client_id": CLIENT_ID,
+        "lti_deployment_id": "1",
+        "target_link_uri": site.url + "/lti/launch",
+        **changes,
+    }
+
+
+LOGIN_LIMITS = {
+    "iss": 255,
+    "client_id": 255,
+    "lti_deployment_id": 255,
+    "target_link_uri": 2048,
+    "login_hint": 2048,
+    "lti_message_hint": 8192,
+}
+
+
+class TestLoginInitiationLimits:
+    @pytest.mark.parametrize("name,limit", LOGIN_LIMITS.items())
+    def test_a_value_beyond_its_limit_is_refused(self, site, caplog, name, limit):
+        before = site.row_counts()
+        value = _login_params(site)[name]
+        value += "x" * (limit + 1 - len(value))
+        with caplog.at_level(logging.INFO):
+            response = site.browser().post(
+                site.url + "/lti/login", data=_login_params(site, **{name: value}),
+                allow_redirects=False,
+            )
+        assert response.status_code == 400
+        assert "Location" not in response.headers
+        assert "<code>login_param_too_long</code>" in response.text
+        assert any(f"detail={name}: {limit + 1} characters" in r.getMessage() for r in caplog.records)
+        assert site.row_counts() == before
+
+    @pytest.mark.parametrize("name", ["login_hint", "lti_message_hint"])
+    def test_a_200_kb_hint_gets_a_page_not_a_redirect_of_200_kb(self, site, name):
+        response = site.browser().post(
+            site.url + "/lti/login", data=_login_params(site, **{name: "7" * 200_000}),
+            allow_redirects=False,
+        )
+        assert response.status_code == 400
+        assert "Location" not in response.headers
+        assert len(response.content) < 10_000
+
+    @pytest.mark.parametrize("name", ["login_hint", "lti_message_hint"])
+    def test_a_hint_at_its_limit_is_passed_on(self, site, name):
+        value = "7" * LOGIN_LIMITS[name]
+        response = site.browser().post(
+            site.url + "/lti/login", data=_login_params(site, **{name: value}),
+            allow_redirects=False,
+        )
+        assert response.status_code == 302
+        assert f"{name}={value}" in response.headers["Location"]
+
+    @pytest.mark.parametrize("name", list(LOGIN_LIMITS))
+    def test_a_nul_is_refused(self, site, name):
+        before = site.row_counts()
+        value = _login_params(site)[name] + "\x00"
+        response = site.browser().post(
+            site.url + "/lti/login", data=_login_params(site, **{name: value}),
+            allow_redirects=False,
+        )
+        assert response.status_code == 400
+        assert "<code>invalid_login_param</code>" in response.text
+        assert site.row_counts() == before

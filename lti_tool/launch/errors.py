@@ -44,6 +44,9 @@ REASONS: dict[str, Reason] = {
         503, _l("The learning platform's keys could not be fetched."), _LATER
     ),
     "missing_claim": Reason(400, _l("The launch message is incomplete."), _ADMIN),
+    "invalid_claim": Reason(
+        400, _l("The launch message contains a value that is not valid."), _ADMIN
+    ),
     "unsupported_message_type": Reason(
         400, _l("This kind of launch is not supported."), _ADMIN
     ),
@@ -67,6 +70,10 @@ REASONS: dict[str, Reason] = {
         403, _l("This launch has already been used or has expired."), _RELAUNCH
     ),
     "missing_login_params": Reason(400, _l("The login request is incomplete."), _ADMIN),
+    "login_param_too_long": Reason(400, _l("A value in the login request is too long."), _ADMIN),
+    "invalid_login_param": Reason(
+        400, _l("The login request contains a value that is not valid."), _ADMIN
+    ),
     "target_outside_tool": Reason(
         400, _l("The login request points outside this tool."), _ADMIN
     ),

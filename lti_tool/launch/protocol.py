@@ -27,6 +27,7 @@ from pylti1p3.redirect import Redirect
 from pylti1p3.session import SessionService
 
 from lti_tool.identity.services import Consume
+from lti_tool.launch.claims import InvalidClaim, check_claims, unstorable_at
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.state_store import StateStore
 from lti_tool.registry.platform_keys import (
@@ -200,6 +201,10 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
             self._jwt.get("body"), dict
         ):
             raise LaunchRejected("malformed_token", "header or body is not a JSON object")
+        # Before the registration lookup: its issuer, audience and deployment are still
+        # unverified, and a NUL in them would fail the query itself.
+        if (where := unstorable_at(self._jwt)) is not None:
+            raise LaunchRejected("invalid_claim", f"{where}: a character that cannot be stored")
         self._validate_client()
         self._validate_signature_and_times(id_token)
         self._validate_required_claims()
@@ -268,6 +273,10 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
 
     def _validate_required_claims(self) -> None:
         body = self._get_jwt_body()
+        try:
+            check_claims(body)
+        except InvalidClaim as exc:
+            raise LaunchRejected("invalid_claim", str(exc)) from exc
         message_type = body.get(LTI + "message_type")
         if not message_type:
             raise LaunchRejected("missing_claim", "message_type")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from pylti1p3.contrib.flask import FlaskRequest
 from courses.database import db, each_statement_commits
 from lti_tool.i18n import locale_from_lti
 from lti_tool.keys.service import published_jwks
+from lti_tool.launch.claims import UNSTORABLE
 from lti_tool.launch.errors import REASONS, LaunchRejected
 from lti_tool.launch.protocol import (
     STATE_COOKIE_PREFIX,
@@ -65,11 +67,37 @@ def _check_target_link_uri(target: str | None) -> None:
         raise LaunchRejected("target_outside_tool", target[:200])
 
 
+# What a login initiation may carry, in characters: the identifiers as long as their
+# columns; the hints, which go on to the platform in the redirect's URL, long enough for
+# the opaque ones some platforms send (one sends an lti_message_hint of nearly 4 KB) and
+# short enough that the Location stays within what browsers and servers take.
+LOGIN_PARAM_LIMITS = {
+    "iss": 255,
+    "client_id": 255,
+    "lti_deployment_id": 255,
+    "target_link_uri": 2048,
+    "login_hint": 2048,
+    "lti_message_hint": 8192,
+}
+
+
+def _check_login_params(params: Mapping[str, str]) -> None:
+    for name, limit in LOGIN_PARAM_LIMITS.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if len(value) > limit:
+            raise LaunchRejected("login_param_too_long", f"{name}: {len(value)} characters")
+        if UNSTORABLE.search(value):
+            raise LaunchRejected("invalid_login_param", name)
+
+
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     params = request.values
     each_statement_commits()  # a registration read and one state insert
     try:
+        _check_login_params(params)
         if not params.get("iss") or not params.get("login_hint"):
             raise LaunchRejected("missing_login_params")
         _check_target_link_uri(params.get("target_link_uri"))

@@ -109,3 +109,30 @@ def test_an_unknown_language_tag_is_refused(site):
     answer = browser.post(browser.url(form.action), data={**form.fields, "language": "xx-klingon"})
     assert answer.status_code == 400
     assert "<code>language_not_offered</code>" in answer.text
+
+
+def test_an_id_beyond_the_database_integer_is_not_found(site):
+    """PostgreSQL's integer ends at 2**31 - 1: a larger id in a URL is no id at all (404),
+    never an out-of-range error from the query (500); SQLite's ends at 2**63 - 1."""
+    browser, landing = launch_with_custom(site, {"module": "finnish-working-life"})
+    before = site.row_counts()
+    in_range = browser.get(browser.url(landing + f"attempt/{2**31 - 1}"))
+    assert in_range.status_code == 404 and "<code>no_such_attempt</code>" in in_range.text
+    for number in (2**31, 2**63, 10**30):
+        for path in (f"attempt/{number}", f"attempt/{number}/review"):
+            assert browser.get(browser.url(landing + path)).status_code == 404, path
+        assert browser.post(browser.url(landing + f"attempt/{number}")).status_code == 404
+    assert site.row_counts() == before
+
+
+def test_every_int_route_is_bounded_by_the_database_integer(site):
+    from werkzeug.routing import IntegerConverter
+
+    bounded = [
+        (rule.rule, converter.max)
+        for rule in site.app.url_map.iter_rules()
+        for converter in rule._converters.values()
+        if isinstance(converter, IntegerConverter)
+    ]
+    assert bounded, "no <int:...> route found"
+    assert all(maximum == 2**31 - 1 for _, maximum in bounded), bounded
