@@ -8,6 +8,7 @@ from flask import Response, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from courses.catalog import ModuleInfo
 from courses.database import db
 from lti_tool.identity.models import LtiUser
 from lti_tool.launch.errors import LaunchRejected
@@ -19,7 +20,7 @@ from lti_tool.learning.forms import QuizSettingsForm
 from lti_tool.learning.quiz_views import course_context_id, quiz_of, quiz_page_args
 from quizzes import attempts as attempt_service
 from quizzes.model import Question
-from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse
+from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
 from quizzes.settings import Band, Settings, reset_course_settings, save_course_settings, settings_for
 
 log = logging.getLogger(__name__)
@@ -61,16 +62,22 @@ def _settings_form(visit: Visit, settings: Settings) -> QuizSettingsForm:
     )
 
 
+def _course_quiz(launch_id: str, module_slug: str) -> tuple[Visit, ModuleInfo, Quiz, int]:
+    """A trainer's visit, the module, its quiz and the course's context id (403/404)."""
+    visit = open_visit(launch_id, trainer=True, need_module=True)
+    module = visit.module(module_slug)
+    quiz = quiz_of(module)
+    context_id = course_context_id(visit)
+    if context_id is None:
+        raise Refused("bad_form", "no course")
+    return visit, module, quiz, context_id
+
+
 @bp.route("/l/<launch_id>/quiz/<module_slug>/settings", methods=["GET", "POST"])
 def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[str, int]:
     """A trainer adapts the quiz for their own course (other courses keep theirs)."""
     try:
-        visit = open_visit(launch_id, trainer=True, need_module=True)
-        module = visit.module(module_slug)
-        quiz = quiz_of(module)
-        context_id = course_context_id(visit)
-        if context_id is None:
-            raise Refused("bad_form", "no course")
+        visit, module, quiz, context_id = _course_quiz(launch_id, module_slug)
         status = 200
         if request.method == "GET":
             form = _settings_form(visit, settings_for(quiz, context_id))
@@ -104,12 +111,7 @@ def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[st
 def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
     """The open reflections of this course's learners, newest first."""
     try:
-        visit = open_visit(launch_id, trainer=True, need_module=True)
-        module = visit.module(module_slug)
-        quiz = quiz_of(module)
-        context_id = course_context_id(visit)
-        if context_id is None:
-            raise Refused("bad_form", "no course")
+        visit, module, quiz, context_id = _course_quiz(launch_id, module_slug)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
