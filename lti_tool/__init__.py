@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from courses.database import db
 from lti_tool.config import Settings
+from lti_tool.logs import configure_logging
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL's integer, the type of every id column
@@ -47,8 +47,7 @@ def create_app(
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise on every command
+    configure_logging()
 
     from flask_migrate import Migrate
 

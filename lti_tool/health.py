@@ -57,7 +57,7 @@ def discard_session() -> None:
         if session.in_transaction():
             connection = session.connection()
             dbapi_connection = connection.connection.dbapi_connection
-            broken = bool(getattr(dbapi_connection, "broken", False) or getattr(dbapi_connection, "closed", False))
+            broken = any(getattr(dbapi_connection, flag, False) for flag in ("broken", "closed"))
             if broken and not connection.invalidated:
                 connection.invalidate()
     except failures:  # the connection could not even be reached

@@ -98,7 +98,9 @@ class TestConnectionsTerminated:
         _terminate_backends(site.app)
         login = browser.post(
             browser.url("/lti/login"),
-            data={"iss": site.url + "/devplatform", "login_hint": PARTICIPANT, "client_id": CLIENT_ID},
+            data={
+                "iss": site.url + "/devplatform", "login_hint": PARTICIPANT, "client_id": CLIENT_ID
+            },
             allow_redirects=False,
         )
         _assert_unavailable_page(login)
