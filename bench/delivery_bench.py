@@ -6,7 +6,8 @@ Moodle 4.5's rules), queues 10,000 scores in the outbox for the platform's grada
 learners on its activities' line items, and runs one ``kotopaikka worker --once`` process
 until the outbox is empty. It prints scores delivered per second and how many access
 tokens the worker asked the platform for (target: at least 300 scores/s, and one token
-request per platform per token lifetime).
+request per platform per token lifetime), and checks that the platform's gradebook holds
+each learner's last score and that its grade history has no score written twice.
 
     .venv/bin/python bench/delivery_bench.py [--db sqlite|postgresql|both] [--scores 10000]
 """
@@ -170,6 +171,19 @@ def gradebook_mismatches(instance: Path, final: dict[tuple[int, str], float]) ->
     return sum(1 for key, grade in final.items() if held.get(key) != (grade, "Completed"))
 
 
+def history_writes(instance: Path) -> int:
+    """How many score writes the platform accepted (its grade history): one per score,
+    or some were written twice."""
+    from sqlalchemy import func, select
+
+    from lti_tool.devplatform import storage
+
+    with storage.session(str(instance)) as session:
+        return int(
+            session.execute(select(func.count()).select_from(storage.GradeHistoryRow)).scalar_one()
+        )
+
+
 def counts(database_url: str, instance: Path) -> dict[str, int]:
     from courses.database import db
     from lti_tool import create_app
@@ -249,6 +263,7 @@ def main() -> int:
                     raise SystemExit(f"worker failed: {result.stdout}{result.stderr}")
                 states = counts(url, instance)
                 wrong = gradebook_mismatches(instance, final)
+                writes = history_writes(instance)
                 delivered = states.get("delivered", 0) - args.history
                 if delivered < args.scores:
                     print("worker output (tail):\n" + (result.stdout + result.stderr)[-3000:])
@@ -263,8 +278,11 @@ def main() -> int:
                     "their last score, completed",
                     flush=True,
                 )
+                print(f"  grade history: {writes} accepted writes for {delivered} scores", flush=True)
                 if wrong:
                     raise SystemExit(f"{wrong} grades in the platform's gradebook are not the last score")
+                if writes > delivered:
+                    raise SystemExit(f"{writes - delivered} scores were written twice")
                 # Where the time went, in CPU milliseconds per score: the worker, the
                 # server playing the platform, PostgreSQL, and how busy the machine was.
                 per = 1000 / max(delivered, 1)
