@@ -20,6 +20,7 @@ from sqlalchemy import BindParameter, Table, TextClause, bindparam, text
 from courses.database import Precompiled, db, utcnow
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.identity.roles import RoleSet, classify_roles
+from lti_tool.launch.claims import unstorable_at
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
@@ -304,11 +305,18 @@ def classify(claims: dict[str, Any]) -> RoleSet:
 def record_roster(platform_id: int, context_pk: int, members: list[dict[str, Any]]) -> int:
     """Keep a course's roster from the platform (Names and Roles): every active member
     as a user (with the personal data the platform shared) and a membership. Returns how
-    many members were recorded; the caller commits."""
+    many members were recorded; the caller commits.
+
+    A member the database could not keep as sent (not an object, an id longer than its
+    column, a NUL or a lone surrogate anywhere in it) is left out, as at a launch."""
     count = 0
     for member in members:
-        sub = _str(member.get("user_id"), 255)
-        if sub is None or member.get("status", "Active") != "Active":
+        if not isinstance(member, dict) or unstorable_at(member) is not None:
+            continue
+        sub = member.get("user_id")
+        if not isinstance(sub, str) or not 0 < len(sub) <= 255:
+            continue
+        if member.get("status", "Active") != "Active":
             continue
         values = {
             field: value

@@ -46,3 +46,25 @@ def test_a_failing_platform_is_explained_and_nothing_changes(site):
     assert forged.status_code == 400
     with site.app.app_context():
         assert db.session.execute(select(LtiUser).where(LtiUser.sub == "2002")).first() is None
+
+
+def test_members_the_database_cannot_keep_are_left_out(site, monkeypatch):
+    """A NUL anywhere in a member, or an id longer than its column: that member
+    is left out (before, the refresh failed with a 500 on PostgreSQL), the others kept."""
+    from lti_tool.devplatform import nrps
+
+    real = nrps.member_json
+    spoilt = {"2002": {"name": "Demo\x00"}, "2005": {"email": "demo\x00@example.org"},
+              "2004": {"user_id": "9" * 256}}
+
+    def member_json(user, course_id):
+        return {**real(user, course_id), **spoilt.get(user.id, {})}
+
+    monkeypatch.setattr(nrps, "member_json", member_json)
+    browser, group = _group(site)
+    form = next(f for f in forms_in(group.text) if f.action.endswith("/group/roster"))
+    answer = browser.post(browser.url(form.action), data=form.fields, allow_redirects=False)
+    assert answer.status_code == 303
+    with site.app.app_context():
+        subs = set(db.session.execute(select(LtiUser.sub)).scalars())
+    assert "2001" in subs and not subs & {"2002", "2005", "9" * 256}
