@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var timer = null;
   var pending = false;
   var sending = false;
+  var retry = 0;  // how long to wait before sending what is pending: 3 s after a failure
 
   function say(key) { status.textContent = status.dataset[key]; }
 
@@ -28,15 +29,18 @@ document.addEventListener("DOMContentLoaded", function () {
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
-      if (response.ok) { say("saved"); }
+      // "Saved" only when nothing newer waits: a change made while this save was on its
+      // way goes next, and a reload before it would lose it.
+      if (response.ok) { retry = 0; if (!pending) { say("saved"); } }
       else if (response.status === 409) { window.location.reload(); }  // sent from another tab
       else { say("invalid"); }  // what is typed stays on the page; the buttons still work
     }).catch(function () {
       say("offline");
       pending = true;
+      retry = 3000;
     }).finally(function () {
       sending = false;
-      if (pending) { schedule(3000); }
+      if (pending) { schedule(retry); }
     });
   }
 
