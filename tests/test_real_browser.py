@@ -179,7 +179,19 @@ def test_trainer_adds_three_modules_by_deep_linking_and_a_participant_opens_one(
     assert learner.locator("#activity").inner_text() == "Lupakortit"
 
 
-def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, quizzes, db_kind):
+def navigate(frame, script: str, ready: str) -> None:
+    """Run a script that leaves the page; wait for ``ready`` in the new document, not in
+    the one going away."""
+    frame.locator("body").evaluate("b => { b.dataset.old = '1'; }")
+    frame.locator("body").evaluate(script)
+    frame.locator(f"body:not([data-old]) {ready}").wait_for()
+
+
+def reload_attempt(frame, script: str) -> None:
+    navigate(frame, script, "form[data-autosave] .kp-quiz-actions")  # the whole form is there
+
+
+def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, quizzes):
     frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
     frame.locator(".kp-quiz-status a").click()
     frame.locator("form[action$='/start'] button").click()
@@ -203,20 +215,23 @@ def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, qui
     saved_text = status.get_attribute("data-saved")
     status.filter(has_text=saved_text).wait_for(timeout=10_000)  # saved in the background
     answered = frame.locator("input:checked").count()
-    frame.locator("body").evaluate("() => window.location.reload()")
-    frame.locator("form[data-autosave]").wait_for()
-    kept = frame.locator("input:checked").count() == answered and (
-        "OmaVero" in frame.locator("form[data-autosave]").inner_html()
-    )
-    if not kept and db_kind == "postgresql":
-        # OPEN DEFECT (2026-12-02, reported in the session's closing note): on PostgreSQL,
-        # in a full run of this file, about one run in three, the background save answers
-        # 200 and yet the reloaded attempt shows none of its answers, also after further
-        # reloads. Marked here so that it stays visible in every run until it is fixed.
-        pytest.xfail("PostgreSQL: an autosave answered 200 but its answers were not kept")
-    assert kept  # nothing lost on a reload
+    reload_attempt(frame, "() => window.location.reload()")
+    assert frame.locator("input:checked").count() == answered  # nothing lost on a reload
+    assert "OmaVero" in frame.locator("form[data-autosave]").inner_html()
 
+    # From the first keystroke the page no longer says "saved" (a save waits 1.5 s after
+    # typing): nobody leaves trusting an answer that is not kept yet.
+    typed = frame.locator("input[type=text]:not([inputmode])").first
+    typed.fill("OmaVero.f")
+    status.filter(has_text=saved_text).wait_for(timeout=10_000)
+    typed.fill("OmaVero.fi")
+    assert status.text_content() != saved_text
+    # Leaving before the save was due sends it on the way out (keepalive).
     attempt_url = frame.locator("form[data-autosave]").evaluate("f => f.ownerDocument.location.href")
+    navigate(frame, f"() => {{ window.location.href = {attempt_url.split('/attempt')[0] + '/'!r}; }}", "h1")
+    reload_attempt(frame, f"() => {{ window.location.href = {attempt_url!r}; }}")
+    assert frame.locator("input[type=text]:not([inputmode])").first.input_value() == "OmaVero.fi"
+
     tool = page.context.new_page()  # the same browser, the page at top level for axe
     tool.goto(attempt_url)
     assert axe_violations(tool) == []

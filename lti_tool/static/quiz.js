@@ -49,9 +49,39 @@ document.addEventListener("DOMContentLoaded", function () {
     timer = setTimeout(save, delay);
   }
 
-  form.addEventListener("change", function () { schedule(300); });
+  // A change waits a moment before it is sent; from the first keystroke the page no
+  // longer says "saved", so that nobody leaves trusting an answer that is not kept yet.
+  function changed(delay) {
+    pending = true;
+    say("saving");
+    if (!sending) { schedule(delay); }
+  }
+
+  // Leaving the page (a reload, a link, closing the tab or the phone locking) sends what
+  // still waits at once, also while an older save is on its way (this one holds every
+  // answer on the page, newer ones included); keepalive lets the request outlive the page.
+  function flush() {
+    if (!pending) { return; }
+    if (timer) { clearTimeout(timer); timer = null; }
+    var data = new FormData(form);
+    data.set("action", "save");
+    fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "Accept": "application/json" }
+    }).catch(function () {});
+  }
+
+  form.addEventListener("change", function () { changed(300); });
   form.addEventListener("input", function (event) {
-    if (event.target.matches("input[type=text], textarea")) { schedule(1500); }
+    if (event.target.matches("input[type=text], textarea")) { changed(1500); }
+  });
+  form.addEventListener("submit", function () { pending = false; if (timer) { clearTimeout(timer); } });
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flush(); }
   });
   window.addEventListener("online", function () { if (pending) { schedule(0); } });
 });
