@@ -58,9 +58,13 @@ def _content_security_policy() -> str:
         ancestors = _platform_origins()
     sources = ["'self'", *ancestors] if current_app.config["DEV_PLATFORM"] else list(ancestors)
     frame_ancestors = " ".join(sources) if sources else "'none'"
+    frames = ""
+    # The development platform on a site of its own frames the tool from the other one.
+    if current_app.config["DEV_PLATFORM"] and (tool := current_app.config.get("DEV_PLATFORM_TOOL_URL")):
+        frames = f"frame-src 'self' {origin_of(tool)}; "
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; "
+        f"object-src 'none'; base-uri 'none'; {frames}"
         f"frame-ancestors {frame_ancestors}"
     )
 

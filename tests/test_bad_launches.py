@@ -142,14 +142,15 @@ def test_missing_state(site, pending, caplog):
     expect_rejected(site, pending, token, "missing_state", 400, caplog, state=None)
 
 
-def test_mismatched_state(site, pending, caplog):
+def test_a_state_never_issued_is_refused(site, pending, caplog):
+    """Without its cookie the launch is checked against the states issued here (see
+    tests/test_cookieless_launch.py): a forged one finds no nonce to consume."""
     token = sign_as_platform(site.app, pending.claims())
-    expect_rejected(site, pending, token, "state_mismatch", 400, caplog, state="state-forged")
+    expect_rejected(site, pending, token, "replayed_nonce", 403, caplog, state="state-forged")
 
 
-def test_state_cookie_missing(site, pending, caplog):
-    """What a browser that blocks third-party cookies looks like."""
-    pending.browser.cookies.clear()
+def test_a_state_cookie_with_another_value_is_refused(site, pending, caplog):
+    pending.browser.cookies.set(f"kp-state-{pending.state}", "state-other", domain="127.0.0.1")
     token = sign_as_platform(site.app, pending.claims())
     expect_rejected(site, pending, token, "state_mismatch", 400, caplog)
 

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.chromium import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    answer_every_question,
+    navigate,
+    reload_attempt,
+    require_chromium,
+)
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("KOTOPAIKKA_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("Chromium is required (KOTOPAIKKA_REQUIRE_BROWSER=1) but not installed")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -179,38 +172,12 @@ def test_trainer_adds_three_modules_by_deep_linking_and_a_participant_opens_one(
     assert learner.locator("#activity").inner_text() == "Lupakortit"
 
 
-def navigate(frame, script: str, ready: str) -> None:
-    """Run a script that leaves the page; wait for ``ready`` in the new document, not in
-    the one going away."""
-    frame.locator("body").evaluate("b => { b.dataset.old = '1'; }")
-    frame.locator("body").evaluate(script)
-    frame.locator(f"body:not([data-old]) {ready}").wait_for()
-
-
-def reload_attempt(frame, script: str) -> None:
-    navigate(frame, script, "form[data-autosave] .kp-quiz-actions")  # the whole form is there
-
-
 def test_participant_takes_a_quiz_with_autosave_and_reads_the_feedback(page, quizzes):
     frame = launch_in_iframe(page, PARTICIPANT, "Suomalainen työelämä")
     frame.locator(".kp-quiz-status a").click()
     frame.locator("form[action$='/start'] button").click()
     frame.locator("form[data-autosave]").wait_for()
-    # Answer with the keyboard and mouse as a person does: first option, some text.
-    for fieldset in frame.locator("fieldset.kp-question").all():
-        if fieldset.locator("input[type=radio]").count():
-            fieldset.locator("input[type=radio]").first.check()
-        elif fieldset.locator("input[type=checkbox]").count():
-            fieldset.locator("input[type=checkbox]").first.check()
-        elif fieldset.locator("select").count():
-            for select in fieldset.locator("select").all():
-                select.select_option(index=1)
-        elif fieldset.locator("textarea").count():
-            fieldset.locator("textarea").fill("Kysyn esihenkilöltä työvuoroista ensimmäisellä viikolla.")
-        elif fieldset.locator("input[type=text][inputmode=decimal]").count():
-            fieldset.locator("input[type=text]").fill("60,0")
-        else:
-            fieldset.locator("input[type=text]").fill("OmaVero")
+    answer_every_question(frame)
     status = frame.locator("#save-status")
     saved_text = status.get_attribute("data-saved")
     status.filter(has_text=saved_text).wait_for(timeout=10_000)  # saved in the background

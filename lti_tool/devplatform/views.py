@@ -30,8 +30,16 @@ def platform_config() -> PlatformConfig:
     return PlatformConfig(issuer=root, client_id=CLIENT_ID, deployment_id=DEPLOYMENT_ID, base_url=root)
 
 
+def tool_site_url() -> str:
+    """Where the platform finds the tool: the same site unless DEV_PLATFORM_TOOL_URL says
+    otherwise, as when the platform is served on localhost and the tool on 127.0.0.1, two
+    sites, so that the tool's cookies in the platform's iframe are third-party ones, as
+    in a real Moodle."""
+    return (current_app.config.get("DEV_PLATFORM_TOOL_URL") or site_url()).rstrip("/")
+
+
 def tool_urls() -> dict[str, str]:
-    site = site_url()
+    site = tool_site_url()
     return {
         "login": site + "/lti/login",
         "launch": site + "/lti/launch",

@@ -15,11 +15,17 @@ _ADMIN = _l(
 _LATER = _l("Please try again in a few minutes. If it keeps happening, tell your teacher.")
 
 
+# What the button under the advice does, where one click is the remedy.
+CLOSE_WINDOW = "close_window"  # a window the tool opened: back to Moodle's page
+NEW_WINDOW = "new_window"  # a page in Moodle's iframe: the same page at top level
+
+
 @dataclass(frozen=True)
 class Reason:
     status: int
     title: object
     advice: object
+    action: str | None = None
 
 
 REASONS: dict[str, Reason] = {
@@ -50,21 +56,9 @@ REASONS: dict[str, Reason] = {
     "unsupported_message_type": Reason(
         400, _l("This kind of launch is not supported."), _ADMIN
     ),
-    "missing_state": Reason(
-        400,
-        _l("Your browser did not keep the launch information."),
-        _l(
-            "Your browser may block cookies in embedded pages. Open the activity in a new "
-            "window, or allow cookies for this site, and try again."
-        ),
-    ),
+    "missing_state": Reason(400, _l("The launch message is incomplete."), _ADMIN),
     "state_mismatch": Reason(
-        400,
-        _l("Your browser did not keep the launch information."),
-        _l(
-            "Your browser may block cookies in embedded pages. Open the activity in a new "
-            "window, or allow cookies for this site, and try again."
-        ),
+        400, _l("Your browser sent the launch information of another launch."), _RELAUNCH
     ),
     "replayed_nonce": Reason(
         403, _l("This launch has already been used or has expired."), _RELAUNCH
@@ -84,7 +78,26 @@ REASONS: dict[str, Reason] = {
         404, _l("This page has expired or does not exist."), _RELAUNCH
     ),
     "session_not_yours": Reason(
-        403, _l("This page belongs to another browser session."), _RELAUNCH
+        403,
+        _l("This page belongs to another browser session."),
+        _l(
+            "Your browser may not keep Kotopaikka's information inside your course's page. "
+            "Open this page in a new window. If that does not help, go back to your course "
+            "and open the activity again."
+        ),
+        NEW_WINDOW,
+    ),
+    "ticket_used": Reason(
+        403,
+        _l("This window can no longer open the activity."),
+        _l(
+            "Its link works once and for five minutes. Close this window and open the "
+            "activity again in your course: Kotopaikka then opens a new window."
+        ),
+        CLOSE_WINDOW,
+    ),
+    "ticket_elsewhere": Reason(
+        403, _l("This page was not opened from Kotopaikka."), _RELAUNCH, CLOSE_WINDOW
     ),
 }
 

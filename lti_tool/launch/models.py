@@ -54,6 +54,11 @@ class LaunchSession(db.Model):
     score_service: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # A launch whose browser kept no cookie in the platform's iframe is bound to no browser
+    # yet: it waits for its one-time ticket (SHA-256 here, the ticket only in the page),
+    # redeemed once, before ticket_expires_at, by the window it opens (launch/continuation).
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_expires_at: Mapped[datetime | None]
 
     platform: Mapped[Platform] = relationship()
     user: Mapped[LtiUser] = relationship()

@@ -168,6 +168,7 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         self.client: ClientRecord | None = None
         self._deployment_known = False
         self.state: str | None = None
+        self.cookieless = False  # the state cookie did not come back with the launch
         # The state and nonce for the launch's write to consume (the database store).
         self.consume: Consume | None = None
 
@@ -315,7 +316,12 @@ class ToolMessageLaunch(MessageLaunch[FlaskRequest, DatabaseToolConf, NoCookieSe
         state = self._get_request_param("state")
         if not state:
             raise LaunchRejected("missing_state")
-        if self._cookie_service.get_cookie(state) != state:
+        cookie = self._cookie_service.get_cookie(state)
+        if cookie is None:
+            # The browser kept no cookie in the iframe: the launch goes on, bound to no
+            # browser until its ticket is redeemed (launch/continuation.py).
+            self.cookieless = True
+        elif cookie != state:
             raise LaunchRejected("state_mismatch")
         nonce = self._get_jwt_body().get("nonce")
         if not isinstance(nonce, str):

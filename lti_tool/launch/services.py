@@ -25,6 +25,8 @@ from lti_tool.registry.models import Platform
 from quizzes.standing import QuizBrief, brief_columns, brief_from
 
 SESSION_LIFETIME = timedelta(hours=12)
+# How long the page of a launch without cookies offers to continue it in a new window.
+TICKET_LIFETIME = timedelta(minutes=5)
 _next_sweep = 0.0
 
 
@@ -71,9 +73,12 @@ def score_service(claims: dict[str, Any]) -> dict[str, str | None] | None:
     }
 
 
-def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch:
+def record_launch(
+    launch: ToolMessageLaunch, browser_key: str, ticket: str | None = None
+) -> RecordedLaunch:
     """Write the launch's people and places and its session in one transaction (on
-    PostgreSQL in one statement)."""
+    PostgreSQL in one statement). With a ``ticket`` (launch/continuation), the session
+    waits for the window that redeems it; ``browser_key`` is then one nobody holds."""
     assert launch.client is not None
     claims = launch.claims
     platform_id = launch.client.platform_id
@@ -104,6 +109,8 @@ def record_launch(launch: ToolMessageLaunch, browser_key: str) -> RecordedLaunch
             score_service=score_service(claims),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
+            ticket_hash=hash_browser_key(ticket) if ticket else None,
+            ticket_expires_at=now + TICKET_LIFETIME if ticket else None,
         ),
         refs={"user_pk": "usr"}
         | ({"context_pk": "ctx"} if context else {})

@@ -14,17 +14,19 @@ from flask import (
     g,
     jsonify,
     make_response,
-    render_template,
     request,
     url_for,
 )
 from pylti1p3.contrib.flask import FlaskRequest
 
-from courses.database import db, each_statement_commits
+from courses.database import each_statement_commits
 from lti_tool.i18n import locale_from_lti
 from lti_tool.keys.service import published_jwks
 from lti_tool.launch.claims import UNSTORABLE
-from lti_tool.launch.errors import REASONS, LaunchRejected
+from lti_tool.launch.continuation import new_ticket
+from lti_tool.launch.continue_views import continue_launch, continue_page
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.pages import rejected_page
 from lti_tool.launch.protocol import (
     STATE_COOKIE_PREFIX,
     ToolMessageLaunch,
@@ -38,23 +40,12 @@ from lti_tool.services import services
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lti", __name__)
+bp.add_url_rule("/lti/continue", view_func=continue_launch, methods=["POST"])
 
 
 def launch_url() -> str:
     """The one redirect URI registered with every platform (matched exactly by Moodle)."""
     return url_for("lti.launch", _external=True)
-
-
-def rejected_page(exc: LaunchRejected, stage: str) -> tuple[str, int]:
-    db.session.rollback()
-    log.warning(
-        "lti_%s_rejected reason=%s status=%s detail=%s", stage, exc.reason, exc.status, exc.detail
-    )
-    reason = REASONS[exc.reason]
-    page = render_template(
-        "lti/error.html", title=reason.title, advice=reason.advice, reason_code=exc.reason
-    )
-    return page, exc.status
 
 
 def _check_target_link_uri(target: str | None) -> None:
@@ -123,16 +114,21 @@ def launch() -> Response | tuple[str, int]:
     )
     browser_key = request.cookies.get(BROWSER_COOKIE) or new_browser_key()
     each_statement_commits()  # a registration read and one chained write with the nonce
+    ticket = None
     try:
         message.validate()
-        session = record_launch(message, browser_key)
+        if message.cookieless:  # bound to no browser until the ticket is redeemed
+            ticket, browser_key = new_ticket(), new_browser_key()
+        session = record_launch(message, browser_key, ticket)
     except LaunchRejected as exc:
         g.ui_locale = locale_from_lti(unverified_locale_of(request.form.get("id_token")))
         return rejected_page(exc, "launch")
     log.info(
-        "lti_launch_ok platform=%s user=%s message=%s", session.platform_id, session.user_pk,
-        session.message_type,
+        "lti_launch_ok platform=%s user=%s message=%s cookieless=%s", session.platform_id,
+        session.user_pk, session.message_type, int(ticket is not None),
     )
+    if ticket is not None:
+        return continue_page(message.claims, ticket)
     address = url_for("learning.landing", launch_id=session.id)
     response = make_response(first_page(session.id, browser_key, address))
     response.headers["Content-Location"] = address

@@ -27,7 +27,7 @@ from courses.database import db
 from courses.models import Programme
 from lti_tool.exports.completions import Filters, csv_chunks, records, write_xlsx
 from lti_tool.launch.errors import LaunchRejected
-from lti_tool.launch.views import rejected_page
+from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, open_visit
 from lti_tool.learning.errors import Refused, refused_page

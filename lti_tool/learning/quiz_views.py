@@ -18,7 +18,7 @@ from courses.database import db
 from courses.progress.services import record_quiz_result
 from lti_tool.forms import LaunchForm
 from lti_tool.launch.errors import LaunchRejected
-from lti_tool.launch.views import rejected_page
+from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page

@@ -26,7 +26,8 @@ from lti_tool.forms import LaunchForm
 from lti_tool.identity.services import record_roster
 from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
 from lti_tool.launch.errors import LaunchRejected
-from lti_tool.launch.views import launch_url, rejected_page
+from lti_tool.launch.pages import rejected_page
+from lti_tool.launch.views import launch_url
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page

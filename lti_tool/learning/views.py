@@ -10,7 +10,7 @@ from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
 from courses.progress.services import record_page_view, remember_language
 from lti_tool.launch.errors import LaunchRejected
-from lti_tool.launch.views import rejected_page
+from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page

@@ -1,0 +1,29 @@
+"""The page a refused launch, login or session shows: what happened, what to do, and
+where the remedy is a click (close this window, open the page in a new one), a button."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template
+
+from courses.database import db
+from lti_tool.launch.errors import REASONS, LaunchRejected
+
+log = logging.getLogger(__name__)
+
+
+def rejected_page(exc: LaunchRejected, stage: str) -> tuple[str, int]:
+    db.session.rollback()
+    log.warning(
+        "lti_%s_rejected reason=%s status=%s detail=%s", stage, exc.reason, exc.status, exc.detail
+    )
+    reason = REASONS[exc.reason]
+    page = render_template(
+        "lti/error.html",
+        title=reason.title,
+        advice=reason.advice,
+        action=reason.action,
+        reason_code=exc.reason,
+    )
+    return page, exc.status
