@@ -154,3 +154,25 @@ def test_cookies_allowed_the_launch_takes_no_extra_click(allowed, two_sites):
     first = frame.locator("#page-title").inner_text()
     frame.get_by_role("link", name="Seuraava").click()
     frame.locator(f"#page-title:not(:text-is('{first}'))").wait_for()
+
+
+def test_blocked_cookies_with_storage_access_granted_the_launch_stays_in_the_frame(blocked, two_sites, quizzes):
+    """Where the browser has granted the Storage Access API to the tool inside this
+    platform's pages (Chrome keeps such a grant), the launch's page takes it and goes
+    on in the iframe, without the click."""
+    cdp = blocked.browser.new_browser_cdp_session()
+    cdp.send(
+        "Browser.setPermission",
+        {
+            "permission": {"name": "storage-access"},
+            "setting": "granted",
+            "origin": two_sites,  # the top-level site, the platform
+            "embeddedOrigin": quizzes.url,  # the tool in its iframe
+        },
+    )
+    page, frame = _launch(blocked, two_sites, PARTICIPANT, "Suomalainen työelämä")
+    frame.locator("h1:text-is('Suomalainen työelämä')").wait_for(timeout=10_000)
+    first = frame.locator("#page-title").inner_text()
+    frame.get_by_role("link", name="Seuraava").click()  # the next page keeps the cookie
+    frame.locator(f"#page-title:not(:text-is('{first}'))").wait_for()
+    assert len(blocked.pages) == 1  # no window opened
