@@ -62,6 +62,8 @@ def test_a_launch_without_cookies_offers_a_new_window_and_binds_to_no_browser(si
     for browser in (pending.browser, site.browser()):
         landing = browser.get(site.url + f"/l/{launch_id}/")
         assert landing.status_code == 403 and "<code>session_not_yours</code>" in landing.text
+        # In an iframe (windows.js shows it there only) the page offers itself at top level.
+        assert "data-new-window" in landing.text and "Avaa tämä sivu uuteen ikkunaan" in landing.text
 
 
 def test_the_ticket_opens_the_launch_once_in_the_window_that_redeems_it(site):

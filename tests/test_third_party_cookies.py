@@ -120,6 +120,17 @@ def test_blocked_cookies_a_learner_goes_through_a_module_and_its_quiz(blocked, t
     window.locator("#result").wait_for()
     assert window.locator(".kp-review").count() >= 6
 
+    # The iframe's button again: its ticket is used, and the window it opens says so in
+    # the learner's language, with a button that closes it.
+    with blocked.expect_page() as opened:
+        frame.locator("#kp-continue").evaluate("f => f.requestSubmit()")
+    again = opened.value
+    again.locator("h1").wait_for()
+    assert again.locator("h1").inner_text() == "Tämä ikkuna ei voi enää avata aktiviteettia."
+    again.get_by_role("button", name="Sulje tämä ikkuna").click()
+    if not again.is_closed():
+        again.wait_for_event("close", timeout=5_000)
+
     from quizzes.models import Attempt
 
     with quizzes.app.app_context():
