@@ -57,23 +57,30 @@ def _chromium(playwright, profile: Path, *, block: bool):
 
 
 @pytest.fixture
-def blocked(tmp_path) -> Iterator[object]:
+def chromium_profile(tmp_path) -> Iterator[object]:
+    """Start Chromium with third-party cookies blocked or allowed (one per test)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        context = _chromium(playwright, tmp_path / "blocked", block=True)
-        yield context
-        context.close()
+        contexts: list[object] = []
+
+        def start(*, block: bool):
+            contexts.append(_chromium(playwright, tmp_path / f"profile-{len(contexts)}", block=block))
+            return contexts[-1]
+
+        yield start
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture
-def allowed(tmp_path) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+def blocked(chromium_profile):
+    return chromium_profile(block=True)
 
-    with sync_playwright() as playwright:
-        context = _chromium(playwright, tmp_path / "allowed", block=False)
-        yield context
-        context.close()
+
+@pytest.fixture
+def allowed(chromium_profile):
+    return chromium_profile(block=False)
 
 
 def _launch(context, platform: str, user: str, activity: str):
@@ -98,7 +105,7 @@ def _continue_in_a_new_window(context, frame):
 
 
 def test_blocked_cookies_a_learner_goes_through_a_module_and_its_quiz(blocked, two_sites, quizzes):
-    page, frame = _launch(blocked, two_sites, PARTICIPANT, "Suomalainen työelämä")
+    _page, frame = _launch(blocked, two_sites, PARTICIPANT, "Suomalainen työelämä")
     assert "Demo Osallistuja" in frame.locator(".kp-continue-who").inner_text()
     window = _continue_in_a_new_window(blocked, frame)
     assert urlsplit(window.url).netloc == urlsplit(quizzes.url).netloc  # the tool, top level
@@ -159,7 +166,7 @@ def test_blocked_cookies_a_trainer_adds_modules_by_deep_linking(blocked, two_sit
 
 
 def test_cookies_allowed_the_launch_takes_no_extra_click(allowed, two_sites):
-    page, frame = _launch(allowed, two_sites, PARTICIPANT, "Suomalainen työelämä")
+    _page, frame = _launch(allowed, two_sites, PARTICIPANT, "Suomalainen työelämä")
     assert frame.locator("h1").inner_text() == "Suomalainen työelämä"  # straight to the module
     assert len(allowed.pages) == 1
     first = frame.locator("#page-title").inner_text()
@@ -181,7 +188,7 @@ def test_blocked_cookies_with_storage_access_granted_the_launch_stays_in_the_fra
             "embeddedOrigin": quizzes.url,  # the tool in its iframe
         },
     )
-    page, frame = _launch(blocked, two_sites, PARTICIPANT, "Suomalainen työelämä")
+    _page, frame = _launch(blocked, two_sites, PARTICIPANT, "Suomalainen työelämä")
     frame.locator("h1:text-is('Suomalainen työelämä')").wait_for(timeout=10_000)
     first = frame.locator("#page-title").inner_text()
     frame.get_by_role("link", name="Seuraava").click()  # the next page keeps the cookie
