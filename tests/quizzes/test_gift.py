@@ -118,12 +118,18 @@ def test_escapes():
         ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}'"),
         ("Question =a ~b}", 1, 15, "expected '{' before '}'"),
         ("::Title Question {=a ~b}", 1, 1, "expected '::'"),
-        ("Q {=a ~%200%b}", 1, 4, "between -100% and 100%"),
-        ("Q {#abc}", 1, 4, "expected a number"),
-        ("Q {=a -> b}", 1, 4, "at least two matching pairs"),
-        ("Q {right answer}", 1, 4, "expected answers"),
+        ("Q {=a ~%200%b}", 1, 7, "200%: not a grade Moodle accepts"),
+        ("Q {\n  =a #fine\n  ~%33%b\n}", 3, 3, "33%: not a grade Moodle accepts"),
+        ("Q {#abc}", 1, 5, "expected a number"),
+        ("Q {#=1:0 =%50%x}", 1, 10, "expected a number, got 'x'"),
+        ("Q {=a -> b}", 1, 3, "at least two matching pairs"),
+        ("Q {=a -> b\n =c -> d\n =e f}", 3, 2, "written '=left -> right'"),
+        ("Q {=a -> b =c ->}", 1, 12, "a right-hand answer after '->'"),
+        ("Q {=%--5%a}", 1, 4, "expected a weight like %50%"),
         ("First {T}\n\nSecond {=a {~b}", 3, 12, "another '{'"),
-        ("Q {~only}", 1, 4, "at least two answers"),
+        ("Q {~only}", 1, 3, "at least two answers"),
+        ("Q {=}", 1, 3, "expected an accepted answer"),
+        ("Q {#}", 1, 3, "expected a number after '#'"),
     ],
 )
 def test_errors_name_the_line_and_column_and_what_was_expected(source, line, column, expected):
@@ -140,7 +146,7 @@ def test_columns_count_the_file_s_characters_after_escapes_and_comments():
     with pytest.raises(GiftError) as raised:
         parse_gift(source, "quiz.gift")
     line = source.split("\n")[5]
-    assert (raised.value.line, raised.value.column) == (6, line.index("{=") + 2)
+    assert (raised.value.line, raised.value.column) == (6, line.index("~%200") + 1)
 
 
 # Moodle's own patterns for the annotations (qformat_gift), as this reader used them.
