@@ -169,7 +169,7 @@ class Reader:
             if left and not right:
                 raise self.fail("expected a right-hand answer after '->'", piece.mark)
             if left or right:  # Moodle skips a pair with neither
-                pairs.append(Pair(left, right, left_format))
+                pairs.append(Pair(left, right, left_format if left else None))
         if len([p for p in pairs if p.left]) < 2:
             raise self.fail(
                 "expected at least two matching pairs (a pair without a left side, "

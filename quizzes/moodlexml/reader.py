@@ -159,7 +159,10 @@ class _Question:
             if left.strip() and not right.strip():
                 raise MoodleXmlError(f"{self.where}: the item {left!r} has no right-hand answer")
             # Empty text: a distractor, a right-hand answer offered for no item.
-            pairs.append(Pair(left if left.strip() else "", right, self.own(sub)))
+            if not left.strip():
+                pairs.append(Pair("", right))
+            else:
+                pairs.append(Pair(left, right, self.own(sub)))
         if len([p for p in pairs if p.left]) < 2:
             raise MoodleXmlError(f"{self.where}: a matching question needs at least two pairs")
         return {"pairs": tuple(pairs)}
