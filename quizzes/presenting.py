@@ -61,9 +61,11 @@ class Reviewed:
         if not self.answered:
             return "unanswered"
         assert self.fraction is not None
-        if self.fraction >= 1 - 1e-9:
+        # Moodle's question_state::graded_state_for_fraction: three answers of 33.33333%
+        # (stored 0.3333333 each) add up to 0.9999999, which is right.
+        if self.fraction > 0.999999:
             return "right"
-        return "partial" if self.fraction > 0 else "wrong"
+        return "partial" if self.fraction >= 0.000001 else "wrong"
 
 
 def _fmt(question: Question, text: str, own: str | None = None) -> str:

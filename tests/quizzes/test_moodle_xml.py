@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 from quizzes.model import Choice, NumericAnswer, Pair, Question
 from quizzes.moodlexml import BLANK, MoodleXmlError, question_text, write_moodle_xml
 from quizzes.moodlexml import read_moodle_xml as read_moodle_xml_questions
-from quizzes.gift.parser import parse_gift
-from quizzes.gift.writer import write_gift
 from tests.quizzes.test_gift import CATEGORY, QUESTIONS, canonical
 
 FORMATS = {
