@@ -2,12 +2,13 @@
 
 Follows Moodle's own reader (question/format/gift/format.php): questions are separated
 by blank lines; ``//`` lines are comments, where ``[id:...]`` and ``[tag:...]`` give the
-question's id number and tags; ``$CATEGORY:`` sets the category of what follows;
-``::title::``; ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` text formats; the answer
-block ``{...}`` at the end or inside the sentence ("missing word"); ``####`` general
-feedback; ``\\~ \\= \\# \\{ \\} \\:`` escapes. Unlike Moodle, which skips a question it
-cannot read, any error stops the import and names the line and column and what was
-expected.
+question's id number and tags; ``$CATEGORY:`` sets the category of what follows (kept
+as its path in the course's bank: ``$course$/top/X`` is ``X``); ``::title::``;
+``[markdown]``/``[html]``/``[plain]``/``[moodle]`` text formats; the answer block ``{...}``
+at the end or inside the sentence ("missing word"), read by quizzes.gift.answers;
+``####`` general feedback; ``\\~ \\= \\# \\{ \\} \\:`` escapes. Unlike Moodle, which skips
+a question it cannot read, any error stops the import and names the line and column of
+the answer that is wrong and what was expected.
 """
 
 from __future__ import annotations
