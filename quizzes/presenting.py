@@ -61,13 +61,16 @@ class Reviewed:
         if not self.answered:
             return "unanswered"
         assert self.fraction is not None
-        if self.fraction >= 1 - 1e-9:
+        # Moodle's question_state::graded_state_for_fraction: three answers of 33.33333%
+        # (stored 0.3333333 each) add up to 0.9999999, which is right.
+        if self.fraction > 0.999999:
             return "right"
-        return "partial" if self.fraction > 0 else "wrong"
+        return "partial" if self.fraction >= 0.000001 else "wrong"
 
 
-def _fmt(question: Question, text: str) -> str:
-    return to_inline_html(text, question.text_format)
+def _fmt(question: Question, text: str, own: str | None = None) -> str:
+    """A piece of the question as inline HTML, in its own format (or the text's)."""
+    return to_inline_html(text, question.format_of(own))
 
 
 def shown_question(
@@ -82,7 +85,11 @@ def shown_question(
     if question.kind in {"single", "multiple"}:
         chosen = set(saved if isinstance(saved, list) else [saved] if saved is not None else [])
         options = tuple(
-            Option(str(pos), _fmt(question, question.choices[i].text), i in chosen)
+            Option(
+                str(pos),
+                _fmt(question, question.choices[i].text, question.choices[i].format),
+                i in chosen,
+            )
             for pos, i in enumerate(order)
         )
     elif question.kind == "matching":
@@ -101,7 +108,7 @@ def shown_question(
             else None
         ),
         options=options,
-        lefts=tuple(_fmt(question, p.left) for p in question.pairs),
+        lefts=tuple(_fmt(question, p.left, p.format) for p in question.subquestions),
         answered=saved is not None,
     )
 
@@ -133,7 +140,7 @@ def _right_answers(question: Question) -> tuple[str, ...]:
         wanted = [c for c in question.choices if c.fraction > 0]
         if question.kind != "multiple":
             wanted = [c for c in wanted if c.fraction >= best - 1e-9]
-        return tuple(_fmt(question, c.text) for c in wanted)
+        return tuple(_fmt(question, c.text, c.format) for c in wanted)
     if question.kind == "truefalse":
         return ("true",) if question.truth else ("false",)
     if question.kind == "numerical":
@@ -161,7 +168,9 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
                 chosen=i in chosen,
                 correct=question.choices[i].fraction > 0,
                 feedback=(
-                    to_inline_html(question.choices[i].feedback, question.text_format)
+                    _fmt(
+                        question, question.choices[i].feedback, question.choices[i].feedback_format
+                    )
                     if i in chosen and question.choices[i].feedback
                     else ""
                 ),
@@ -171,7 +180,10 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
         shown = replace(shown, options=options)
         feedback: tuple[str, ...] = ()  # shown beside the chosen options
     else:
-        feedback = tuple(to_inline_html(f, question.text_format) for f in graded.feedback)
+        owns = graded.feedback_formats or (None,) * len(graded.feedback)
+        feedback = tuple(
+            _fmt(question, f, own) for f, own in zip(graded.feedback, owns, strict=True)
+        )
     if question.kind in {"short", "numerical", "essay"} and isinstance(response, str):
         your = (response,)
     if question.kind == "truefalse" and isinstance(response, bool):
@@ -179,12 +191,12 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
     if question.kind == "matching" and isinstance(response, dict):
         matches = tuple(
             (
-                _fmt(question, p.left),
+                _fmt(question, p.left, p.format),
                 _fmt(question, response.get(p.left, "")),
                 _fmt(question, p.right),
                 response.get(p.left) == p.right,
             )
-            for p in question.pairs
+            for p in question.subquestions
         )
     return Reviewed(
         shown=shown,
@@ -194,7 +206,9 @@ def reviewed(shown: Shown, question: Question, order: list[int], response: Any) 
         your_answer=your,
         right_answers=_right_answers(question),
         feedback=feedback,
-        general_feedback=to_html(question.general_feedback, question.text_format),
+        general_feedback=to_html(
+            question.general_feedback, question.format_of(question.general_feedback_format)
+        ),
         matches=matches,
     )
 

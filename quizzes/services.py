@@ -1,7 +1,8 @@
 """Quiz questions in and out: import a GIFT file into a module's quiz, export it again.
 
 An import is one transaction (or, with ``dry_run``, none): a changed question gets a new
-version, an unchanged one nothing, a new one is added. Importing the Finnish source also
+version, an unchanged one nothing, a new one is added at the end of the quiz (questions
+the quiz has keep their places: the file's order is the order of new questions only). Importing the Finnish source also
 retires the questions the file no longer has; other languages only add their texts (a
 question missing in a language is shown in Finnish).
 """
@@ -119,18 +120,23 @@ def _import(module: Module, language: str, questions: list[Question], report: Im
             select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id)
         ).scalars()
     }
-    for position, question in enumerate(questions, 1):
+    # The quiz's order stands: a question it has (by id number) keeps its place, whatever
+    # the file's order (a Moodle bank export is sorted by type and name); a new one goes
+    # after the last, in the order of the file.
+    last = max((row.position for row in existing.values()), default=0)
+    for question in questions:
         assert question.idnumber is not None
         row = existing.pop(question.idnumber, None)
         if row is None:
+            last += 1
             row = QuizQuestion(
-                quiz_id=quiz.id, idnumber=question.idnumber, position=position, kind=question.kind
+                quiz_id=quiz.id, idnumber=question.idnumber, position=last, kind=question.kind
             )
             db.session.add(row)
             db.session.flush()
             report.added += 1
         elif language == SOURCE_LANGUAGE:
-            row.position, row.kind, row.retired_at = position, question.kind, None
+            row.kind, row.retired_at = question.kind, None
         elif row.kind != question.kind:
             raise QuizImportError(
                 f"question {question.idnumber!r} is a {row.kind} question in Finnish but a {question.kind} here"

@@ -13,8 +13,15 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, FieldList, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms import TextAreaField
+from wtforms import (
+    Field,
+    FieldList,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
 from quizzes.model import Graded, Question
@@ -123,7 +130,9 @@ class SingleChoice(QuestionType):
         if not isinstance(response, int) or not 0 <= response < len(question.choices):
             return Graded(0.0, False)
         choice = question.choices[response]
-        return Graded(_clamp(choice.fraction), True, tuple(f for f in (choice.feedback,) if f))
+        if not choice.feedback:
+            return Graded(_clamp(choice.fraction), True)
+        return Graded(_clamp(choice.fraction), True, (choice.feedback,), (choice.feedback_format,))
 
 
 class MultipleResponse(QuestionType):
@@ -154,10 +163,13 @@ class MultipleResponse(QuestionType):
         if not chosen:
             return Graded(0.0, False)
         total = sum(question.choices[i].fraction for i in chosen)
-        feedback = tuple(
-            question.choices[i].feedback for i in chosen if question.choices[i].feedback
+        with_feedback = [question.choices[i] for i in chosen if question.choices[i].feedback]
+        return Graded(
+            _clamp(total),
+            True,
+            tuple(c.feedback for c in with_feedback),
+            tuple(c.feedback_format for c in with_feedback),
         )
-        return Graded(_clamp(total), True, feedback)
 
 
 class TrueFalse(QuestionType):
@@ -182,13 +194,25 @@ class TrueFalse(QuestionType):
             return Graded(0.0, False)
         right = response == question.truth
         feedback = question.feedback_right if right else question.feedback_wrong
-        return Graded(1.0 if right else 0.0, True, (feedback,) if feedback else ())
+        own = question.feedback_right_format if right else question.feedback_wrong_format
+        return Graded(1.0 if right else 0.0, True, *(((feedback,), (own,)) if feedback else ()))
 
 
 def normalise(text: str, case_sensitive: bool = False) -> str:
     """Compare short answers as people mean them: Unicode NFC, single spaces, any case."""
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     return text if case_sensitive else text.casefold()
+
+
+def matches_answer(given: str, pattern: str, case_sensitive: bool = False) -> bool:
+    """Moodle's short-answer comparison: ``*`` in an accepted answer stands for any
+    characters (``\\*`` for an asterisk), and the whole answer must match."""
+    given, pattern = normalise(given, case_sensitive), normalise(pattern, case_sensitive)
+    if "*" not in pattern:
+        return given == pattern
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    return re.fullmatch(regexp, given, re.DOTALL) is not None
 
 
 class ShortAnswer(QuestionType):
@@ -207,16 +231,16 @@ class ShortAnswer(QuestionType):
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, str) or not response.strip():
             return Graded(0.0, False)
-        given = normalise(response, question.case_sensitive)
         best = None
-        for choice in question.choices:
-            if normalise(choice.text, question.case_sensitive) == given and (
-                best is None or choice.fraction > best.fraction
-            ):
+        for choice in question.choices:  # the first that matches, as in Moodle
+            if matches_answer(response, choice.text, question.case_sensitive):
                 best = choice
+                break
         if best is None:
             return Graded(0.0, True)
-        return Graded(_clamp(best.fraction), True, (best.feedback,) if best.feedback else ())
+        if not best.feedback:
+            return Graded(_clamp(best.fraction), True)
+        return Graded(_clamp(best.fraction), True, (best.feedback,), (best.feedback_format,))
 
 
 def parse_number(text: str) -> float | None:
@@ -260,13 +284,18 @@ class Numerical(QuestionType):
         matches = [a for a in question.numeric if a.accepts(number)]
         if not matches:
             other = question.feedback_wrong
-            return Graded(0.0, True, (other,) if other else ())
+            if not other:
+                return Graded(0.0, True)
+            return Graded(0.0, True, (other,), (question.feedback_wrong_format,))
         best = max(matches, key=lambda a: a.fraction)
-        return Graded(_clamp(best.fraction), True, (best.feedback,) if best.feedback else ())
+        if not best.feedback:
+            return Graded(_clamp(best.fraction), True)
+        return Graded(_clamp(best.fraction), True, (best.feedback,), (best.feedback_format,))
 
 
 class Matching(QuestionType):
-    """Each left-hand item gets a right-hand one; the mark is the share matched right."""
+    """Each left-hand item gets a right-hand one; the mark is the share matched right.
+    A pair without a left-hand item (Moodle's distractor) only adds a right-hand answer."""
 
     kind = "matching"
 
@@ -275,18 +304,19 @@ class Matching(QuestionType):
         # right-hand items in the shuffled order; "" while not chosen.
         options = ["", *(str(i) for i in range(len(order)))]
         entry = SelectField(choices=options, validate_choice=True, validators=[Optional()])
-        return FieldList(entry, min_entries=len(question.pairs), max_entries=len(question.pairs))
+        items = len(question.subquestions)
+        return FieldList(entry, min_entries=items, max_entries=items)
 
     def from_field(self, question: Question, order: list[int], data: Any) -> Any:
         chosen = {
             pair.left: question.pairs[order[int(value)]].right
-            for pair, value in zip(question.pairs, data or (), strict=False)
+            for pair, value in zip(question.subquestions, data or (), strict=False)
             if value not in (None, "")
         }
         return chosen or None
 
     def accept(self, question: Question, order: list[int], response: Any) -> Any:
-        lefts = {p.left for p in question.pairs}
+        lefts = {p.left for p in question.subquestions}
         rights = {p.right for p in question.pairs}
         if (
             not isinstance(response, dict)
@@ -301,14 +331,15 @@ class Matching(QuestionType):
         stored = stored or {}
         return [
             str(shown_rights.index(stored[p.left])) if stored.get(p.left) in shown_rights else ""
-            for p in question.pairs
+            for p in question.subquestions
         ]
 
     def grade(self, question: Question, response: Any) -> Graded:
         if not isinstance(response, dict) or not response:
             return Graded(0.0, False)
-        right = sum(1 for pair in question.pairs if response.get(pair.left) == pair.right)
-        return Graded(right / len(question.pairs) if question.pairs else 0.0, True)
+        items = question.subquestions
+        right = sum(1 for pair in items if response.get(pair.left) == pair.right)
+        return Graded(right / len(items) if items else 0.0, True)
 
 
 class Essay(QuestionType):

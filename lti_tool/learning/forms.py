@@ -33,7 +33,6 @@ from lti_tool.forms import LaunchForm
 from quizzes.model import Pair, Question
 from quizzes.types import REGISTRY
 
-
 LANGUAGE_LABEL = _l("Language of the pages")
 
 
@@ -94,7 +93,7 @@ def _attempt_form_class(shape: tuple[tuple[str, int, int], ...]) -> type[LaunchF
     (all a question type's field depends on)."""
     fields = {}
     for slot, (kind, choices_shown, pairs) in enumerate(shape):
-        stand_in = Question(kind=kind, text="", pairs=(Pair("", ""),) * pairs)
+        stand_in = Question(kind=kind, text="", pairs=tuple(Pair(str(i), "") for i in range(pairs)))
         field = REGISTRY[kind].field(stand_in, list(range(choices_shown)))
         if field is not None:
             fields[f"q{slot}"] = field
@@ -106,7 +105,7 @@ def attempt_form(
 ) -> LaunchForm:
     """A WTForms form of the attempt's answerable questions, ``q<slot>`` each."""
     shape = tuple(
-        (q.kind, len(slot["order"]), len(q.pairs))
+        (q.kind, len(slot["order"]), len(q.subquestions))
         for slot, q in zip(layout, questions, strict=True)
     )
     return _attempt_form_class(shape)(formdata, **kwargs)

@@ -2,21 +2,23 @@
 
 Follows Moodle's own reader (question/format/gift/format.php): questions are separated
 by blank lines; ``//`` lines are comments, where ``[id:...]`` and ``[tag:...]`` give the
-question's id number and tags; ``$CATEGORY:`` sets the category of what follows;
-``::title::``; ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` text formats; the answer
-block ``{...}`` at the end or inside the sentence ("missing word"); ``####`` general
-feedback; ``\\~ \\= \\# \\{ \\} \\:`` escapes. Unlike Moodle, which skips a question it
-cannot read, any error stops the import and names the line and column and what was
-expected.
+question's id number and tags; ``$CATEGORY:`` sets the category of what follows (kept
+as its path in the course's bank: ``$course$/top/X`` is ``X``); ``::title::``;
+``[markdown]``/``[html]``/``[plain]``/``[moodle]`` text formats; the answer block ``{...}``
+at the end or inside the sentence ("missing word"), read by quizzes.gift.answers;
+``####`` general feedback; ``\\~ \\= \\# \\{ \\} \\:`` escapes. Unlike Moodle, which skips
+a question it cannot read, any error stops the import and names the line and column of
+the answer that is wrong and what was expected.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from quizzes.gift.answers import Piece, Reader, formatted
 from quizzes.limits import (
     MAX_FILE_BYTES,
     MAX_QUESTION_CHARS,
@@ -27,14 +29,12 @@ from quizzes.limits import (
     too_big,
     too_many_questions,
 )
-from quizzes.model import Choice, NumericAnswer, Pair, Question
+from quizzes.model import Question, bank_path
 
 ESCAPABLE = "\\:#={}~n"
 # Escaped characters become private-use code points while parsing, then come back.
 _PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(ESCAPABLE)}
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
-FORMATS = {"moodle", "html", "plain", "markdown"}
-WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 # An annotation's content read possessively (see _annotated), and whether "]" closes it.
 _ANNOTATION = {
     key: re.compile(r"\[" + key + r":((?:\\\]|[^\]\x00-\x1f])*+)(\]?)") for key in ("id", "tag")
@@ -57,7 +57,6 @@ class GiftError(QuizFileError):
         self.line, self.column, self.message, self.source = line, column, message, source
 
 
-Fail = Callable[[str], "GiftError"]
 _ESCAPE = re.compile(r"\\([" + re.escape(ESCAPABLE) + r"])")
 _FOLDED = re.compile("[" + "".join(_RESTORE) + "]")
 
@@ -148,7 +147,7 @@ def parse_gift(source: str | bytes, name: str = "<gift>") -> list[Question]:
         text = _fold(lines)
         stripped = text.chars.strip()
         if stripped.startswith("$CATEGORY:"):
-            category = _restore(stripped[len("$CATEGORY:") :]).strip()
+            category = bank_path(_restore(stripped[len("$CATEGORY:") :]).strip()) or None
             continue
         starts = block[0][0]  # the question's first line, its comments included
         if len(questions) == MAX_QUESTIONS_PER_QUIZ:
@@ -194,11 +193,8 @@ def _annotations(comment: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 def _with_format(text: str, default: str) -> tuple[str, str]:
-    if text.startswith("["):
-        end = text.find("]")
-        if end > 0 and text[1:end] in FORMATS:
-            return text[end + 1 :].strip(), text[1:end]
-    return text.strip(), default
+    body, text_format = formatted(Piece(0, text.strip(), 0), default, lambda t: t)
+    return body, text_format
 
 
 def _question(text: _Text, name: str) -> Question:
@@ -237,159 +233,28 @@ def _question(text: _Text, name: str) -> Question:
         line, col = text.at(extra if extra >= 0 else s.find("}", closing + 1))
         raise GiftError(line, col, "expected one answer block per question", name)
     before, fmt = _with_format(s[start:opening].strip(), "moodle")
-    answers = s[opening + 1 : closing]
-    general = ""
-    separator = answers.rfind("####")
-    if separator >= 0:
-        general = _restore(answers[separator + 4 :]).strip()
-        answers = answers[:separator]
-    answers = answers.strip()
+
+    def fail(message: str, index: int) -> GiftError:
+        return GiftError(*text.at(index), message, name)
+
+    block = Piece(opening + 1, s[opening + 1 : closing], opening).strip()
+    general = Piece(block.at + len(block.text), "", opening)
+    if (separator := block.text.rfind("####")) >= 0:
+        general = block.cut(separator + 4)
+        block = block.cut(0, separator).strip()
     base = Question(
         "essay",
         _restore(before),
         title=title,
         text_format=fmt,
-        general_feedback=general,
         text_after=_restore(after) if after else None,
     )
     if not base.text and base.text_after is None:
         line, col = text.at(opening)
         raise GiftError(line, col, "expected question text before '{'", name)
-    where = text.at(opening + 1)
-    return _answers(base, answers, where, name)
-
-
-def _split_feedback(part: str) -> tuple[str, str]:
-    text, _, feedback = part.partition("#")
-    return _restore(text).strip(), _restore(feedback).strip()
-
-
-def _answers(q: Question, answers: str, where: tuple[int, int], name: str) -> Question:
-    line, col = where
-
-    def fail(message: str) -> GiftError:
-        return GiftError(line, col, message, name)
-
-    if not answers:
-        return q  # essay
-    if answers.startswith("#"):
-        # Moodle: '~#feedback' after the answers is the feedback for any other number.
-        spec, tilde, other = answers[1:].partition("~")
-        if tilde and not other.lstrip().startswith("#"):
-            raise fail("expected '~#feedback for any other answer' after the numbers")
-        wrong = _restore(other.lstrip()[1:]).strip() if tilde else ""
-        return replace(q, kind="numerical", numeric=_numerical(spec, fail), feedback_wrong=wrong)
-    if "~" in answers:
-        choices = _choices(answers, fail)
-        if len(choices) < 2:
-            raise fail("expected at least two answers, each starting with '=' or '~'")
-        single = any(part.lstrip().startswith("=") for part in re.split(r"(?=[=~])", answers))
-        return replace(q, kind="single" if single else "multiple", choices=choices)
-    if "=" in answers and "->" in answers:
-        pairs = []
-        for part in answers.split("=")[1:] if answers.startswith("=") else [None]:
-            if part is None or "->" not in part:
-                raise fail("expected matching pairs written '=left -> right'")
-            left, _, right = part.partition("->")
-            pairs.append(Pair(_restore(left).strip(), _restore(right).strip()))
-        if len(pairs) < 2:
-            raise fail("expected at least two matching pairs")
-        if any(not p.right for p in pairs):
-            raise fail("expected a right-hand answer after '->'")
-        return replace(q, kind="matching", pairs=tuple(pairs))
-    head = answers.split("#", 1)[0].strip()
-    if head in {"T", "TRUE", "F", "FALSE"}:
-        bits = answers.split("#", 2)
-        wrong = _restore(bits[1]).strip() if len(bits) > 1 else ""
-        right = _restore(bits[2]).strip() if len(bits) > 2 else ""
-        return replace(
-            q,
-            kind="truefalse",
-            truth=head.startswith("T"),
-            feedback_wrong=wrong,
-            feedback_right=right,
-        )
-    if not answers.startswith("="):
-        raise fail("expected answers: '=right ~wrong', '=accepted answer', '#number', 'T' or 'F'")
-    choices = []
-    for part in answers.split("=")[1:]:
-        fraction = 1.0
-        if (weight := WEIGHT.match(part.strip())) is not None:
-            fraction = _fraction(weight.group(1), fail)
-            part = part.strip()[weight.end() :]
-        text, feedback = _split_feedback(part)
-        if not text:
-            raise fail("expected an accepted answer after '='")
-        choices.append(Choice(text, fraction, feedback))
-    return replace(q, kind="short", choices=tuple(choices))
-
-
-def _fraction(weight: str, fail: Fail) -> float:
-    value = float(weight)
-    if not -100 <= value <= 100:
-        raise fail(f"expected a weight between -100% and 100%, got {weight}%")
-    return value / 100
-
-
-def _choices(answers: str, fail: Fail) -> tuple[Choice, ...]:
-    choices = []
-    for part in re.split(r"(?=[=~])", answers):
-        part = part.strip()
-        if not part:
-            continue
-        marker, rest = part[0], part[1:].strip()
-        if marker == "=":
-            fraction = 1.0
-        else:
-            fraction = 0.0
-            if (weight := WEIGHT.match(rest)) is not None:
-                fraction = _fraction(weight.group(1), fail)
-                rest = rest[weight.end() :]
-            elif rest.startswith("%"):
-                raise fail("expected a weight like %50% or %-25%")
-        text, feedback = _split_feedback(rest)
-        if not text:
-            raise fail(f"expected answer text after '{marker}'")
-        choices.append(Choice(text, fraction, feedback))
-    return tuple(choices)
-
-
-def _number(text: str, fail: Fail) -> float:
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise fail(f"expected a number, got {text.strip()!r}") from None
-
-
-def _numeric_spec(spec: str, fraction: float, feedback: str, fail: Fail) -> NumericAnswer:
-    spec = spec.strip()
-    if ".." in spec:
-        low, _, high = spec.partition("..")
-        low_value, high_value = _number(low, fail), _number(high, fail)
-        if low_value > high_value:
-            raise fail("expected the smaller number first in 'min..max'")
-        return NumericAnswer(fraction, low=low_value, high=high_value, feedback=feedback)
-    value, _, tolerance = spec.partition(":")
-    return NumericAnswer(
-        fraction,
-        value=_number(value, fail),
-        tolerance=abs(_number(tolerance, fail)) if tolerance else 0.0,
-        feedback=feedback,
+    reader = Reader(base, _restore, fail)
+    general_feedback, general_format = reader.text(general)
+    reader.q = replace(
+        base, general_feedback=general_feedback, general_feedback_format=general_format
     )
-
-
-def _numerical(answers: str, fail: Fail) -> tuple[NumericAnswer, ...]:
-    answers = answers.strip()
-    if not answers.startswith("="):
-        spec, _, feedback = answers.partition("#")
-        return (_numeric_spec(_restore(spec), 1.0, _restore(feedback).strip(), fail),)
-    result = []
-    for part in answers.split("=")[1:]:
-        fraction = 1.0
-        part = part.strip()
-        if (weight := WEIGHT.match(part)) is not None:
-            fraction = _fraction(weight.group(1), fail)
-            part = part[weight.end() :]
-        spec, _, feedback = part.partition("#")
-        result.append(_numeric_spec(_restore(spec), fraction, _restore(feedback).strip(), fail))
-    return tuple(result)
+    return reader.read(block)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from quizzes.model import Choice, NumericAnswer, Question
+from quizzes.grades import percent
+from quizzes.model import NumericAnswer, Pair, Question
 
 _SPECIAL = "\\~=#{}:"
 
@@ -19,12 +20,7 @@ def _number(value: float) -> str:
 
 
 def _weight(fraction: float) -> str:
-    percent = fraction * 100
-    return f"%{_number(round(percent, 5))}%"
-
-
-def _feedback(text: str) -> str:
-    return f" #{escape(text)}" if text else ""
+    return f"%{percent(fraction)}%"
 
 
 def _formatted(text: str, text_format: str) -> str:
@@ -34,58 +30,88 @@ def _formatted(text: str, text_format: str) -> str:
     return escape(text)
 
 
-def _choice_answers(choices: Iterable[Choice], single: bool) -> str:
+def _piece(q: Question, text: str, own: str | None) -> str:
+    """A piece in its own format: marked when it is not the question text's (as Moodle
+    writes it), or when it starts with '[' (which would read as a marker)."""
+    text_format = q.format_of(own)
+    if text and (text_format != q.text_format or text.startswith("[")):
+        return f"[{text_format}]{escape(text)}"
+    return escape(text)
+
+
+def _feedback(q: Question, text: str, own: str | None) -> str:
+    return f" #{_piece(q, text, own)}" if text else ""
+
+
+def _choice_answers(q: Question) -> str:
     parts = []
-    for c in choices:
-        if single and c.fraction == 1.0:
-            parts.append(f"={escape(c.text)}{_feedback(c.feedback)}")
-        elif c.fraction == 0.0:
-            parts.append(f"~{escape(c.text)}{_feedback(c.feedback)}")
-        else:
-            parts.append(f"~{_weight(c.fraction)}{escape(c.text)}{_feedback(c.feedback)}")
+    for c in q.choices:
+        text = _piece(q, c.text, c.format)
+        if q.kind == "single" and c.fraction == 1.0:
+            marker = "="
+        elif c.fraction == 0.0 and not text.startswith("%"):
+            marker = "~"
+        else:  # a text that starts with '%' would read as a weight: write one
+            marker = f"~{_weight(c.fraction)}"
+        parts.append(f"{marker}{text}{_feedback(q, c.feedback, c.feedback_format)}")
     return " ".join(parts)
 
 
-def _numeric(answer: NumericAnswer) -> str:
+def _short_answers(q: Question) -> str:
+    parts = []
+    for c in q.choices:
+        # Moodle keeps an accepted answer as plain text: a marker only protects a '['.
+        text = f"[{q.text_format}]{escape(c.text)}" if c.text.startswith("[") else escape(c.text)
+        weight = "" if c.fraction == 1.0 and not text.startswith("%") else _weight(c.fraction)
+        parts.append(f"={weight}{text}{_feedback(q, c.feedback, c.feedback_format)}")
+    return " ".join(parts)
+
+
+def _numeric(q: Question, answer: NumericAnswer) -> str:
     if answer.value is not None:
         spec = _number(answer.value) + (f":{_number(answer.tolerance)}" if answer.tolerance else "")
     else:
         assert answer.low is not None and answer.high is not None
         spec = f"{_number(answer.low)}..{_number(answer.high)}"
-    return spec + _feedback(answer.feedback)
+    return spec + _feedback(q, answer.feedback, answer.feedback_format)
+
+
+def _pair(q: Question, pair: Pair) -> str:
+    if "->" in pair.left:
+        raise ValueError(f"GIFT cannot write a matching item with '->' in it: {pair.left!r}")
+    return f"={_piece(q, pair.left, pair.format)} -> {escape(pair.right)}"
 
 
 def _answers(q: Question) -> str:
     if q.kind == "essay":
         return ""
     if q.kind in {"single", "multiple"}:
-        return _choice_answers(q.choices, q.kind == "single")
+        return _choice_answers(q)
     if q.kind == "short":
-        return " ".join(
-            f"={'' if c.fraction == 1.0 else _weight(c.fraction)}{escape(c.text)}{_feedback(c.feedback)}"
-            for c in q.choices
-        )
+        return _short_answers(q)
     if q.kind == "truefalse":
         feedback = ""
         if q.feedback_wrong or q.feedback_right:
-            feedback = f"#{escape(q.feedback_wrong)}"
+            feedback = f"#{_piece(q, q.feedback_wrong, q.feedback_wrong_format)}"
             if q.feedback_right:
-                feedback += f"#{escape(q.feedback_right)}"
+                feedback += f"#{_piece(q, q.feedback_right, q.feedback_right_format)}"
         return ("TRUE" if q.truth else "FALSE") + feedback
     if q.kind == "numerical":
-        other = f" ~#{escape(q.feedback_wrong)}" if q.feedback_wrong else ""
+        other = ""
+        if q.feedback_wrong:
+            other = f" ~#{_piece(q, q.feedback_wrong, q.feedback_wrong_format)}"
         if len(q.numeric) == 1 and q.numeric[0].fraction == 1.0:
-            return "#" + _numeric(q.numeric[0]) + other
+            return "#" + _numeric(q, q.numeric[0]) + other
         return (
             "#"
             + " ".join(
-                f"={'' if a.fraction == 1.0 else _weight(a.fraction)}{_numeric(a)}"
+                f"={'' if a.fraction == 1.0 else _weight(a.fraction)}{_numeric(q, a)}"
                 for a in q.numeric
             )
             + other
         )
     if q.kind == "matching":
-        return " ".join(f"={escape(p.left)} -> {escape(p.right)}" for p in q.pairs)
+        return " ".join(_pair(q, p) for p in q.pairs)
     raise ValueError(f"no GIFT form for {q.kind!r}")
 
 
@@ -101,7 +127,9 @@ def write_question(q: Question) -> str:
     if q.kind == "description":
         lines.append(head + text)
         return "\n".join(lines)
-    general = f"####{escape(q.general_feedback)}" if q.general_feedback else ""
+    general = ""
+    if q.general_feedback:
+        general = f"####{_piece(q, q.general_feedback, q.general_feedback_format)}"
     block = "{" + _answers(q) + general + "}"
     after = f" {escape(q.text_after)}" if q.text_after is not None else ""
     lines.append(f"{head}{text} {block}{after}".strip())

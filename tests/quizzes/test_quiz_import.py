@@ -162,3 +162,22 @@ def test_a_moodle_xml_export_moves_to_another_module_through_the_cli(ctx, tmp_pa
     failed = runner.invoke(main, ["quiz", "import", str(broken), "--module", "job-search"], obj=obj)
     assert failed.exit_code == 1 and f"{broken}:3:" in failed.output
     assert count(QuizQuestion) == 6
+
+
+def test_a_reimport_keeps_the_quiz_s_order_and_adds_new_questions_at_the_end(ctx):
+    """A Moodle bank export is sorted by type and name: importing it back must not
+    reshuffle the quiz. Questions matched by id number keep their places; new ones go
+    after the last, in the file's order."""
+    import_questions("finnish-working-life", "fi", parse_gift(FI))
+    reshuffled = list(reversed(parse_gift(FI))) + parse_gift(
+        "// [id:q-new-b]\nUusi B? {T}\n\n// [id:q-new-a]\nUusi A? {F}"
+    )
+    report = import_questions("finnish-working-life", "fi", reshuffled)
+    assert (report.added, report.unchanged) == (2, 3)
+    assert [q.idnumber for q in export_questions("finnish-working-life", "fi")] == [
+        "q-contract",
+        "q-card",
+        "q-reflect",
+        "q-new-b",
+        "q-new-a",
+    ]

@@ -1,0 +1,298 @@
+"""Questions read from a Moodle XML export, as Moodle's qformat_xml reads them."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+from quizzes.grades import invalid_grade, moodle_grade
+from quizzes.limits import (
+    MAX_FILE_BYTES,
+    MAX_QUESTIONS_PER_QUIZ,
+    MAX_XML_ELEMENTS_PER_QUESTION,
+    QUESTIONS_LIMIT,
+    over_limit,
+    too_big,
+)
+from quizzes.model import Choice, NumericAnswer, Pair, Question, bank_path
+from quizzes.moodlexml.common import BLANK, FORMAT, TYPE, MoodleXmlError
+
+KIND = {moodle: ours for ours, moodle in TYPE.items() if ours not in {"single", "multiple"}}
+TEXT_FORMAT = {moodle: ours for ours, moodle in FORMAT.items()}
+
+
+def _read_text(element: ET.Element | None, tag: str) -> str:
+    found = element.find(tag) if element is not None else None
+    if found is None:
+        return ""
+    inner = found.find("text")
+    return (inner.text if inner is not None else found.text) or ""
+
+
+def _fraction(answer: ET.Element, where: str) -> float:
+    raw = answer.get("fraction", "0")
+    try:
+        return round(float(raw) / 100, 7)
+    except ValueError:
+        raise MoodleXmlError(f"{where}: an answer's fraction {raw!r} is not a number") from None
+
+
+def _graded(answers: list[ET.Element], where: str) -> list[float]:
+    """The answers' grades as Moodle stores them, or the question refused as Moodle's
+    import refuses one with a grade not on its list."""
+    fractions = [_fraction(a, where) for a in answers]
+    grades = [moodle_grade(f) for f in fractions]
+    wrong = [f for f, g in zip(fractions, grades, strict=True) if g is None]
+    if wrong:
+        raise MoodleXmlError(f"{where}: {invalid_grade(wrong)}")
+    return [g for g in grades if g is not None]
+
+
+def _split_blank(text: str) -> tuple[str, str | None]:
+    """A missing-word text as Moodle writes it (``_____``) back to text and text after."""
+    if BLANK not in text:
+        return text, None
+    before, _, after = text.partition(BLANK)
+    return before.rstrip(" "), after.lstrip(" ")
+
+
+def _format(element: ET.Element | None, default: str) -> str:
+    """Moodle's trans_format: a format name it does not know is its own auto-format."""
+    if element is None or element.get("format") is None:
+        return default
+    return TEXT_FORMAT.get(element.get("format", ""), "moodle")
+
+
+class _Question:
+    """One <question> element read into a Question's fields."""
+
+    def __init__(self, element: ET.Element, where: str, kind: str) -> None:
+        self.element, self.where, self.kind = element, where, kind
+        self.text_format = _format(element.find("questiontext"), "html")
+
+    def own(self, element: ET.Element | None) -> str | None:
+        """An element's own format (None: the question text's, which is its default)."""
+        text_format = _format(element, self.text_format)
+        return None if text_format == self.text_format else text_format
+
+    def feedback(self, answer: ET.Element | None) -> tuple[str, str | None]:
+        found = answer.find("feedback") if answer is not None else None
+        return _read_text(answer, "feedback"), self.own(found)
+
+    def answers(self) -> dict[str, object]:
+        element, where, kind = self.element, self.where, self.kind
+        answers = element.findall("answer")
+        if kind in {"single", "multiple", "short"}:
+            if not answers:
+                raise MoodleXmlError(f"{where}: no answers")
+            choices = []
+            for a, grade in zip(answers, _graded(answers, where), strict=True):
+                feedback, feedback_format = self.feedback(a)
+                # A short answer's accepted answer is plain text, whatever its format says.
+                own = None if kind == "short" else self.own(a)
+                choices.append(
+                    Choice(a.findtext("text") or "", grade, feedback, own, feedback_format)
+                )
+            fields: dict[str, object] = {"choices": tuple(choices)}
+            if kind == "short":
+                fields["case_sensitive"] = (element.findtext("usecase") or "0").strip() == "1"
+            return fields
+        if kind == "truefalse":
+            right = next((a for a in answers if _fraction(a, where) >= 1), None)
+            wrong = next((a for a in answers if a is not right), None)
+            if right is None or (right.findtext("text") or "").strip() not in {"true", "false"}:
+                raise MoodleXmlError(
+                    f"{where}: a true/false question needs a right answer 'true' or 'false'"
+                )
+            (right_text, right_format), (wrong_text, wrong_format) = (
+                self.feedback(right),
+                self.feedback(wrong),
+            )
+            return {
+                "truth": (right.findtext("text") or "").strip() == "true",
+                "feedback_right": right_text,
+                "feedback_right_format": right_format,
+                "feedback_wrong": wrong_text,
+                "feedback_wrong_format": wrong_format,
+            }
+        if kind == "numerical":
+            return self.numerical(answers)
+        if kind == "matching":
+            return self.matching()
+        return {}
+
+    def numerical(self, answers: list[ET.Element]) -> dict[str, object]:
+        fields: dict[str, object] = {}
+        numeric = []
+        for a, grade in zip(answers, _graded(answers, self.where), strict=True):
+            value = (a.findtext("text") or "").strip()
+            feedback, feedback_format = self.feedback(a)
+            if value == "*":
+                fields["feedback_wrong"], fields["feedback_wrong_format"] = (
+                    feedback,
+                    feedback_format,
+                )
+                continue
+            try:
+                numeric.append(
+                    NumericAnswer(
+                        grade,
+                        value=float(value),
+                        tolerance=float((a.findtext("tolerance") or "0").strip() or 0),
+                        feedback=feedback,
+                        feedback_format=feedback_format,
+                    )
+                )
+            except ValueError:
+                raise MoodleXmlError(f"{self.where}: answer {value!r} is not a number") from None
+        if not numeric:
+            raise MoodleXmlError(f"{self.where}: no numerical answer")
+        fields["numeric"] = tuple(numeric)
+        return fields
+
+    def matching(self) -> dict[str, object]:
+        pairs = []
+        for sub in self.element.findall("subquestion"):
+            left, right = _read_text(sub, "."), sub.findtext("answer/text") or ""
+            if not left.strip() and not right.strip():
+                continue  # Moodle skips a subquestion with neither
+            if left.strip() and not right.strip():
+                raise MoodleXmlError(f"{self.where}: the item {left!r} has no right-hand answer")
+            # Empty text: a distractor, a right-hand answer offered for no item.
+            if not left.strip():
+                pairs.append(Pair("", right))
+            else:
+                pairs.append(Pair(left, right, self.own(sub)))
+        if len([p for p in pairs if p.left]) < 2:
+            raise MoodleXmlError(f"{self.where}: a matching question needs at least two pairs")
+        return {"pairs": tuple(pairs)}
+
+
+def _read_question(element: ET.Element, number: int, category: str | None) -> Question:
+    moodle_type = element.get("type", "")
+    name = _read_text(element, "name")
+    where = f"question {number} ({name or moodle_type})"
+    if moodle_type == "multichoice":
+        kind = "single" if (element.findtext("single") or "true").strip() == "true" else "multiple"
+    elif moodle_type in KIND:
+        kind = KIND[moodle_type]
+    else:
+        supported = ", ".join(sorted({*KIND, "multichoice"}))
+        raise MoodleXmlError(
+            f"{where}: type {moodle_type!r} is not supported (supported: {supported})"
+        )
+    reader = _Question(element, where, kind)
+    text = _read_text(element, "questiontext")
+    text_after = None
+    if kind != "description":  # the blank stands where the answers did, whatever the type
+        text, text_after = _split_blank(text)
+    tags = tuple(t.findtext("text") or "" for t in element.findall("tags/tag"))
+    full_text = text if text_after is None else f"{text} {BLANK} {text_after}".strip()
+    general = element.find("generalfeedback")
+    fields: dict[str, object] = {
+        "kind": kind,
+        "text": text,
+        "text_after": text_after,
+        "title": name if name and name != full_text[:80] else None,
+        "idnumber": (element.findtext("idnumber") or "").strip() or None,
+        "tags": tuple(t for t in tags if t),
+        "text_format": reader.text_format,
+        "general_feedback": _read_text(element, "generalfeedback"),
+        "general_feedback_format": reader.own(general),
+        "category": category,
+        **reader.answers(),
+    }
+    question = Question(**fields)  # type: ignore[arg-type]
+    if (wrong := over_limit(question)) is not None:
+        raise MoodleXmlError(f"{where}: {wrong[0]}", limit=wrong[1])
+    return question
+
+
+def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Question]:
+    """The questions of a Moodle XML export, or MoodleXmlError naming what is wrong
+    (QuizFileError for a file over MAX_FILE_BYTES).
+
+    Parsed with defusedxml (a file from anywhere cannot expand entities or reach out), a
+    question at a time: each is read when it ends and then dropped from the tree, and
+    the limits of quizzes.limits are checked as the elements arrive, so memory holds one
+    question whatever the file holds.
+    """
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    if len(source) > MAX_FILE_BYTES:
+        raise too_big(name, len(source))
+    stream = io.BytesIO(source) if isinstance(source, bytes) else io.StringIO(source)
+    reader = _Reader(name)
+    try:
+        for event, element in SafeET.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                reader.start(element)
+            else:
+                reader.end(element)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = str(exc).split(":")[0]
+        raise MoodleXmlError(f"{name}:{line}:{column + 1}: {reason}") from None
+    except DefusedXmlException as exc:
+        raise MoodleXmlError(f"{name}: refused: {type(exc).__name__}") from None
+    if not reader.questions:
+        raise MoodleXmlError(f"{name}: no questions")
+    return reader.questions
+
+
+class _Reader:
+    """The questions of a <quiz>, read as its elements start and end."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.questions: list[Question] = []
+        self.category: str | None = None
+        self.root: ET.Element | None = None
+        self.depth = 0
+        self.number = 0  # of the <question> elements, categories included
+        self.inside = 0  # elements inside the current <question>
+
+    def start(self, element: ET.Element) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            if element.tag != "quiz":
+                raise MoodleXmlError(
+                    f"{self.name}: expected a <quiz> root element, found <{element.tag}>"
+                )
+            self.root = element
+        elif self.depth == 2:
+            self.number += element.tag == "question"
+            self.inside = 0
+        else:
+            self.inside += 1
+            if self.inside > MAX_XML_ELEMENTS_PER_QUESTION:
+                raise MoodleXmlError(
+                    f"{self.name}: question {self.number}: more than "
+                    f"{MAX_XML_ELEMENTS_PER_QUESTION:,} XML elements in one question "
+                    "(MAX_XML_ELEMENTS_PER_QUESTION)",
+                    limit="MAX_XML_ELEMENTS_PER_QUESTION",
+                )
+
+    def end(self, element: ET.Element) -> None:
+        self.depth -= 1
+        if self.depth != 1:
+            return
+        assert self.root is not None
+        self.root.clear()  # the element is read: the tree keeps nothing of it
+        if element.tag != "question":
+            return
+        if element.get("type") == "category":
+            self.category = bank_path(_read_text(element, "category").strip()) or None
+            return
+        try:
+            question = _read_question(element, self.number, self.category)
+        except MoodleXmlError as exc:
+            raise MoodleXmlError(f"{self.name}: {exc}", limit=exc.limit) from None
+        if len(self.questions) == MAX_QUESTIONS_PER_QUIZ:
+            raise MoodleXmlError(
+                f"{self.name}: question {self.number} ({_read_text(element, 'name')}) is one "
+                f"too many: {QUESTIONS_LIMIT}",
+                limit="MAX_QUESTIONS_PER_QUIZ",
+            )
+        self.questions.append(question)
