@@ -363,6 +363,9 @@ def _claim_statement(graded_columns: tuple[str, ...]) -> Any:
     )
 
 
+PASS_TOLERANCE = 1e-4  # percent
+
+
 def _grade_all(
     questions: list[Question], answers: dict[int, Any], pass_mark: int
 ) -> tuple[float, bool, dict[int, float | None]]:
@@ -375,7 +378,9 @@ def _grade_all(
             possible += 1
             earned += outcome.fraction or 0.0
     score = earned / possible if possible else 1.0
-    return score, score * 100 >= pass_mark - 1e-9, fractions
+    # Grades are Moodle's, to 7 places (three answers of 33.33333 % make 0.9999999): a
+    # pass mark (whole percents) is met within PASS_TOLERANCE percent.
+    return score, score * 100 >= pass_mark - PASS_TOLERANCE, fractions
 
 
 def submit(
