@@ -111,15 +111,20 @@ def _module_query() -> Select[Any]:
                 _MP.c.course_key == bindparam("course"),
             ),
         )
-        .where(_M.c.slug == bindparam("slug"))
+        .where(_M.c.slug == bindparam("slug"), _in_site(_M.c.site_id, bindparam("site")))
     )
 
 
-def find_module(learner_id: int, *, slug: str, course: int) -> ModuleInfo | None:
-    """A module by slug with its programme and this learner's record of it in the course
-    (a ``course_key``)."""
+def _in_site(column: Any, site: Any) -> Any:
+    """A shipped module (no site), or one of this site's own (authoring)."""
+    return or_(column.is_(None), column == site)
+
+
+def find_module(learner_id: int, *, slug: str, course: int, site: int) -> ModuleInfo | None:
+    """A module by slug, shipped or the site's own, with its programme and this learner's
+    record of it in the course (a ``course_key``)."""
     row = db.session.execute(
-        _module_query(), {"learner": learner_id, "slug": slug, "course": course}
+        _module_query(), {"learner": learner_id, "slug": slug, "course": course, "site": site}
     ).first()
     return module_info(tuple(row)) if row else None
 
@@ -253,10 +258,10 @@ def page_content(page_id: int, language: str) -> PageContent | None:
 
 
 def programme_modules(
-    programme_id: int, learner_id: int, course: int
+    programme_id: int, learner_id: int, course: int, site: int
 ) -> list[tuple[ModuleInfo, str, int]]:
-    """Every live module of a programme with the learner's status and percent in the
-    course (a ``course_key``)."""
+    """Every live module of a programme, shipped or the site's own, with the learner's
+    status and percent in the course (a ``course_key``)."""
     rows = db.session.execute(
         select(
             *_MODULE_COLUMNS,
@@ -275,7 +280,11 @@ def programme_modules(
                 ModuleProgress.course_key == course,
             ),
         )
-        .where(Module.programme_id == programme_id, Module.retired_at.is_(None))
+        .where(
+            Module.programme_id == programme_id,
+            Module.retired_at.is_(None),
+            _in_site(Module.site_id, site),
+        )
         .order_by(Module.position)
     ).all()
     return [(module_info(tuple(r)[:16]), r[16] or "not_started", r[17] or 0) for r in rows]
@@ -317,19 +326,20 @@ def _catalogue_queries() -> tuple[Precompiled, Precompiled]:
             _M.c.estimated_minutes,
             live_pages,
         )
-        .where(_M.c.retired_at.is_(None))
+        .where(_M.c.retired_at.is_(None), _in_site(_M.c.site_id, bindparam("site")))
         .order_by(_M.c.programme_id, _M.c.position)
     )
     return Precompiled(programmes), Precompiled(modules)
 
 
-def all_programmes() -> list[CatalogProgramme]:
-    """Every programme with its live modules and their page counts: two queries."""
+def all_programmes(site: int) -> list[CatalogProgramme]:
+    """Every programme with its live modules, shipped and the site's own, and their page
+    counts: two queries."""
     programme_query, module_query = _catalogue_queries()
     programmes = {
         row[0]: CatalogProgramme(row[1], row[2], tuple(row[3]), [])
         for row in programme_query.all({})
     }
-    for programme_id, *fields in module_query.all({}):
+    for programme_id, *fields in module_query.all({"site": site}):
         programmes[programme_id].modules.append(CatalogModule(*fields))
     return list(programmes.values())

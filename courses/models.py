@@ -47,6 +47,10 @@ class Module(db.Model):
     estimated_minutes: Mapped[int]
     completion_rule: Mapped[str] = mapped_column(String(32))
     retired_at: Mapped[datetime | None]
+    # NULL: a shipped module (content packages), in every site's library. Otherwise the
+    # site (the tool's platform id) whose trainers published it (authoring/): only that
+    # site's pickers and launches see it.
+    site_id: Mapped[int | None] = mapped_column(index=True)
 
     programme: Mapped[Programme] = relationship(back_populates="modules")
     pages: Mapped[list[Page]] = relationship(back_populates="module", order_by="Page.position")

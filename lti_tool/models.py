@@ -1,5 +1,6 @@
 """Import every model so that the metadata (and Alembic) sees all tables."""
 
+from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
@@ -11,6 +12,11 @@ from lti_tool.registry.access_tokens import PlatformAccessToken
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 __all__ = [
+    "DraftPage",
+    "DraftText",
+    "LibraryModule",
+    "ModuleVersion",
+    "TextRevision",
     "Deployment",
     "LaunchSession",
     "LearnerPreference",

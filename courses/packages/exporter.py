@@ -43,7 +43,7 @@ def export_programme(slug: str, target: Path) -> Path:
         encoding="utf-8",
     )
     for module in programme.modules:
-        if module.retired_at is not None:
+        if module.retired_at is not None or module.site_id is not None:  # a site's own: not shipped
             continue
         folder = root / f"{module.position:02d}-{module.slug}"
         folder.mkdir()

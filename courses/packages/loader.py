@@ -149,7 +149,10 @@ def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
     db.session.flush()
     existing = {
         m.slug: m
-        for m in db.session.execute(select(Module).filter_by(programme_id=programme.id)).scalars()
+        for m in db.session.execute(
+            # A site's own modules (authoring) are not the package's to retire.
+            select(Module).filter_by(programme_id=programme.id, site_id=None)
+        ).scalars()
     }
     for module_source in source.modules:
         _load_module(programme, existing.pop(module_source.slug, None), module_source, report)

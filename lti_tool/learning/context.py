@@ -62,7 +62,9 @@ class Visit:
             raise Refused("not_bound", self.session.id)
         if slug == self.bound.slug:
             return self.bound
-        module = catalog.find_module(self.learner_id, slug=slug, course=self.course)
+        module = catalog.find_module(
+            self.learner_id, slug=slug, course=self.course, site=self.session.platform_id
+        )
         if module is None or module.programme_id != self.bound.programme_id:
             raise Refused("module_elsewhere", slug)
         if module.retired:
@@ -106,7 +108,9 @@ def bound_module(session: OpenSession) -> ModuleInfo | None:
     if slug is not None:
         module = linked if linked is not None and linked.slug == slug else None
         course = course_key(session.context.id if session.context else None)
-        module = module or catalog.find_module(session.user_pk, slug=slug, course=course)
+        module = module or catalog.find_module(
+            session.user_pk, slug=slug, course=course, site=session.platform_id
+        )
         if module is None:
             raise Refused("unknown_module", slug)
     elif linked is not None:

@@ -43,7 +43,7 @@ def _trainer_language(visit: Visit, languages: list[str] | tuple[str, ...]) -> s
 def _programme_groups(visit: Visit) -> list[dict[str, Any]]:
     """Programmes with their live modules, titled in the trainer's language."""
     groups = []
-    for programme in catalog.all_programmes():
+    for programme in catalog.all_programmes(visit.session.platform_id):
         language = _trainer_language(visit, programme.languages)
         groups.append(
             {

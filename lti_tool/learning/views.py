@@ -178,7 +178,9 @@ def overview(launch_id: str) -> str | tuple[str, int]:
         return rejected_page(exc, "session")
     except Refused as exc:
         return refused_page(exc)
-    modules = catalog.programme_modules(visit.bound.programme_id, visit.learner_id, visit.course)
+    modules = catalog.programme_modules(
+        visit.bound.programme_id, visit.learner_id, visit.course, visit.session.platform_id
+    )
     return render_template(
         "learning/overview.html",
         visit=visit,

@@ -1,0 +1,163 @@
+"""A site's library: the shipped modules (read-only) and the site's own, and adapting a
+shipped module into a draft of the site's own. Each write commits on its own."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
+from courses.database import db, utcnow
+from courses.models import Module, Page, PageText, Programme
+
+SOURCE_LANGUAGE = "fi"  # every module is written in Finnish first; the rest translate it
+
+
+class NotInLibrary(LookupError):
+    """Nothing of that id in this site's library (another site's, or none at all)."""
+
+
+@dataclass(frozen=True)
+class ShippedEntry:
+    module_id: int
+    slug: str
+    programme_slug: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    pages: int
+
+
+@dataclass(frozen=True)
+class OwnEntry:
+    id: int
+    slug: str
+    programme_slug: str
+    title: dict[str, str]
+    adapted_from: str | None  # the shipped module's slug
+    published: bool
+    changed_since_published: bool
+    original_updated: bool  # a newer release of the shipped module was loaded since the copy
+
+
+def release_of(module_id: int) -> str:
+    """A fingerprint of a module's live pages and texts: changes when a release does."""
+    rows = db.session.execute(
+        select(Page.slug, Page.position, PageText.language, PageText.title, PageText.body_markdown)
+        .join(PageText, PageText.page_id == Page.id)
+        .where(Page.module_id == module_id, Page.retired_at.is_(None))
+        .order_by(Page.position, Page.slug, PageText.language)
+    ).all()
+    return hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()
+
+
+def shipped_modules() -> list[ShippedEntry]:
+    rows = db.session.execute(
+        select(Module, Programme.slug)
+        .join(Programme, Programme.id == Module.programme_id)
+        .where(Module.site_id.is_(None), Module.retired_at.is_(None))
+        .order_by(Programme.slug, Module.position)
+    ).all()
+    return [
+        ShippedEntry(
+            m.id, m.slug, programme, m.title, m.summary, sum(1 for p in m.pages if p.retired_at is None)
+        )
+        for m, programme in rows
+    ]
+
+
+def own_modules(site_id: int) -> list[OwnEntry]:
+    rows = db.session.execute(
+        select(LibraryModule, Programme.slug)
+        .join(Programme, Programme.id == LibraryModule.programme_id)
+        .where(LibraryModule.site_id == site_id)
+        .order_by(LibraryModule.created_at, LibraryModule.id)
+    ).all()
+    originals = {
+        m.id: m
+        for m in db.session.execute(
+            select(Module).where(Module.id.in_([lm.adapted_from_id for lm, _ in rows if lm.adapted_from_id]))
+        ).scalars()
+    }
+    entries = []
+    for lm, programme in rows:
+        original = originals.get(lm.adapted_from_id) if lm.adapted_from_id else None
+        entries.append(
+            OwnEntry(
+                id=lm.id,
+                slug=lm.slug,
+                programme_slug=programme,
+                title=lm.title,
+                adapted_from=original.slug if original else None,
+                published=lm.published_at is not None,
+                changed_since_published=lm.published_at is None or lm.draft_changed_at > lm.published_at,
+                original_updated=original is not None and release_of(original.id) != lm.adapted_release,
+            )
+        )
+    return entries
+
+
+def own_module(site_id: int, library_module_id: int) -> LibraryModule:
+    """A module of this site's library, or NotInLibrary (another site's looks the same as
+    none at all)."""
+    found = db.session.get(LibraryModule, library_module_id)
+    if found is None or found.site_id != site_id:
+        raise NotInLibrary(library_module_id)
+    return found
+
+
+def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
+    """Copy a shipped module (its pages in every language; its quiz and settings come
+    along when it is first published) into a draft of the site's own. Commits."""
+    original = db.session.get(Module, module_id)
+    if original is None or original.site_id is not None or original.retired_at is not None:
+        raise NotInLibrary(module_id)
+    now = utcnow()
+    copy = LibraryModule(
+        site_id=site_id,
+        programme_id=original.programme_id,
+        slug=f"{original.slug[:80]}-{secrets.token_hex(3)}",
+        title=dict(original.title),
+        summary=dict(original.summary),
+        estimated_minutes=original.estimated_minutes,
+        completion_rule=original.completion_rule,
+        adapted_from_id=original.id,
+        adapted_release=release_of(original.id),
+        created_at=now,
+        created_by=author_id,
+        draft_changed_at=now,
+    )
+    db.session.add(copy)
+    db.session.flush()
+    for page in original.pages:
+        if page.retired_at is not None:
+            continue
+        draft = DraftPage(
+            library_module_id=copy.id, slug=page.slug, position=page.position, source_page_id=page.id
+        )
+        db.session.add(draft)
+        db.session.flush()
+        for text in page.texts:
+            row = DraftText(
+                draft_page_id=draft.id,
+                language=text.language,
+                title=text.title,
+                body_markdown=text.body_markdown,
+                revision=1,
+                source_revision=None if text.language == SOURCE_LANGUAGE else 1,
+                updated_at=now,
+                updated_by=author_id,
+            )
+            db.session.add(row)
+            db.session.flush()
+            db.session.add(
+                TextRevision(
+                    draft_text_id=row.id, revision=1, title=row.title,
+                    body_markdown=row.body_markdown, saved_at=now, saved_by=author_id,
+                )
+            )
+    db.session.commit()
+    return copy
