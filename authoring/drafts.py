@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from authoring.library import SOURCE_LANGUAGE, NotInLibrary
+from authoring.library import NotInLibrary
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
 from courses.database import db, utcnow
+from courses.languages import SOURCE_LANGUAGE
 from courses.models import Programme
 
 MAX_TITLE = 300

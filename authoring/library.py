@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
 from courses.database import db, utcnow
+from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText, Programme
-
-SOURCE_LANGUAGE = "fi"  # every module is written in Finnish first; the rest translate it
 
 
 class NotInLibrary(LookupError):

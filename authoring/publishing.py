@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from authoring.library import SOURCE_LANGUAGE, own_module
+from authoring.library import own_module
 from authoring.models import LibraryModule, ModuleVersion
 from courses.database import db, utcnow
+from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
 from courses.packages.render import render_markdown
 from quizzes.copying import copy_quiz

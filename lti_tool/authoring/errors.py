@@ -1,0 +1,34 @@
+"""What the authoring pages refuse, in the trainer's language (lti_tool.learning.errors)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lti_tool.learning.errors import MESSAGES
+
+MESSAGES.update(
+    {
+        "not_in_library": (
+            404,
+            _l("That module or page is not in your site's library"),
+            _l("Go back to the library and choose it from there."),
+        ),
+    }
+)
+
+# Why a text was not saved (authoring.drafts.InvalidText codes).
+TEXT_PROBLEMS = {
+    "not_text": _l("The form was not filled in correctly."),
+    "title_missing": _l("Give the page a title."),
+    "title_too_long": _l("The title can be at most 300 characters."),
+    "body_too_long": _l("The text can be at most 100,000 characters."),
+    "bad_characters": _l("The text contains control characters that cannot be saved. Remove them and save again."),
+    "language_not_offered": _l("That language is not offered in this programme."),
+}
+
+# Why a module was not published (authoring.publishing.PublishRefused codes).
+PUBLISH_PROBLEMS = {
+    "note_too_long": _l("The note can be at most 500 characters."),
+    "page_without_source": _l("Every page needs its Finnish text before the module can be published."),
+    "no_pages": _l("The module has no pages."),
+}

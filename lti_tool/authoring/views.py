@@ -1,0 +1,216 @@
+"""The library, a module's draft, a page's text in one language, publishing.
+
+Only trainers (Moodle's Instructor in the launching course) and coordinators (its
+administrators) reach them, and only their own site's library (the launch's platform):
+another site's module or page answers as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, jsonify, redirect, render_template, request, url_for
+
+from authoring import drafts, library, publishing
+from authoring.library import NotInLibrary
+from courses import catalog
+from courses.database import db
+from courses.languages import ENDONYMS, SOURCE_LANGUAGE
+from courses.models import Programme
+from courses.packages.render import render_markdown
+from lti_tool.authoring import bp
+from lti_tool.authoring.errors import PUBLISH_PROBLEMS, TEXT_PROBLEMS
+from lti_tool.authoring.forms import AdaptForm, PageTextForm, PublishForm
+from lti_tool.launch.errors import LaunchRejected
+from lti_tool.launch.pages import rejected_page
+from lti_tool.learning.context import Visit, form_context, open_visit
+from lti_tool.learning.errors import Refused, refused_page
+
+log = logging.getLogger(__name__)
+
+
+def _visit(launch_id: str) -> Visit:
+    return open_visit(launch_id, trainer=True)
+
+
+def _site(visit: Visit) -> int:
+    return visit.session.platform_id
+
+
+def _refusing(view: Any) -> Any:
+    """The pages' common refusals: a launch that is not this browser's, a trainers' page,
+    and anything not in this site's library (404, the same as nothing at all)."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except LaunchRejected as exc:
+            return rejected_page(exc, "session")
+        except NotInLibrary as exc:
+            return refused_page(Refused("not_in_library", str(exc)))
+        except Refused as exc:
+            return refused_page(exc)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _checked(form: Any) -> None:
+    if not form.validate():
+        if form.csrf_token.errors:
+            raise Refused("bad_form", "csrf")
+        raise Refused("bad_form", str(form.errors)[:200])
+
+
+@bp.get("/l/<launch_id>/library")
+@_refusing
+def library_page(launch_id: str) -> str:
+    visit = _visit(launch_id)
+    language = SOURCE_LANGUAGE
+    return render_template(
+        "authoring/library.html",
+        visit=visit,
+        own=library.own_modules(_site(visit)),
+        shipped=library.shipped_modules(),
+        form=AdaptForm(meta=form_context(visit)),
+        pick=lambda texts: catalog.pick(texts, language),
+    )
+
+
+@bp.post("/l/<launch_id>/library/adapt")
+@_refusing
+def adapt(launch_id: str) -> Response:
+    visit = _visit(launch_id)
+    form = AdaptForm(request.form, meta=form_context(visit))
+    _checked(form)
+    copy = library.adapt(_site(visit), form.module_id.data, visit.learner_id)
+    log.info("module_adapted site=%s from=%s copy=%s", _site(visit), form.module_id.data, copy.id)
+    return redirect(url_for("authoring.module_page", launch_id=launch_id, module_id=copy.id), 303)
+
+
+def _languages(library_module: Any) -> list[str]:
+    return list(db.session.get(Programme, library_module.programme_id).languages)
+
+
+@bp.get("/l/<launch_id>/library/<int:module_id>/")
+@_refusing
+def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None = None,
+                problem: object = None, status: int = 200) -> tuple[str, int]:
+    visit = _visit(launch_id)
+    own = library.own_module(_site(visit), module_id)
+    languages = _languages(own)
+    pages = [
+        (page, drafts.translation_states(page, languages))
+        for page in own.pages
+        if page.removed_at is None
+    ]
+    page = render_template(
+        "authoring/module.html",
+        visit=visit,
+        own=own,
+        pages=pages,
+        endonyms=ENDONYMS,
+        versions=publishing.versions(_site(visit), own.id),
+        form=publish_form or PublishForm(meta=form_context(visit)),
+        problem=problem,
+        published=request.args.get("published"),
+        pick=lambda texts: catalog.pick(texts, SOURCE_LANGUAGE),
+    )
+    return page, status
+
+
+@bp.post("/l/<launch_id>/library/<int:module_id>/publish")
+@_refusing
+def publish(launch_id: str, module_id: int) -> Response | tuple[str, int]:
+    visit = _visit(launch_id)
+    form = PublishForm(request.form, meta=form_context(visit))
+    if not form.validate():
+        if form.csrf_token.errors:
+            raise Refused("bad_form", "csrf")
+        return module_page(launch_id, module_id, publish_form=form, status=400)
+    try:
+        done = publishing.publish(_site(visit), module_id, form.note.data or "", visit.learner_id)
+    except publishing.PublishRefused as exc:
+        problem = PUBLISH_PROBLEMS.get(exc.code, exc.code)
+        return module_page(launch_id, module_id, publish_form=form, problem=problem, status=400)
+    log.info("module_published site=%s module=%s version=%s", _site(visit), module_id, done.version)
+    address = url_for("authoring.module_page", launch_id=launch_id, module_id=module_id)
+    return redirect(f"{address}?published={done.version}", 303)
+
+
+def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None = None,
+            conflict: drafts.Conflict | None = None, problem: object = None,
+            status: int = 200) -> tuple[str, int]:
+    page, own, languages = drafts.draft_page(_site(visit), page_id)
+    if language not in languages:
+        raise Refused("language_not_offered", language)
+    texts = {t.language: t for t in page.texts}
+    text, source = texts.get(language), texts.get(SOURCE_LANGUAGE)
+    if form is None:
+        form = PageTextForm(meta=form_context(visit))
+        form.title.data = text.title if text else ""
+        form.body.data = text.body_markdown if text else ""
+        form.base_revision.data = text.revision if text else None
+        form.source_revision.data = source.revision if source and language != SOURCE_LANGUAGE else None
+    if conflict is not None:  # their text stays shown; yours stays in the form, over theirs
+        form.base_revision.data = conflict.revision
+    state = next(s for s in drafts.translation_states(page, languages) if s.language == language)
+    html = render_template(
+        "authoring/page_text.html",
+        visit=visit,
+        own=own,
+        page=page,
+        language=language,
+        languages=languages,
+        endonyms=ENDONYMS,
+        source=source if language != SOURCE_LANGUAGE else None,
+        source_html=render_markdown(source.body_markdown) if source and language != SOURCE_LANGUAGE else "",
+        state=state,
+        form=form,
+        conflict=conflict,
+        problem=problem,
+        saved=request.args.get("saved"),
+        preview=render_markdown(form.body.data or ""),
+    )
+    return html, status
+
+
+@bp.route("/l/<launch_id>/library/page/<int:page_id>/<language>", methods=["GET", "POST"])
+@_refusing
+def page_text(launch_id: str, page_id: int, language: str) -> Response | tuple[str, int]:
+    """A page's text in one language beside its Finnish source; POST saves it (JSON for
+    the page's autosave), never over someone else's newer save."""
+    visit = _visit(launch_id)
+    if request.method == "GET":
+        return _editor(visit, page_id, language)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    form = PageTextForm(request.form, meta=form_context(visit))
+    if not form.validate():
+        if form.csrf_token.errors:
+            raise Refused("bad_form", "csrf")
+        if wants_json:
+            return jsonify({"saved": False, "errors": form.errors}), 400
+        return _editor(visit, page_id, language, form, status=400)
+    if form.action.data == "preview":
+        return _editor(visit, page_id, language, form)
+    try:
+        outcome = drafts.save_text(
+            _site(visit), page_id, language,
+            base_revision=form.base_revision.data, title=form.title.data, body=form.body.data,
+            author_id=visit.learner_id, source_revision=form.source_revision.data,
+        )
+    except drafts.InvalidText as exc:
+        problem = TEXT_PROBLEMS.get(exc.code, exc.code)
+        if wants_json:
+            return jsonify({"saved": False, "problem": str(problem)}), 400
+        return _editor(visit, page_id, language, form, problem=problem, status=400)
+    if isinstance(outcome, drafts.Conflict):
+        if wants_json:
+            return jsonify({"saved": False, "conflict": True, "revision": outcome.revision}), 409
+        return _editor(visit, page_id, language, form, conflict=outcome, status=409)
+    if wants_json:
+        return jsonify({"saved": True, "revision": outcome.revision})
+    address = url_for("authoring.page_text", launch_id=launch_id, page_id=page_id, language=language)
+    return redirect(f"{address}?saved=1", 303)
