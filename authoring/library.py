@@ -108,6 +108,15 @@ def own_module(site_id: int, library_module_id: int) -> LibraryModule:
     return found
 
 
+def draft_pages(library_module_id: int, *, live: bool = True) -> list[DraftPage]:
+    """A draft's pages in order, read afresh (a relationship loaded earlier in the same
+    session would not show a page added since)."""
+    query = select(DraftPage).where(DraftPage.library_module_id == library_module_id)
+    if live:
+        query = query.where(DraftPage.removed_at.is_(None))
+    return list(db.session.execute(query.order_by(DraftPage.position, DraftPage.id)).scalars())
+
+
 def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
     """Copy a shipped module (its pages in every language; its quiz and settings come
     along when it is first published) into a draft of the site's own. Commits."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from authoring.library import own_module
-from authoring.models import LibraryModule, ModuleVersion
+from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
@@ -36,14 +36,23 @@ class Published:
 
 
 def snapshot_of(library_module: LibraryModule) -> dict[str, object]:
+    """The draft as it is in the database now (read afresh, not from loaded objects)."""
+    rows = db.session.execute(
+        select(DraftPage.slug, DraftPage.position, DraftText.language, DraftText.title, DraftText.body_markdown)
+        .outerjoin(DraftText, DraftText.draft_page_id == DraftPage.id)
+        .where(DraftPage.library_module_id == library_module.id, DraftPage.removed_at.is_(None))
+        .order_by(DraftPage.position, DraftPage.slug, DraftText.language)
+    ).all()
+    by_page: dict[tuple[int, str], dict[str, dict[str, str]]] = {}
+    for slug, position, language, title, body in rows:
+        texts = by_page.setdefault((position, slug), {})
+        if language is not None:
+            texts[language] = {"title": title, "body": body}
     pages = []
-    for page in library_module.pages:
-        if page.removed_at is not None:
-            continue
-        texts = {t.language: {"title": t.title, "body": t.body_markdown} for t in page.texts}
+    for (position, slug), texts in by_page.items():
         if SOURCE_LANGUAGE not in texts:
-            raise PublishRefused("page_without_source", page.slug)
-        pages.append({"slug": page.slug, "position": page.position, "texts": texts})
+            raise PublishRefused("page_without_source", slug)
+        pages.append({"slug": slug, "position": position, "texts": texts})
     if not pages:
         raise PublishRefused("no_pages")
     return {

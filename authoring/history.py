@@ -1,0 +1,105 @@
+"""A module's published versions compared, and an older one restored as the new draft.
+
+A restore writes the old texts as new revisions of the draft (the newer ones stay in
+the history) and publishes nothing: the trainer reads it, then publishes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from authoring.drafts import save_text
+from authoring.library import NotInLibrary, draft_pages, own_module
+from authoring.models import DraftPage, DraftText, ModuleVersion
+from courses.database import db, utcnow
+from courses.languages import SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class TextChange:
+    page: str  # the page's slug
+    language: str
+    kind: str  # "added", "removed" or "changed"
+    lines: tuple[str, ...]  # unified diff, a line each
+
+
+def _version(library_module_id: int, number: int) -> ModuleVersion:
+    found = db.session.execute(
+        select(ModuleVersion).where(
+            ModuleVersion.library_module_id == library_module_id, ModuleVersion.number == number
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotInLibrary(f"version {number}")
+    return found
+
+
+def _texts(snapshot: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
+    return {
+        (page["slug"], language): (text["title"], text["body"])
+        for page in snapshot["pages"]
+        for language, text in page["texts"].items()
+    }
+
+
+def compare(site_id: int, library_module_id: int, older: int, newer: int) -> list[TextChange]:
+    """What changed from version ``older`` to version ``newer``, page by page and
+    language by language (Finnish first)."""
+    own_module(site_id, library_module_id)
+    before = _texts(_version(library_module_id, older).snapshot)
+    after = _texts(_version(library_module_id, newer).snapshot)
+    changes = []
+    order = sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1] != SOURCE_LANGUAGE, k[1]))
+    for key in order:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        old_lines = [old[0], *old[1].splitlines()] if old else []
+        new_lines = [new[0], *new[1].splitlines()] if new else []
+        diff = list(difflib.unified_diff(old_lines, new_lines, lineterm="", n=1))[2:]
+        changes.append(TextChange(key[0], key[1], kind, tuple(diff)))
+    return changes
+
+
+def restore(site_id: int, library_module_id: int, number: int, author_id: int | None) -> int:
+    """Make version ``number`` the draft again: its pages, order and texts. Returns how
+    many texts changed. Commits (each text through drafts.save_text)."""
+    module = own_module(site_id, library_module_id)
+    snapshot = _version(library_module_id, number).snapshot
+    pages = {p.slug: p for p in draft_pages(module.id, live=False)}
+    wanted = {page["slug"] for page in snapshot["pages"]}
+    now = utcnow()
+    for draft in pages.values():  # a page the version did not have leaves the draft
+        if draft.slug not in wanted and draft.removed_at is None:
+            draft.removed_at = now
+    targets = []
+    for source in snapshot["pages"]:
+        draft = pages.get(source["slug"])
+        if draft is None:
+            draft = DraftPage(library_module_id=module.id, slug=source["slug"], position=source["position"])
+            db.session.add(draft)
+            db.session.flush()
+        draft.position, draft.removed_at = source["position"], None
+        targets.append((draft.id, source["texts"]))
+    db.session.commit()
+    changed = 0
+    for page_id, texts in targets:
+        ordered = sorted(texts.items(), key=lambda item: item[0] != SOURCE_LANGUAGE)  # the source first
+        for language, text in ordered:
+            current = db.session.execute(
+                select(DraftText).where(DraftText.draft_page_id == page_id, DraftText.language == language)
+            ).scalar_one_or_none()
+            if current is not None and (current.title, current.body_markdown) == (text["title"], text["body"]):
+                continue
+            save_text(
+                site_id, page_id, language,
+                base_revision=current.revision if current else None,
+                title=text["title"], body=text["body"], author_id=author_id,
+            )
+            changed += 1
+    return changed

@@ -1,0 +1,35 @@
+"""The authoring tests' sites: the development platform's and a second Moodle site."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from courses.database import db
+from courses.models import Module
+from lti_tool.registry.models import Platform
+
+
+@pytest.fixture
+def sites(quizzes):
+    """The development platform's site, and a second Moodle site."""
+    from lti_tool.registry.services import PlatformSpec, add_platform
+
+    with quizzes.app.app_context():
+        first = db.session.execute(select(Platform.id)).scalar_one()
+        add_platform(
+            PlatformSpec(
+                issuer="https://moodle.other.example", client_id="other", deployment_id="1",
+                auth_login_url="https://moodle.other.example/mod/lti/auth.php",
+                auth_token_url="https://moodle.other.example/mod/lti/token.php",
+                key_set_url="https://moodle.other.example/mod/lti/certs.php", name="Other",
+            )
+        )
+        second = db.session.execute(select(Platform.id).where(Platform.id != first)).scalar_one()
+    return quizzes.app, first, second
+
+
+def shipped(slug: str = "finnish-working-life") -> int:
+    return db.session.execute(select(Module.id).where(Module.slug == slug)).scalar_one()
+
+
