@@ -10,6 +10,6 @@ bp = Blueprint("authoring", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.authoring import errors, views  # noqa: F401  (messages, routes)
+    from lti_tool.authoring import errors, structure_views, views  # noqa: F401  (messages, routes)
 
     app.register_blueprint(bp)

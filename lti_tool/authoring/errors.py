@@ -24,6 +24,8 @@ TEXT_PROBLEMS = {
     "body_too_long": _l("The text can be at most 100,000 characters."),
     "bad_characters": _l("The text contains control characters that cannot be saved. Remove them and save again."),
     "language_not_offered": _l("That language is not offered in this programme."),
+    "too_many_pages": _l("A module can have at most 100 pages."),
+    "last_page": _l("A module needs at least one page: add another before you remove this one."),
 }
 
 # Why a module was not published (authoring.publishing.PublishRefused codes).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from authoring.drafts import MAX_BODY, MAX_TITLE
@@ -25,3 +25,23 @@ class PageTextForm(LaunchForm):
 
 class PublishForm(LaunchForm):
     note = StringField(_l("What changed (a short note for the history)"), validators=[Length(max=MAX_NOTE)])
+
+
+class NewModuleForm(LaunchForm):
+    programme = SelectField(_l("Programme"), validators=[InputRequired()])
+    title = StringField(_l("The module's title in Finnish"), validators=[InputRequired(), Length(max=MAX_TITLE)])
+
+
+class NewPageForm(LaunchForm):
+    title = StringField(_l("The new page's title in Finnish"), validators=[InputRequired(), Length(max=MAX_TITLE)])
+
+
+class PageActionForm(LaunchForm):
+    """Move a page up or down, or remove it (the button's value)."""
+
+    action = HiddenField()
+
+
+class CompareForm(LaunchForm):
+    older = IntegerField(_l("Older version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
+    newer = IntegerField(_l("Newer version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])

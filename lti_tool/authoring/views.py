@@ -13,80 +13,53 @@ from typing import Any
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
 from authoring import drafts, library, publishing
-from authoring.library import NotInLibrary
 from courses import catalog
 from courses.database import db
 from courses.languages import ENDONYMS, SOURCE_LANGUAGE
 from courses.models import Programme
 from courses.packages.render import render_markdown
 from lti_tool.authoring import bp
+from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
 from lti_tool.authoring.errors import PUBLISH_PROBLEMS, TEXT_PROBLEMS
-from lti_tool.authoring.forms import AdaptForm, PageTextForm, PublishForm
-from lti_tool.launch.errors import LaunchRejected
-from lti_tool.launch.pages import rejected_page
-from lti_tool.learning.context import Visit, form_context, open_visit
-from lti_tool.learning.errors import Refused, refused_page
+from lti_tool.authoring.forms import (
+    AdaptForm,
+    NewModuleForm,
+    NewPageForm,
+    PageActionForm,
+    PageTextForm,
+    PublishForm,
+)
+from lti_tool.learning.context import Visit, form_context
+from lti_tool.learning.errors import Refused
 
 log = logging.getLogger(__name__)
 
 
-def _visit(launch_id: str) -> Visit:
-    return open_visit(launch_id, trainer=True)
-
-
-def _site(visit: Visit) -> int:
-    return visit.session.platform_id
-
-
-def _refusing(view: Any) -> Any:
-    """The pages' common refusals: a launch that is not this browser's, a trainers' page,
-    and anything not in this site's library (404, the same as nothing at all)."""
-
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except LaunchRejected as exc:
-            return rejected_page(exc, "session")
-        except NotInLibrary as exc:
-            return refused_page(Refused("not_in_library", str(exc)))
-        except Refused as exc:
-            return refused_page(exc)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-def _checked(form: Any) -> None:
-    if not form.validate():
-        if form.csrf_token.errors:
-            raise Refused("bad_form", "csrf")
-        raise Refused("bad_form", str(form.errors)[:200])
-
-
 @bp.get("/l/<launch_id>/library")
-@_refusing
+@refusing
 def library_page(launch_id: str) -> str:
-    visit = _visit(launch_id)
+    visit = trainer_visit(launch_id)
     language = SOURCE_LANGUAGE
     return render_template(
         "authoring/library.html",
         visit=visit,
-        own=library.own_modules(_site(visit)),
+        own=library.own_modules(site_of(visit)),
         shipped=library.shipped_modules(),
         form=AdaptForm(meta=form_context(visit)),
+        new_form=NewModuleForm(meta=form_context(visit)),
+        programmes=[(p.slug, catalog.pick(p.title, language)[0]) for p in catalog.all_programmes(site_of(visit))],
         pick=lambda texts: catalog.pick(texts, language),
     )
 
 
 @bp.post("/l/<launch_id>/library/adapt")
-@_refusing
+@refusing
 def adapt(launch_id: str) -> Response:
-    visit = _visit(launch_id)
+    visit = trainer_visit(launch_id)
     form = AdaptForm(request.form, meta=form_context(visit))
-    _checked(form)
-    copy = library.adapt(_site(visit), form.module_id.data, visit.learner_id)
-    log.info("module_adapted site=%s from=%s copy=%s", _site(visit), form.module_id.data, copy.id)
+    checked(form)
+    copy = library.adapt(site_of(visit), form.module_id.data, visit.learner_id)
+    log.info("module_adapted site=%s from=%s copy=%s", site_of(visit), form.module_id.data, copy.id)
     return redirect(url_for("authoring.module_page", launch_id=launch_id, module_id=copy.id), 303)
 
 
@@ -95,47 +68,46 @@ def _languages(library_module: Any) -> list[str]:
 
 
 @bp.get("/l/<launch_id>/library/<int:module_id>/")
-@_refusing
+@refusing
 def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None = None,
                 problem: object = None, status: int = 200) -> tuple[str, int]:
-    visit = _visit(launch_id)
-    own = library.own_module(_site(visit), module_id)
+    visit = trainer_visit(launch_id)
+    own = library.own_module(site_of(visit), module_id)
     languages = _languages(own)
-    pages = [
-        (page, drafts.translation_states(page, languages))
-        for page in own.pages
-        if page.removed_at is None
-    ]
+    pages = [(page, drafts.translation_states(page, languages)) for page in library.draft_pages(own.id)]
     page = render_template(
         "authoring/module.html",
         visit=visit,
         own=own,
         pages=pages,
         endonyms=ENDONYMS,
-        versions=publishing.versions(_site(visit), own.id),
+        versions=publishing.versions(site_of(visit), own.id),
         form=publish_form or PublishForm(meta=form_context(visit)),
+        page_form=NewPageForm(meta=form_context(visit)),
+        action_form=PageActionForm(meta=form_context(visit)),
         problem=problem,
         published=request.args.get("published"),
+        restored=request.args.get("restored"),
         pick=lambda texts: catalog.pick(texts, SOURCE_LANGUAGE),
     )
     return page, status
 
 
 @bp.post("/l/<launch_id>/library/<int:module_id>/publish")
-@_refusing
+@refusing
 def publish(launch_id: str, module_id: int) -> Response | tuple[str, int]:
-    visit = _visit(launch_id)
+    visit = trainer_visit(launch_id)
     form = PublishForm(request.form, meta=form_context(visit))
     if not form.validate():
         if form.csrf_token.errors:
             raise Refused("bad_form", "csrf")
         return module_page(launch_id, module_id, publish_form=form, status=400)
     try:
-        done = publishing.publish(_site(visit), module_id, form.note.data or "", visit.learner_id)
+        done = publishing.publish(site_of(visit), module_id, form.note.data or "", visit.learner_id)
     except publishing.PublishRefused as exc:
         problem = PUBLISH_PROBLEMS.get(exc.code, exc.code)
         return module_page(launch_id, module_id, publish_form=form, problem=problem, status=400)
-    log.info("module_published site=%s module=%s version=%s", _site(visit), module_id, done.version)
+    log.info("module_published site=%s module=%s version=%s", site_of(visit), module_id, done.version)
     address = url_for("authoring.module_page", launch_id=launch_id, module_id=module_id)
     return redirect(f"{address}?published={done.version}", 303)
 
@@ -143,7 +115,7 @@ def publish(launch_id: str, module_id: int) -> Response | tuple[str, int]:
 def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None = None,
             conflict: drafts.Conflict | None = None, problem: object = None,
             status: int = 200) -> tuple[str, int]:
-    page, own, languages = drafts.draft_page(_site(visit), page_id)
+    page, own, languages = drafts.draft_page(site_of(visit), page_id)
     if language not in languages:
         raise Refused("language_not_offered", language)
     texts = {t.language: t for t in page.texts}
@@ -178,11 +150,11 @@ def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None
 
 
 @bp.route("/l/<launch_id>/library/page/<int:page_id>/<language>", methods=["GET", "POST"])
-@_refusing
+@refusing
 def page_text(launch_id: str, page_id: int, language: str) -> Response | tuple[str, int]:
     """A page's text in one language beside its Finnish source; POST saves it (JSON for
     the page's autosave), never over someone else's newer save."""
-    visit = _visit(launch_id)
+    visit = trainer_visit(launch_id)
     if request.method == "GET":
         return _editor(visit, page_id, language)
     wants_json = request.accept_mimetypes.best == "application/json"
@@ -197,7 +169,7 @@ def page_text(launch_id: str, page_id: int, language: str) -> Response | tuple[s
         return _editor(visit, page_id, language, form)
     try:
         outcome = drafts.save_text(
-            _site(visit), page_id, language,
+            site_of(visit), page_id, language,
             base_revision=form.base_revision.data, title=form.title.data, body=form.body.data,
             author_id=visit.learner_id, source_revision=form.source_revision.data,
         )

@@ -171,6 +171,13 @@ def test_another_sites_library_is_invisible_whatever_the_url(quizzes):
                      data={**form.fields, "title": "x", "body": "y"}),
         browser.post(base + f"/library/{module_id}/publish",
                      data={"csrf_token": form.fields["csrf_token"], "note": "x"}),
+        browser.post(base + f"/library/{module_id}/pages",
+                     data={"csrf_token": form.fields["csrf_token"], "title": "x"}),
+        browser.post(base + f"/library/page/{pages[0][0]}/arrange",
+                     data={"csrf_token": form.fields["csrf_token"], "action": "remove"}),
+        browser.post(base + f"/library/{module_id}/restore/1",
+                     data={"csrf_token": form.fields["csrf_token"]}),
+        browser.get(base + f"/library/{module_id}/compare?older=1&newer=1"),
     ]
     for answer in attempts:
         assert answer.status_code == 404 and "<code>not_in_library</code>" in answer.text
@@ -191,3 +198,61 @@ def test_an_unknown_page_or_language_is_refused(quizzes):
     assert browser.get(site.url + f"/l/{launch_id}/library/page/999999/fi").status_code == 404
     assert browser.get(site.url + f"/l/{launch_id}/library/page/{pages[0][0]}/xx").status_code == 400
     assert browser.get(site.url + f"/l/{launch_id}/library/99999999999/").status_code == 404
+
+
+def _module_forms(browser, site, launch_id, module_id):
+    page = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/")
+    assert page.status_code == 200, page.text
+    return page, forms_in(page.text)
+
+
+def test_pages_are_added_moved_removed_and_versions_compared_and_restored(quizzes):
+    site = quizzes
+    browser, launch_id, module_id, pages = _adapted(site)
+    _, forms = _module_forms(browser, site, launch_id, module_id)
+    (add,) = [f for f in forms if f.action.endswith("/pages")]
+    added = browser.post(site.url + add.action, data={**add.fields, "title": "Oma lisäsivu"}, allow_redirects=False)
+    assert added.status_code == 303 and added.headers["Location"].endswith("/fi")
+    page, forms = _module_forms(browser, site, launch_id, module_id)
+    assert "Oma lisäsivu" in page.text
+    arrange = [f for f in forms if f.action.endswith("/arrange")]
+    last = arrange[-1]
+    moved = browser.post(site.url + last.action, data={**last.fields, "action": "up"}, allow_redirects=False)
+    assert moved.status_code == 303
+    page, _ = _module_forms(browser, site, launch_id, module_id)
+    titles = re.findall(r'<th scope="row" lang="fi">([^<]+)</th>', page.text)
+    assert titles[-2] == "Oma lisäsivu"
+    refused = browser.post(site.url + last.action, data={**last.fields, "action": "sideways"})
+    assert refused.status_code == 400
+
+    (publish,) = [f for f in forms_in(page.text) if f.action.endswith("/publish")]
+    first = browser.post(site.url + publish.action, data={**publish.fields, "note": "1"}, allow_redirects=False)
+    assert first.status_code == 303
+    removed = browser.post(site.url + last.action, data={**last.fields, "action": "remove"}, allow_redirects=False)
+    assert removed.status_code == 303
+    second = browser.post(site.url + publish.action, data={**publish.fields, "note": "2"}, allow_redirects=False)
+    assert second.status_code == 303
+    compared = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/compare?older=1&newer=2")
+    assert compared.status_code == 200 and "Oma lisäsivu" in compared.text and "kp-diff" in compared.text
+    assert browser.get(site.url + f"/l/{launch_id}/library/{module_id}/compare?older=1&newer=x").status_code == 400
+    page, forms = _module_forms(browser, site, launch_id, module_id)
+    (restore_1,) = [f for f in forms if f.action.endswith("/restore/1")]
+    restored = browser.post(site.url + restore_1.action, data=restore_1.fields, allow_redirects=False)
+    assert restored.status_code == 303 and restored.headers["Location"].endswith("?restored=1")
+    page, _ = _module_forms(browser, site, launch_id, module_id)
+    assert "Oma lisäsivu" in page.text  # back in the draft
+
+
+def test_a_trainer_creates_a_new_module(quizzes):
+    site = quizzes
+    browser = site.browser()
+    launch_id = _launch_id(launch(browser, TRAINER, WORKING_LIFE).page)
+    library = browser.get(site.url + f"/l/{launch_id}/library")
+    (new,) = [f for f in forms_in(library.text) if f.action.endswith("/library/new")]
+    created = browser.post(site.url + new.action, data={**new.fields, "title": "Työpaikan oma perehdytys"},
+                           allow_redirects=False)
+    assert created.status_code == 303
+    page = browser.get(site.url + created.headers["Location"])
+    assert "Työpaikan oma perehdytys" in page.text
+    refused = browser.post(site.url + new.action, data={**new.fields, "programme": "elsewhere", "title": "x"})
+    assert refused.status_code == 400
