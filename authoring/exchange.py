@@ -254,6 +254,12 @@ def same_language(file_language: str, target_language: str) -> bool:
     return "-" not in wanted and region != found and bool(_REGION.fullmatch(region))
 
 
+def module_texts(title: str, summary: str = "") -> dict[str, str]:
+    """A module's own texts in one language, by key (an empty summary left out)."""
+    texts = {"module/title": title, "module/summary": summary}
+    return {key: text for key, text in texts.items() if text.strip()}
+
+
 def page_texts(slug: str, title: str, body: str) -> dict[str, str]:
     """A page's texts in one language, by key."""
     return {f"page/{slug}/title": title, f"page/{slug}/body": body}
@@ -326,6 +332,9 @@ def _read(data: bytes) -> _Catalog:
         text = data.decode("utf-8")  # strict: encoded surrogates are refused here too
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
+        if data[error.start : error.start + 2] >= b"\xed\xa0" and data[error.start] == 0xED:
+            # ED A0..BF: a surrogate written as UTF-8 (CESU-8, or a lone one)
+            raise ExchangeFileError(SURROGATE, "the file has a lone surrogate", line) from None
         raise ExchangeFileError(NOT_UTF8, "the file is not UTF-8 text", line) from None
     lines = text.split("\n")  # not splitlines(): U+2028 and \f stay inside their strings
     if not any(line.lstrip("#~| \t").startswith("msgid") for line in lines):

@@ -88,7 +88,6 @@ _TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:
 _LINK_DEFINITION = re.compile(r" {0,3}\[[^\]\n]+\]:[ \t]*\S")
 _QUOTE = re.compile(r" {0,3}>[ \t]?")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
-_HEADING_CLOSE = re.compile(r"(?:[ \t]+#+)?[ \t]*\Z")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|\Z)")
 
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
@@ -99,7 +98,7 @@ _LINK = re.compile(
 )
 _TAG = re.compile(r"<[^<>\n]*>")
 _BARE = re.compile(
-    r"(?:https?|ftp)://[^\s<>\x00]*[^\s<>\x00.,;:!?)\"”’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"(?:https?|ftp)://[^\s<>\x00]*[^\s<>\x00.,;:!?)\"”’]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _UNDERSCORES = re.compile(r"_+")
@@ -278,7 +277,7 @@ def _blocks(markdown: str) -> list[_Block]:
         begin = quote + (heading.end() if heading else item.end() if item else 0)
         end = len(line)
         if heading:
-            end = quote + _HEADING_CLOSE.search(body).start()  # type: ignore[union-attr]
+            end = _heading_end(line, begin)
         roles, work = _inline(line, begin, end)
         if table_row or heading or item or current is None:
             current = _Block()
@@ -297,6 +296,15 @@ def _blocks(markdown: str) -> list[_Block]:
             current = None
         in_table = table_row
     return blocks
+
+
+def _heading_end(line: str, begin: int) -> int:
+    """Where a heading's text ends: before trailing spaces and a closing run of #."""
+    end = len(line.rstrip(" \t"))
+    hashes = len(line[begin:end]) - len(line[begin:end].rstrip("#"))
+    if hashes and (end - hashes == begin or line[end - hashes - 1] in " \t"):
+        end = len(line[: end - hashes].rstrip(" \t"))
+    return max(end, begin)
 
 
 def _inline(line: str, begin: int, end: int) -> tuple[list[int], list[str]]:
