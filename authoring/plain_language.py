@@ -79,7 +79,7 @@ _WORD = re.compile(
     rf"(?:[-\u2010\u2011](?!{_ALNUM}))?"
 )
 _TERMINAL = re.compile(r"[.!?…]+[\"”’»)\]]*")
-_CLOSERS = "\"”’»)]"
+_CLOSERS = '"”’»)]'
 _PREV_WORD = re.compile(rf"{_ALNUM}+(?:\.{_ALNUM}+)*\Z")
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")

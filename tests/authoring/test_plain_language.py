@@ -55,7 +55,9 @@ def test_selkokeskus_examples_plain_passes_and_the_long_sentence_is_marked():
 
 
 def test_long_words_are_long_compounds_not_everyday_words():
-    text = "Hän on ammattikorkeakouluopiskelija. Lapsi on varhaiskasvatusyksikössä. Hän on opiskelija."
+    text = (
+        "Hän on ammattikorkeakouluopiskelija. Lapsi on varhaiskasvatusyksikössä. Hän on opiskelija."
+    )
     assert long_words(text) == ["ammattikorkeakouluopiskelija", "varhaiskasvatusyksikössä"]
     finding = analyse(text).findings[0]
     assert finding.length == 28
