@@ -332,11 +332,12 @@ def _read(data: bytes) -> _Catalog:
         text = data.decode("utf-8")  # strict: encoded surrogates are refused here too
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        if data[error.start : error.start + 2] >= b"\xed\xa0" and data[error.start] == 0xED:
+        pair = data[error.start : error.start + 2]
+        if len(pair) == 2 and pair[0] == 0xED and 0xA0 <= pair[1] <= 0xBF:
             # ED A0..BF: a surrogate written as UTF-8 (CESU-8, or a lone one)
             raise ExchangeFileError(SURROGATE, "the file has a lone surrogate", line) from None
         raise ExchangeFileError(NOT_UTF8, "the file is not UTF-8 text", line) from None
-    lines = text.split("\n")  # not splitlines(): U+2028 and \f stay inside their strings
+    lines = text.split("\n")  # not splitlines(): a U+2028 stays inside its string
     if not any(line.lstrip("#~| \t").startswith("msgid") for line in lines):
         raise ExchangeFileError(NOT_PO, "the file has no PO entries (no msgid)")
     for number, line in enumerate(lines, start=1):
