@@ -10,6 +10,11 @@ bp = Blueprint("authoring", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.authoring import errors, structure_views, views  # noqa: F401  (messages, routes)
+    from lti_tool.authoring import (  # noqa: F401  (messages, routes)
+        errors,
+        exchange_views,
+        structure_views,
+        views,
+    )
 
     app.register_blueprint(bp)

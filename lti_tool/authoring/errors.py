@@ -34,3 +34,13 @@ PUBLISH_PROBLEMS = {
     "page_without_source": _l("Every page needs its Finnish text before the module can be published."),
     "no_pages": _l("The module has no pages."),
 }
+
+# Why a translation file was refused whole (authoring.exchange.ExchangeFileError reasons).
+FILE_PROBLEMS = {
+    "too_large": _l("The file is larger than 2 MB."),
+    "not_utf8": _l("The file is not in UTF-8. Save it as UTF-8 and import it again."),
+    "not_po": _l("The file is not a PO file."),
+    "nul": _l("The file contains a NUL character."),
+    "surrogate": _l("The file contains characters that are not valid text."),
+    "control_character": _l("The file contains control characters."),
+}

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
-from authoring import drafts, library, publishing
+from authoring import drafts, library, plain_language, publishing
 from courses import catalog
 from courses.database import db
-from courses.languages import ENDONYMS, SOURCE_LANGUAGE
+from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
 from courses.models import Programme
 from courses.packages.render import render_markdown
 from lti_tool.authoring import bp
@@ -145,6 +145,8 @@ def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None
         problem=problem,
         saved=request.args.get("saved"),
         preview=render_markdown(form.body.data or ""),
+        # Plain Finnish gets help while writing: long sentences and words, marked.
+        plain=plain_language.analyse(form.body.data or "") if language == PLAIN_FINNISH else None,
     )
     return html, status
 

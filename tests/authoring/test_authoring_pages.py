@@ -208,7 +208,7 @@ def _module_forms(browser, site, launch_id, module_id):
 
 def test_pages_are_added_moved_removed_and_versions_compared_and_restored(quizzes):
     site = quizzes
-    browser, launch_id, module_id, pages = _adapted(site)
+    browser, launch_id, module_id, _pages = _adapted(site)
     _, forms = _module_forms(browser, site, launch_id, module_id)
     (add,) = [f for f in forms if f.action.endswith("/pages")]
     added = browser.post(site.url + add.action, data={**add.fields, "title": "Oma lisäsivu"}, allow_redirects=False)
@@ -256,3 +256,45 @@ def test_a_trainer_creates_a_new_module(quizzes):
     assert "Työpaikan oma perehdytys" in page.text
     refused = browser.post(site.url + new.action, data={**new.fields, "programme": "elsewhere", "title": "x"})
     assert refused.status_code == 400
+
+
+def test_a_translation_file_goes_out_and_comes_back(quizzes):
+    site = quizzes
+    browser, launch_id, module_id, pages = _adapted(site)
+    exported = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/translation/uk.po")
+    assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    catalog = read_po(io.BytesIO(exported.content))
+    (title,) = [m for m in catalog if m.context == f"page/{pages[0][1]}/title"]
+    title.string = "Новий заголовок сторінки"
+    out = io.BytesIO()
+    write_po(out, catalog)
+    (csrf,) = {f.fields["csrf_token"] for f in _module_forms(browser, site, launch_id, module_id)[1]}
+    answer = browser.post(
+        site.url + f"/l/{launch_id}/library/{module_id}/translation/uk",
+        data={"csrf_token": csrf}, files={"file": ("m.uk.po", out.getvalue())},
+    )
+    assert answer.status_code == 200 and "1 teksti tallennettiin" in answer.text
+    editor, _ = _editor_form(browser, site, launch_id, pages[0][0], "uk")
+    assert "Новий заголовок сторінки" in editor.text
+    broken = browser.post(
+        site.url + f"/l/{launch_id}/library/{module_id}/translation/uk",
+        data={"csrf_token": csrf}, files={"file": ("m.uk.po", b"msgid \"a\x00\"")},
+    )
+    assert broken.status_code == 400 and 'role="alert"' in broken.text
+    assert browser.get(site.url + f"/l/{launch_id}/library/{module_id}/translation/fi.po").status_code == 400
+
+
+def test_plain_finnish_gets_its_long_sentences_marked(quizzes):
+    site = quizzes
+    browser, launch_id, _, pages = _adapted(site)
+    editor, form = _editor_form(browser, site, launch_id, pages[0][0], "fi-x-selko")
+    long_sentence = "Tämä lause on aivan liian pitkä selkokieliseksi tekstiksi, koska siinä on monta sanaa peräkkäin ilman taukoa."
+    preview = browser.post(editor.url, data={**form.fields, "title": "Otsikko", "body": long_sentence, "action": "preview"})
+    assert preview.status_code == 200 and "kp-plain" in preview.text
+    assert "<mark>" + long_sentence + "</mark>" in preview.text
+    finnish, _ = _editor_form(browser, site, launch_id, pages[0][0], "fi")
+    assert "kp-plain" not in finnish.text  # only where plain Finnish is written
