@@ -1,0 +1,141 @@
+"""A trainer authors in Chromium, inside the development platform's iframe: adapts a
+shipped module, edits a Finnish page and its English translation (behind the source,
+then up to date), publishes; a learner then reads the new text. Two browsers saving the
+same page. The authoring pages pass axe at 1280 and 360 px and do not scroll sideways."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+
+require_chromium()
+
+TRAINER = "Demo Kouluttaja – Trainer (teacher)"
+PARTICIPANT = "Demo Osallistuja – Participant (job seeker), Finnish"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def _launch(chromium, site, user: str, activity: str):
+    context = chromium.new_context(locale="fi-FI")
+    page = context.new_page()
+    page.goto(site.url + "/devplatform/")
+    page.get_by_label("User").select_option(label=user)
+    page.get_by_label("Course and activity").select_option(label=activity)
+    page.get_by_role("button", name="Launch").click()
+    frame = page.frame_locator("#tool-frame")
+    frame.locator("h1").wait_for(timeout=10_000)
+    return context, page, frame
+
+
+def _axe(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    results = Axe().run(page, options=options)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
+
+
+def _at_both_widths(page, name: str) -> None:
+    """0 axe violations at 1280 px and at 360 px, and nothing wider than a phone."""
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert _axe(page) == [], (name, width)
+        if width == 360:
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= 360, f"{name} scrolls sideways on a phone: {scroll} px"
+    page.screenshot(path=f"/tmp/authoring-{name}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromium, quizzes):
+    site = quizzes
+    context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
+    frame.get_by_role("link", name="Moduulikirjasto").click()
+    frame.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
+    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    module_url = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+
+    frame.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    frame.get_by_label("Sivun otsikko", exact=True).fill("Työsopimus ja sinä")
+    body = frame.get_by_label("Teksti (Markdown)", exact=True)
+    body.fill(body.input_value() + "\n\nKysy aina kirjallinen työsopimus.")
+    frame.get_by_role("button", name="Tallenna", exact=True).click()
+    frame.locator("text=Tallennettu. Oppijat näkevät sen, kun moduuli julkaistaan.").wait_for()
+
+    frame.get_by_role("link", name="English").click()
+    frame.locator(".kp-diff").wait_for()  # behind the source, with what changed
+    assert "+Kysy aina kirjallinen työsopimus." in frame.locator(".kp-diff").inner_text()
+    english = frame.get_by_label("Teksti (Markdown)", exact=True)
+    english.fill(english.input_value() + "\n\nAlways ask for a written employment contract.")
+    status = frame.locator("#draft-status")
+    status.filter(has_text="Tallennettu.").wait_for(timeout=10_000)  # saved as it was typed
+    frame.locator("body").evaluate("() => window.location.reload()")
+    frame.get_by_label("Teksti (Markdown)", exact=True).wait_for()
+    assert frame.locator(".kp-diff").count() == 0  # up to date now
+
+    tool = context.new_page()  # the pages at top level, for axe and the phone width
+    tool.goto(module_url)
+    _at_both_widths(tool, "module")
+    tool.goto(site.url + tool.evaluate("location.pathname").split("/library")[0] + "/library")
+    _at_both_widths(tool, "library")
+    editor = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+    tool.goto(editor)
+    _at_both_widths(tool, "page-text")
+
+    frame.locator("body").evaluate(f"() => {{ window.location.href = {module_url!r}; }}")
+    frame.get_by_label("Mikä muuttui (lyhyt huomautus historiaan)").fill("Oma aloitus ryhmälle")
+    frame.get_by_role("button", name="Julkaise uusi versio").click()
+    frame.locator("text=Versio 1 on julkaistu.").wait_for()
+    from sqlalchemy import select
+
+    from authoring.models import LibraryModule
+    from courses.database import db
+
+    with site.app.app_context():
+        module_slug = db.session.execute(select(LibraryModule.slug)).scalar_one()
+    context.close()
+
+    # The trainer binds an activity that has no module yet to the site's module.
+    context, _, frame = _launch(chromium, site, TRAINER, "Kotopaikka (not set up yet)")
+    frame.locator(f"input[value='{module_slug}']").check()
+    frame.locator("form[action$='/bind'] button[type=submit]").click()
+    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    context.close()
+    context, _, frame = _launch(chromium, site, PARTICIPANT, "Kotopaikka (not set up yet)")
+    assert frame.locator("#page-title").inner_text() == "Työsopimus ja sinä"
+    assert "Kysy aina kirjallinen työsopimus." in frame.locator(".kp-body").inner_text()
+    context.close()
+
+
+def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
+    site = quizzes
+    first, _, one = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
+    one.get_by_role("link", name="Moduulikirjasto").click()
+    one.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
+    one.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    editor = one.locator("body").evaluate("b => b.ownerDocument.location.href")
+    other = first.new_page()  # a second tab of the same trainer stands in for a colleague
+    other.goto(editor)
+    one.get_by_label("Teksti (Markdown)", exact=True).fill("Ensimmäisen kouluttajan teksti.")
+    one.get_by_role("button", name="Tallenna", exact=True).click()
+    one.locator("text=Tallennettu.").first.wait_for()
+    other.get_by_label("Teksti (Markdown)", exact=True).fill("Toisen kouluttajan teksti.")
+    other.get_by_role("button", name="Tallenna", exact=True).click()
+    other.locator("#conflict-title").wait_for()
+    assert "Ensimmäisen kouluttajan teksti." in other.locator(".kp-theirs").inner_text()
+    assert other.get_by_label("Teksti (Markdown)", exact=True).input_value() == "Toisen kouluttajan teksti."
+    other.screenshot(path="/tmp/authoring-conflict.png", full_page=True)
+    first.close()
