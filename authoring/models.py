@@ -34,6 +34,10 @@ class LibraryModule(db.Model):
     # fingerprint, authoring.library.release_of), to say when a newer release arrives.
     adapted_from_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="SET NULL"))
     adapted_release: Mapped[str | None] = mapped_column(String(64))
+    # The original's changes since the copy that a trainer took over or left, by
+    # "<draft page id>/<language>": the fingerprint of the original's text then
+    # (authoring.upstream).
+    upstream_seen: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # The published module (``module`` row), once the draft has been published.
     module_id: Mapped[int | None] = mapped_column(
         ForeignKey("module.id", ondelete="SET NULL"), unique=True

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
-from authoring import drafts, library, plain_language, publishing
+from authoring import drafts, library, plain_language, publishing, upstream
 from courses import catalog
 from courses.database import db
 from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
@@ -82,6 +82,7 @@ def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None
         pages=pages,
         endonyms=ENDONYMS,
         versions=publishing.versions(site_of(visit), own.id),
+        upstream=upstream.changes(site_of(visit), own.id),
         form=publish_form or PublishForm(meta=form_context(visit)),
         page_form=NewPageForm(meta=form_context(visit)),
         action_form=PageActionForm(meta=form_context(visit)),

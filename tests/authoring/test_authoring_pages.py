@@ -298,3 +298,29 @@ def test_plain_finnish_gets_its_long_sentences_marked(quizzes):
     assert "<mark>" + long_sentence + "</mark>" in preview.text
     finnish, _ = _editor_form(browser, site, launch_id, pages[0][0], "fi")
     assert "kp-plain" not in finnish.text  # only where plain Finnish is written
+
+
+def test_a_change_in_the_original_is_offered_and_taken_over(quizzes):
+    from courses.models import Module, Page, PageText
+
+    site = quizzes
+    browser, launch_id, module_id, pages = _adapted(site)
+    with site.app.app_context():
+        text = db.session.execute(
+            select(PageText).join(Page).join(Module).where(
+                Module.slug == "finnish-working-life", Page.slug == pages[0][1], PageText.language == "fi"
+            )
+        ).scalar_one()
+        text.body_markdown += "\n\nUusi kappale alkuperäisessä."
+        db.session.commit()
+    page, forms = _module_forms(browser, site, launch_id, module_id)
+    assert "+Uusi kappale alkuperäisessä." in page.text
+    (decide,) = [f for f in forms if "/upstream/" in f.action]
+    taken = browser.post(site.url + decide.action, data={**decide.fields, "action": "take"}, allow_redirects=False)
+    assert taken.status_code == 303
+    page, _ = _module_forms(browser, site, launch_id, module_id)
+    assert 'id="upstream"' not in page.text
+    editor, _ = _editor_form(browser, site, launch_id, pages[0][0], "fi")
+    assert "Uusi kappale alkuperäisessä." in editor.text
+    again = browser.post(site.url + decide.action, data={**decide.fields, "action": "take"})
+    assert again.status_code == 404  # nothing left to decide there
