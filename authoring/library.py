@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -117,6 +118,32 @@ def draft_pages(library_module_id: int, *, live: bool = True) -> list[DraftPage]
     return list(db.session.execute(query.order_by(DraftPage.position, DraftPage.id)).scalars())
 
 
+def _copy_page(
+    into: LibraryModule, page: Page, author_id: int | None, now: datetime, source_page: int | None
+) -> None:
+    """A published page into a draft: each language's text as revision 1."""
+    draft = DraftPage(
+        library_module_id=into.id, slug=page.slug, position=page.position, source_page_id=source_page
+    )
+    db.session.add(draft)
+    db.session.flush()
+    for text in page.texts:
+        row = DraftText(
+            draft_page_id=draft.id, language=text.language, title=text.title,
+            body_markdown=text.body_markdown, revision=1,
+            source_revision=None if text.language == SOURCE_LANGUAGE else 1,
+            updated_at=now, updated_by=author_id,
+        )
+        db.session.add(row)
+        db.session.flush()
+        db.session.add(
+            TextRevision(
+                draft_text_id=row.id, revision=1, title=row.title,
+                body_markdown=row.body_markdown, saved_at=now, saved_by=author_id,
+            )
+        )
+
+
 def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
     """Copy a shipped module (its pages in every language; its quiz and settings come
     along when it is first published) into a draft of the site's own. Commits."""
@@ -141,31 +168,32 @@ def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
     db.session.add(copy)
     db.session.flush()
     for page in original.pages:
-        if page.retired_at is not None:
-            continue
-        draft = DraftPage(
-            library_module_id=copy.id, slug=page.slug, position=page.position, source_page_id=page.id
-        )
-        db.session.add(draft)
-        db.session.flush()
-        for text in page.texts:
-            row = DraftText(
-                draft_page_id=draft.id,
-                language=text.language,
-                title=text.title,
-                body_markdown=text.body_markdown,
-                revision=1,
-                source_revision=None if text.language == SOURCE_LANGUAGE else 1,
-                updated_at=now,
-                updated_by=author_id,
-            )
-            db.session.add(row)
-            db.session.flush()
-            db.session.add(
-                TextRevision(
-                    draft_text_id=row.id, revision=1, title=row.title,
-                    body_markdown=row.body_markdown, saved_at=now, saved_by=author_id,
-                )
-            )
+        if page.retired_at is None:
+            _copy_page(copy, page, author_id, now, source_page=page.id)
     db.session.commit()
     return copy
+
+
+def adopt_published(site_id: int, module_id: int) -> LibraryModule | None:
+    """A draft for a site's published module that has none (one loaded from a package
+    exported by another installation): its texts become revision 1, so trainers go on
+    where the other installation left off. None if it has one already. Commits."""
+    module = db.session.get(Module, module_id)
+    if module is None or module.site_id != site_id:
+        raise NotInLibrary(module_id)
+    if db.session.execute(select(LibraryModule.id).where(LibraryModule.module_id == module.id)).first():
+        return None
+    now = utcnow()
+    draft = LibraryModule(
+        site_id=site_id, programme_id=module.programme_id, slug=module.slug,
+        title=dict(module.title), summary=dict(module.summary),
+        estimated_minutes=module.estimated_minutes, completion_rule=module.completion_rule,
+        module_id=module.id, created_at=now, draft_changed_at=now, published_at=now,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    for page in module.pages:
+        if page.retired_at is None:
+            _copy_page(draft, page, None, now, source_page=None)
+    db.session.commit()
+    return draft

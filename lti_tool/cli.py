@@ -10,6 +10,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from lti_tool.cli_content import content_group, load_packages
+
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 5000
 
@@ -27,6 +29,9 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
 def main() -> None:
     """Kotopaikka LTI 1.3 tool."""
+
+
+main.add_command(content_group)
 
 
 def _upgrade_database() -> None:
@@ -62,7 +67,7 @@ def demo_command(port: int) -> None:
         _upgrade_database()
         ensure_current_key()
         register_dev_platform(site)
-        click.echo(_load_content(None))
+        click.echo(load_packages(None))
     click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
     from werkzeug.serving import run_simple
 
@@ -361,58 +366,6 @@ def keys_retire(kid: str) -> None:
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc.args[0])) from exc
     click.echo(f"Retired {kid}.")
-
-
-def _load_content(path: str | None) -> str:
-    """The content packages, then their quizzes (quizzes need the modules to exist)."""
-    from pathlib import Path
-
-    from courses.packages.loader import DEFAULT_CONTENT, load_content
-    from courses.packages.reader import ContentError
-    from quizzes.limits import QuizFileError
-    from quizzes.services import QuizImportError, load_quiz_files
-
-    root = Path(path) if path else DEFAULT_CONTENT
-    try:
-        summary = load_content(root).summary()
-    except ContentError as exc:
-        raise click.ClickException(
-            f"nothing was imported; fix these and run it again:\n{exc}"
-        ) from exc
-    try:
-        reports = load_quiz_files(root)
-    except (QuizFileError, QuizImportError) as exc:
-        raise click.ClickException(f"the pages were loaded but no quiz was: {exc}") from exc
-    changed = sum(r.added + r.new_versions + r.retired for r in reports)
-    return f"{summary}\nquizzes: {len(reports)} files, {changed} questions added or changed"
-
-
-@main.group("content")
-def content_group() -> None:
-    """Programme content packages (folders of YAML and Markdown)."""
-
-
-@content_group.command("load")
-@click.argument("path", required=False, type=click.Path(file_okay=False))
-def content_load(path: str | None) -> None:
-    """Import packages from PATH (default: the shipped ones); safe to run again."""
-    click.echo(_load_content(path))
-
-
-@content_group.command("export")
-@click.argument("programme")
-@click.argument("directory", type=click.Path(file_okay=False))
-def content_export(programme: str, directory: str) -> None:
-    """Write PROGRAMME as a content package into DIRECTORY/<programme>."""
-    from pathlib import Path
-
-    from courses.packages.exporter import UnknownProgramme, export_programme
-
-    try:
-        root = export_programme(programme, Path(directory))
-    except UnknownProgramme as exc:
-        raise click.ClickException(f"no programme {exc.args[0]!r} has been loaded") from exc
-    click.echo(f"Wrote {root}")
 
 
 @main.group("quiz")

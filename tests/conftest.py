@@ -164,6 +164,10 @@ def reset_database(app: Flask, tool_key_pem: str, site_url: str) -> None:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CONTENT_TABLES:
                 db.session.execute(delete(table))
+        # The shipped content stays for the next test; a site's own published modules
+        # (authoring) go, with their pages and texts.
+        module = db.metadata.tables["module"]
+        db.session.execute(delete(module).where(module.c.site_id.is_not(None)))
         db.session.commit()
         if db.session.execute(select(func.count()).select_from(Programme)).scalar_one() == 0:
             load_content()

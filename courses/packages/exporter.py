@@ -21,8 +21,9 @@ def _yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def export_programme(slug: str, target: Path) -> Path:
-    """Write programme ``slug`` (live modules and pages only) to ``target/<slug>``."""
+def export_programme(slug: str, target: Path, site: int | None = None) -> Path:
+    """Write programme ``slug`` (live modules and pages only) to ``target/<slug>``: the
+    shipped modules, or with ``site`` that site's own published ones (authoring)."""
     programme = db.session.execute(select(Programme).filter_by(slug=slug)).scalar_one_or_none()
     if programme is None:
         raise UnknownProgramme(slug)
@@ -43,7 +44,7 @@ def export_programme(slug: str, target: Path) -> Path:
         encoding="utf-8",
     )
     for module in programme.modules:
-        if module.retired_at is not None or module.site_id is not None:  # a site's own: not shipped
+        if module.retired_at is not None or module.site_id != site:
             continue
         folder = root / f"{module.position:02d}-{module.slug}"
         folder.mkdir()

@@ -77,13 +77,16 @@ def package_folders(path: Path) -> list[Path]:
     return folders
 
 
-def load_content(path: Path = DEFAULT_CONTENT) -> LoadReport:
-    """Read every package under ``path`` and import them all, or nothing on any error."""
-    sources = _read_all(package_folders(path))
+def load_content(path: Path = DEFAULT_CONTENT, site: int | None = None) -> LoadReport:
+    """Read every package under ``path`` and import them all, or nothing on any error.
+    With ``site``, the packages' modules are that site's own (a site's work exported
+    from another installation, authoring): only that site's modules are touched."""
+    known = frozenset() if site is None else _shipped_pages()
+    sources = _read_all(package_folders(path), known)
     report = LoadReport()
     try:
         for source in sources:
-            _load_programme(source, report)
+            _load_programme(source, report, site)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -91,12 +94,21 @@ def load_content(path: Path = DEFAULT_CONTENT) -> LoadReport:
     return report
 
 
-def _read_all(folders: Iterable[Path]) -> list[ProgrammeSource]:
+def _shipped_pages() -> frozenset[str]:
+    rows = db.session.execute(
+        select(Module.slug, Page.slug)
+        .join(Page, Page.module_id == Module.id)
+        .where(Module.site_id.is_(None), Module.retired_at.is_(None), Page.retired_at.is_(None))
+    ).all()
+    return frozenset(f"{module}/{page}" for module, page in rows)
+
+
+def _read_all(folders: Iterable[Path], known: frozenset[str] = frozenset()) -> list[ProgrammeSource]:
     problems: list[Problem] = []
     sources: list[ProgrammeSource] = []
     for folder in folders:
         try:
-            sources.append(read_package(folder))
+            sources.append(read_package(folder, known))
         except ContentError as exc:
             problems.extend(exc.problems)
     owner: dict[str, str] = {}
@@ -129,7 +141,7 @@ def _assign(row: object, values: dict[str, object]) -> bool:
     return changed
 
 
-def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
+def _load_programme(source: ProgrammeSource, report: LoadReport, site: int | None = None) -> None:
     report.programmes.append(source.slug)
     values = dict(
         audience=source.audience,
@@ -144,24 +156,25 @@ def _load_programme(source: ProgrammeSource, report: LoadReport) -> None:
         programme = Programme(slug=source.slug, **values)
         db.session.add(programme)
         report.count(report.created, "programmes")
-    elif _assign(programme, values):
+    elif site is None and _assign(programme, values):  # a site's package leaves the programme be
         report.count(report.updated, "programmes")
     db.session.flush()
     existing = {
         m.slug: m
         for m in db.session.execute(
             # A site's own modules (authoring) are not the package's to retire.
-            select(Module).filter_by(programme_id=programme.id, site_id=None)
+            select(Module).filter_by(programme_id=programme.id, site_id=site)
         ).scalars()
     }
     for module_source in source.modules:
-        _load_module(programme, existing.pop(module_source.slug, None), module_source, report)
+        _load_module(programme, existing.pop(module_source.slug, None), module_source, report, site)
     for gone in existing.values():
         _retire_or_delete(gone, report, "modules")
 
 
 def _load_module(
-    programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport
+    programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport,
+    site: int | None = None,
 ) -> None:
     values = dict(
         position=source.position,
@@ -173,8 +186,10 @@ def _load_module(
     )
     if module is None:  # may exist under another programme: a module can move
         module = db.session.execute(select(Module).filter_by(slug=source.slug)).scalar_one_or_none()
+        if module is not None and module.site_id != site:  # never another site's, or a shipped one
+            raise ContentError([Problem(Path(source.slug), 1, f"the module {source.slug!r} belongs elsewhere")])
     if module is None:
-        module = Module(programme_id=programme.id, slug=source.slug, **values)
+        module = Module(programme_id=programme.id, slug=source.slug, site_id=site, **values)
         db.session.add(module)
         db.session.flush()
         report.count(report.created, "modules")

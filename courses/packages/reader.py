@@ -76,9 +76,10 @@ class ProgrammeSource:
 
 
 class _Reader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, known_pages: frozenset[str] = frozenset()) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.known_pages = known_pages  # "module/page" already in the installation
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -342,7 +343,7 @@ class _Reader:
         return PageTextSource(language, title.strip(), body.strip() + "\n")
 
     def check_links(self, programme: ProgrammeSource) -> None:
-        targets = {f"{m.slug}/{p.slug}" for m in programme.modules for p in m.pages}
+        targets = {f"{m.slug}/{p.slug}" for m in programme.modules for p in m.pages} | self.known_pages
         for module in programme.modules:
             folder = self.root / f"{module.position:02d}-{module.slug}"
             for page in module.pages:
@@ -361,9 +362,11 @@ class _Reader:
                 )
 
 
-def read_package(root: Path) -> ProgrammeSource:
-    """The programme in the folder ``root``, or ContentError listing every problem."""
-    reader = _Reader(root)
+def read_package(root: Path, known_pages: frozenset[str] = frozenset()) -> ProgrammeSource:
+    """The programme in the folder ``root``, or ContentError listing every problem. A
+    link may also point at ``known_pages`` ("module/page"), pages the installation has
+    already (a site's package links to the shipped modules it was adapted from)."""
+    reader = _Reader(root, known_pages)
     if not root.is_dir():
         raise ContentError([Problem(root, 1, "not a folder")])
     programme = reader.programme()
