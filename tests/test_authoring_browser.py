@@ -69,6 +69,7 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     module_url = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
 
     frame.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    frame.locator("form[data-draft-autosave]").wait_for()
     frame.get_by_label("Sivun otsikko", exact=True).fill("Työsopimus ja sinä")
     body = frame.get_by_label("Teksti (Markdown)", exact=True)
     body.fill(body.input_value() + "\n\nKysy aina kirjallinen työsopimus.")
@@ -76,7 +77,7 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     frame.locator("text=Tallennettu. Oppijat näkevät sen, kun moduuli julkaistaan.").wait_for()
 
     frame.get_by_role("link", name="English").click()
-    frame.locator(".kp-diff").wait_for()  # behind the source, with what changed
+    frame.locator("body:has(a[aria-current=page][lang=en]) .kp-diff").wait_for()  # behind the source, with what changed
     assert "+Kysy aina kirjallinen työsopimus." in frame.locator(".kp-diff").inner_text()
     english = frame.get_by_label("Teksti (Markdown)", exact=True)
     english.fill(english.input_value() + "\n\nAlways ask for a written employment contract.")
@@ -125,7 +126,9 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
     first, _, one = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
     one.get_by_role("link", name="Moduulikirjasto").click()
     one.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
+    one.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
     one.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    one.locator("form[data-draft-autosave]").wait_for()
     editor = one.locator("body").evaluate("b => b.ownerDocument.location.href")
     other = first.new_page()  # a second tab of the same trainer stands in for a colleague
     other.goto(editor)
