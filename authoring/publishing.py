@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from authoring import images
 from authoring.library import own_module
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
-from courses.packages.render import render_markdown
 from quizzes.copying import copy_quiz
 
 MAX_NOTE = 500
@@ -108,7 +108,7 @@ def _write_pages(module: Module, snapshot: dict[str, object]) -> None:
                 page.texts.append(row)
             if (row.title, row.body_markdown) != (text["title"], text["body"]) or not row.body_html:
                 row.title, row.body_markdown = text["title"], text["body"]
-                row.body_html = render_markdown(text["body"])
+                row.body_html = images.render(text["body"])  # with the images' sizes
         for gone in texts.values():  # a translation withdrawn: learners get Finnish
             page.texts.remove(gone)
     for gone_page in existing.values():

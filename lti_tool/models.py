@@ -1,5 +1,6 @@
 """Import every model so that the metadata (and Alembic) sees all tables."""
 
+from authoring.media_models import MediaImage
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
@@ -23,6 +24,7 @@ __all__ = [
     "LoginState",
     "LtiContext",
     "LtiUser",
+    "MediaImage",
     "Membership",
     "Module",
     "ModuleProgress",

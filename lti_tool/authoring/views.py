@@ -12,12 +12,11 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
-from authoring import drafts, library, plain_language, publishing, upstream
+from authoring import drafts, images, library, plain_language, publishing, upstream
 from courses import catalog
 from courses.database import db
 from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
 from courses.models import Programme
-from courses.packages.render import render_markdown
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
 from lti_tool.authoring.errors import PUBLISH_PROBLEMS, TEXT_PROBLEMS
@@ -139,13 +138,13 @@ def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None
         languages=languages,
         endonyms=ENDONYMS,
         source=source if language != SOURCE_LANGUAGE else None,
-        source_html=render_markdown(source.body_markdown) if source and language != SOURCE_LANGUAGE else "",
+        source_html=images.render(source.body_markdown) if source and language != SOURCE_LANGUAGE else "",
         state=state,
         form=form,
         conflict=conflict,
         problem=problem,
         saved=request.args.get("saved"),
-        preview=render_markdown(form.body.data or ""),
+        preview=images.render(form.body.data or ""),
         # Plain Finnish gets help while writing: long sentences and words, marked.
         plain=plain_language.analyse(form.body.data or "") if language == PLAIN_FINNISH else None,
     )
