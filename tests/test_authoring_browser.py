@@ -5,8 +5,10 @@ same page. The authoring pages pass axe at 1280 and 360 px and do not scroll sid
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
 
 require_chromium()
 
+# Where the screenshots go: /tmp, or docs/guide to refresh the trainer's guide's pictures.
+SCREENSHOTS = Path(os.environ.get("KOTOPAIKKA_SCREENSHOTS", "/tmp"))
 TRAINER = "Demo Kouluttaja – Trainer (teacher)"
 PARTICIPANT = "Demo Osallistuja – Participant (job seeker), Finnish"
 
@@ -56,7 +60,8 @@ def _at_both_widths(page, name: str) -> None:
         if width == 360:
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= 360, f"{name} scrolls sideways on a phone: {scroll} px"
-    page.screenshot(path=f"/tmp/authoring-{name}.png", full_page=True)
+        else:  # the trainer's guide (docs/trainers-guide.md) shows these
+            page.screenshot(path=str(SCREENSHOTS / f"authoring-{name}.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
@@ -140,5 +145,5 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
     other.locator("#conflict-title").wait_for()
     assert "Ensimmäisen kouluttajan teksti." in other.locator(".kp-theirs").inner_text()
     assert other.get_by_label("Teksti (Markdown)", exact=True).input_value() == "Toisen kouluttajan teksti."
-    other.screenshot(path="/tmp/authoring-conflict.png", full_page=True)
+    other.screenshot(path=str(SCREENSHOTS / "authoring-conflict.png"))
     first.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
 from courses.database import db
@@ -324,3 +324,23 @@ def test_a_change_in_the_original_is_offered_and_taken_over(quizzes):
     assert "Uusi kappale alkuperäisessä." in editor.text
     again = browser.post(site.url + decide.action, data={**decide.fields, "action": "take"})
     assert again.status_code == 404  # nothing left to decide there
+
+
+def test_the_next_launch_finds_the_draft_when_the_first_has_expired(quizzes):
+    """A draft belongs to the site's library, not to the launch it was written in."""
+    from lti_tool.launch.models import LaunchSession
+
+    site = quizzes
+    browser, launch_id, module_id, pages = _adapted(site)
+    editor, form = _editor_form(browser, site, launch_id, pages[0][0], "fi")
+    saved = browser.post(editor.url, data={**form.fields, "title": "Kesken jäänyt", "body": "Luonnos."},
+                         allow_redirects=False)
+    assert saved.status_code == 303
+    with site.app.app_context():
+        db.session.execute(delete(LaunchSession))  # every launch session gone
+        db.session.commit()
+    assert browser.get(editor.url).status_code == 404  # the old launch has expired
+    colleague = site.browser()
+    later = _launch_id(launch(colleague, TRAINER, WORKING_LIFE).page)
+    again, _ = _editor_form(colleague, site, later, pages[0][0], "fi")
+    assert "Kesken jäänyt" in again.text and "Luonnos." in again.text
