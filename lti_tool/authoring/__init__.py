@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from lti_tool.authoring import (  # noqa: F401  (messages, routes)
         errors,
         exchange_views,
+        quiz_import_views,
         structure_views,
         views,
     )
