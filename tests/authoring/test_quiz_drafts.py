@@ -223,3 +223,22 @@ def _learner() -> int:
     db.session.add(user)
     db.session.commit()
     return user.id
+
+
+def test_a_translation_left_behind_another_kind_is_not_published_and_learners_get_finnish(sites):
+    from authoring import quiz_import
+
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, shipped(), None)
+        first = quiz_drafts.draft_questions(lm.id)[0]
+        assert quiz_drafts.question_text(first, "en") is not None
+        gift = f"// [id:{first.idnumber}]\nPohdi omaa työtäsi. {{}}\n"
+        quiz_import.import_into_draft(site, lm.id, "fi", gift, "gift", None)
+        db.session.expire_all()
+        assert quiz_drafts.draft_questions(lm.id)[0].kind == "essay"
+        states = {s.language: s.state for s in quiz_drafts.states(quiz_drafts.draft_questions(lm.id)[0], ["fi", "en"])}
+        assert states["en"] == "behind"
+        publishing.publish(site, lm.id, "", None)
+        (shown,) = [v for v in latest_versions(_published_quiz(lm).id, "en") if v.question.idnumber == first.idnumber]
+        assert shown.language == "fi" and from_snapshot(shown.snapshot).kind == "essay"
