@@ -1,6 +1,5 @@
 """Import every model so that the metadata (and Alembic) sees all tables."""
 
-from authoring.media_models import MediaImage
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
 from authoring.quiz_models import DraftQuestion, DraftQuestionText
 from courses.models import Module, Page, PageText, Programme
@@ -27,7 +26,6 @@ __all__ = [
     "LoginState",
     "LtiContext",
     "LtiUser",
-    "MediaImage",
     "Membership",
     "Module",
     "ModuleProgress",
