@@ -12,9 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
+from authoring.quiz_models import DraftQuestion, DraftQuestionText
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText, Programme
+from quizzes.copying import live_questions
 
 
 class NotInLibrary(LookupError):
@@ -145,8 +147,9 @@ def _copy_page(
 
 
 def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
-    """Copy a shipped module (its pages in every language; its quiz and settings come
-    along when it is first published) into a draft of the site's own. Commits."""
+    """Copy a shipped module (its pages and quiz questions in every language; its quiz
+    settings come along when it is first published) into a draft of the site's own.
+    Commits."""
     original = db.session.get(Module, module_id)
     if original is None or original.site_id is not None or original.retired_at is not None:
         raise NotInLibrary(module_id)
@@ -170,8 +173,27 @@ def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
     for page in original.pages:
         if page.retired_at is None:
             _copy_page(copy, page, author_id, now, source_page=page.id)
+    _copy_quiz(copy.id, original.id, author_id)
     db.session.commit()
     return copy
+
+
+def _copy_quiz(library_module_id: int, module_id: int, author_id: int | None) -> None:
+    """The original's live questions, each language's latest version, into the draft."""
+    now = utcnow()
+    for position, live in enumerate(live_questions(module_id), 1):
+        question = DraftQuestion(
+            library_module_id=library_module_id, idnumber=live.idnumber, position=position,
+            kind=live.kind, created_at=now,
+        )
+        db.session.add(question)
+        db.session.flush()
+        for language, snapshot in live.snapshots.items():
+            db.session.add(DraftQuestionText(
+                draft_question_id=question.id, language=language, snapshot=snapshot, revision=1,
+                source_revision=None if language == SOURCE_LANGUAGE else 1,
+                updated_at=now, updated_by=author_id,
+            ))
 
 
 def adopt_published(site_id: int, module_id: int) -> LibraryModule | None:
@@ -195,5 +217,6 @@ def adopt_published(site_id: int, module_id: int) -> LibraryModule | None:
     for page in module.pages:
         if page.retired_at is None:
             _copy_page(draft, page, None, now, source_page=None)
+    _copy_quiz(draft.id, module.id, None)  # its quiz too: a publish keeps it
     db.session.commit()
     return draft

@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from authoring import images
 from authoring.library import own_module
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
+from authoring.quiz_publishing import publish_quiz, quiz_snapshot
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
-from quizzes.copying import copy_quiz
+from quizzes.services import QuizImportError
 
 MAX_NOTE = 500
 
@@ -61,6 +62,7 @@ def snapshot_of(library_module: LibraryModule) -> dict[str, object]:
         "estimated_minutes": library_module.estimated_minutes,
         "completion_rule": library_module.completion_rule,
         "pages": pages,
+        "quiz": quiz_snapshot(library_module),
     }
 
 
@@ -85,8 +87,6 @@ def _published_module(library_module: LibraryModule, site_id: int) -> Module:
     db.session.add(module)
     db.session.flush()
     library_module.module_id = module.id
-    if library_module.adapted_from_id is not None:  # the original's quiz comes along
-        copy_quiz(library_module.adapted_from_id, module.id)
     return module
 
 
@@ -123,11 +123,16 @@ def publish(site_id: int, library_module_id: int, note: object, author_id: int |
     library_module = own_module(site_id, library_module_id)
     snapshot = snapshot_of(library_module)
     try:
+        first = library_module.module_id is None
         module = _published_module(library_module, site_id)
         for name in ("title", "summary", "estimated_minutes", "completion_rule"):
             setattr(module, name, snapshot[name])
         module.retired_at = None
         _write_pages(module, snapshot)
+        try:  # the draft quiz, as quizzes import it (a changed question is a new version)
+            publish_quiz(library_module, module, snapshot["quiz"], first=first)  # type: ignore[arg-type]
+        except QuizImportError as exc:
+            raise PublishRefused("quiz_refused", str(exc)) from exc
         number = (
             db.session.execute(
                 select(func.max(ModuleVersion.number)).where(

@@ -9,7 +9,7 @@ question missing in a language is shown in Finnish).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -251,4 +251,34 @@ def load_quiz_files(root: Path) -> list[ImportReport]:
     except Exception:
         db.session.rollback()
         raise
+    return reports
+
+
+def write_quiz(module_slug: str, by_language: Mapping[str, Sequence[Question]]) -> list[ImportReport]:
+    """Make a module's quiz what ``by_language`` holds, in the caller's transaction (the
+    authoring tool's publishing): the Finnish questions, in that order, are the quiz (any
+    other is retired); each other language adds its texts. A changed question gets a new
+    version and an unchanged one nothing, as with an import, so attempts keep theirs."""
+    source = list(by_language.get(SOURCE_LANGUAGE, ()))
+    module, _ = _module(module_slug)
+    if not source:  # no questions left: whatever the quiz had is retired
+        quiz_id = db.session.execute(select(Quiz.id).where(Quiz.module_id == module.id)).scalar()
+        if quiz_id is not None:
+            for row in db.session.execute(
+                select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id, QuizQuestion.retired_at.is_(None))
+            ).scalars():
+                row.retired_at = utcnow()
+        return []
+    if any(q.idnumber is None for q in source):
+        raise QuizImportError("every question needs its id number here")
+    reports = [_import_one(module_slug, SOURCE_LANGUAGE, source, dry_run=False)]
+    for language, questions in by_language.items():
+        if language != SOURCE_LANGUAGE and questions:
+            reports.append(_import_one(module_slug, language, list(questions), dry_run=False))
+    positions = {q.idnumber: n for n, q in enumerate(source, 1)}
+    quiz_id = db.session.execute(select(Quiz.id).where(Quiz.module_id == module.id)).scalar_one()
+    for row in db.session.execute(select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id)).scalars():
+        if row.idnumber in positions:
+            row.position = positions[row.idnumber]
+    db.session.flush()
     return reports

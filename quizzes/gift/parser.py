@@ -133,6 +133,29 @@ def parse_gift(source: str | bytes, name: str = "<gift>") -> list[Question]:
     """Every question in a GIFT text (or a UTF-8 file's bytes), or GiftError naming the
     line and column; within the limits of quizzes.limits whatever the input (a file over
     MAX_FILE_BYTES, or bytes that are not UTF-8, are QuizFileError)."""
+    return _parse(source, name, None)
+
+
+@dataclass(frozen=True)
+class GiftReading:
+    """What a GIFT text holds: its questions, the line each starts on, and every error."""
+
+    questions: list[Question]
+    lines: list[int]
+    errors: list[GiftError]
+
+
+def read_gift(source: str | bytes, name: str = "<gift>") -> GiftReading:
+    """The questions of a GIFT text and every question's error (line and column each),
+    for a preview that names all of them at once: a question that cannot be read is left
+    out and the next one read. A file beyond the limits (size, UTF-8, the number of
+    questions) is still refused whole (QuizFileError)."""
+    reading = GiftReading([], [], [])
+    _parse(source, name, reading)
+    return reading
+
+
+def _parse(source: str | bytes, name: str, reading: GiftReading | None) -> list[Question]:
     if isinstance(source, bytes):
         source = decode_utf8(source, name)
     elif len(source) > MAX_FILE_BYTES:
@@ -150,17 +173,26 @@ def parse_gift(source: str | bytes, name: str = "<gift>") -> list[Question]:
             category = bank_path(_restore(stripped[len("$CATEGORY:") :]).strip()) or None
             continue
         starts = block[0][0]  # the question's first line, its comments included
-        if len(questions) == MAX_QUESTIONS_PER_QUIZ:
+        if len(questions) + len(reading.errors if reading else ()) == MAX_QUESTIONS_PER_QUIZ:
             raise GiftError(
                 starts, 1, too_many_questions(len(questions) + 1), name,
                 limit="MAX_QUESTIONS_PER_QUIZ",
             )  # fmt: skip
-        question = _question(text, name)
-        idnumber, tags = _annotations("\n".join(comments))
-        question = replace(question, idnumber=idnumber, tags=tags, category=category)
-        if (wrong := over_limit(question)) is not None:
-            raise GiftError(starts, 1, f"this question: {wrong[0]}", name, limit=wrong[1])
+        try:
+            question = _question(text, name)
+            idnumber, tags = _annotations("\n".join(comments))
+            question = replace(question, idnumber=idnumber, tags=tags, category=category)
+            if (wrong := over_limit(question)) is not None:
+                raise GiftError(starts, 1, f"this question: {wrong[0]}", name, limit=wrong[1])
+        except GiftError as exc:
+            if reading is None:
+                raise
+            reading.errors.append(exc)
+            continue
         questions.append(question)
+        if reading is not None:
+            reading.questions.append(question)
+            reading.lines.append(starts)
     return questions
 
 

@@ -1,0 +1,62 @@
+"""A library module's quiz as a draft: its questions, and each one's text per language.
+
+Like the pages, nothing here reaches learners until the module is published
+(authoring.quiz_publishing writes the published module's quiz through quizzes' own
+import, so a changed question becomes a new QuestionVersion and attempts keep theirs).
+A question's text in a language is a snapshot of quizzes.model.Question (quizzes.snapshot);
+``revision`` counts its saves, and a save made over an older one is a conflict, never an
+overwrite (as authoring.drafts does for page texts).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courses.database import db, utcnow
+
+
+class DraftQuestion(db.Model):
+    """A question of a draft quiz, the same in every language (its idnumber ties them)."""
+
+    __tablename__ = "draft_question"
+    __table_args__ = (UniqueConstraint("library_module_id", "idnumber"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_module_id: Mapped[int] = mapped_column(
+        ForeignKey("library_module.id", ondelete="CASCADE"), index=True
+    )
+    idnumber: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    # A removed question stays (with its texts); publishing retires it for learners.
+    removed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    texts: Mapped[list[DraftQuestionText]] = relationship(
+        back_populates="question", order_by="DraftQuestionText.language"
+    )
+
+
+class DraftQuestionText(db.Model):
+    """A question in one language, as last saved (a quizzes.snapshot JSON)."""
+
+    __tablename__ = "draft_question_text"
+    __table_args__ = (UniqueConstraint("draft_question_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_question_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_question.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(default=1)
+    # A translation: the revision of the Finnish question it was written against.
+    source_revision: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
+
+    question: Mapped[DraftQuestion] = relationship(back_populates="texts")
