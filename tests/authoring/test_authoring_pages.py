@@ -331,7 +331,7 @@ def test_the_next_launch_finds_the_draft_when_the_first_has_expired(quizzes):
     from lti_tool.launch.models import LaunchSession
 
     site = quizzes
-    browser, launch_id, module_id, pages = _adapted(site)
+    browser, launch_id, _, pages = _adapted(site)
     editor, form = _editor_form(browser, site, launch_id, pages[0][0], "fi")
     saved = browser.post(editor.url, data={**form.fields, "title": "Kesken jäänyt", "body": "Luonnos."},
                          allow_redirects=False)
