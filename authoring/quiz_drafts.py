@@ -16,7 +16,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from authoring.drafts import UNSTORABLE
+from authoring.drafts import (
+    UNSTORABLE,
+    Saved,  # the same answer as a page text's save
+)
 from authoring.library import NotInLibrary, own_module
 from authoring.models import LibraryModule
 from authoring.quiz_models import DraftQuestion, DraftQuestionText
@@ -38,11 +41,6 @@ class InvalidQuestion(ValueError):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code, self.detail = code, detail
-
-
-@dataclass(frozen=True)
-class Saved:
-    revision: int
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,15 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     editor = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
     tool.goto(editor)
     _at_both_widths(tool, "page-text")
+    tool.goto(module_url + "quiz/")  # the quiz editor's pages too
+    _at_both_widths(tool, "quiz")
+    tool.locator("a[href*='/quiz/'][href$='/fi']").first.click()
+    tool.locator("form").first.wait_for()
+    _at_both_widths(tool, "quiz-question")
+    tool.goto(module_url + "quiz/new/single")
+    _at_both_widths(tool, "quiz-new-question")
+    tool.goto(module_url + "quiz/preview/fi")
+    _at_both_widths(tool, "quiz-preview")
 
     frame.locator("body").evaluate(f"() => {{ window.location.href = {module_url!r}; }}")
     frame.get_by_label("Mikä muuttui (lyhyt huomautus historiaan)").fill("Oma aloitus ryhmälle")
