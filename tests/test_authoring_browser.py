@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, navigate, require_chromium
 
 require_chromium()
 
@@ -88,8 +88,7 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     english.fill(english.input_value() + "\n\nAlways ask for a written employment contract.")
     status = frame.locator("#draft-status")
     status.filter(has_text="Tallennettu.").wait_for(timeout=10_000)  # saved as it was typed
-    frame.locator("body").evaluate("() => window.location.reload()")
-    frame.get_by_label("Teksti (Markdown)", exact=True).wait_for()
+    navigate(frame, "() => window.location.reload()", "form[data-draft-autosave]")
     assert frame.locator(".kp-diff").count() == 0  # up to date now
 
     tool = context.new_page()  # the pages at top level, for axe and the phone width

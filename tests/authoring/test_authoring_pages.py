@@ -37,7 +37,7 @@ def _adapted(site, user: str = TRAINER):
     adapted = browser.post(site.url + form.action, data=form.fields, allow_redirects=False)
     assert adapted.status_code == 303
     with site.app.app_context():
-        own = db.session.execute(select(LibraryModule)).scalars().all()[-1]
+        own = db.session.execute(select(LibraryModule).order_by(LibraryModule.id.desc())).scalars().first()
         pages = [(p.id, p.slug) for p in own.pages]
     return browser, launch_id, own.id, pages
 
