@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, navigate, require_chromium
+from tests.chromium import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    answer_every_question,
+    navigate,
+    require_chromium,
+)
 
 require_chromium()
 
@@ -155,3 +161,69 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
     assert other.get_by_label("Teksti (Markdown)", exact=True).input_value() == "Toisen kouluttajan teksti."
     other.screenshot(path=str(SCREENSHOTS / "authoring-conflict.png"))
     first.close()
+
+
+def test_a_pasted_gift_question_reaches_the_learner_and_versions_are_compared_and_restored(chromium, quizzes):
+    site = quizzes
+    context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
+    frame.get_by_role("link", name="Moduulikirjasto").click()
+    frame.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
+    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    module_url = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+
+    # A question pasted as GIFT: previewed first, then saved into the draft.
+    navigate(frame, f"() => {{ window.location.href = {module_url + 'quiz/'!r}; }}", "#import-text")
+    frame.locator("#import-text").fill("::Oma kysymys::Kuka allekirjoittaa työsopimuksen? {=Työntekijä ja työnantaja ~Vain työntekijä}")
+    frame.get_by_role("button", name="Näytä, mitä tuotaisiin").click()
+    frame.get_by_role("button", name="Tallenna nämä kysymykset luonnokseen").click()
+    frame.locator("text=Kuka allekirjoittaa työsopimuksen?").first.wait_for()
+
+    navigate(frame, f"() => {{ window.location.href = {module_url!r}; }}", "#note")
+    frame.locator("#note").fill("Oma kysymys")
+    frame.get_by_role("button", name="Julkaise uusi versio").click()
+    frame.locator("text=Versio 1 on julkaistu.").wait_for()
+
+    # A second version with another first page title, compared with the first, then the
+    # first restored as the draft.
+    frame.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    frame.locator("form[data-draft-autosave]").wait_for()
+    frame.get_by_label("Sivun otsikko", exact=True).fill("Työsopimus, versio 2")
+    frame.get_by_role("button", name="Tallenna", exact=True).click()
+    frame.locator("text=Tallennettu. Oppijat näkevät sen, kun moduuli julkaistaan.").wait_for()
+    navigate(frame, f"() => {{ window.location.href = {module_url!r}; }}", "#note")
+    frame.locator("#note").fill("Uusi otsikko")
+    frame.get_by_role("button", name="Julkaise uusi versio").click()
+    frame.locator("text=Versio 2 on julkaistu.").wait_for()
+    frame.get_by_role("button", name="Vertaa").click()
+    frame.locator(".kp-diff").first.wait_for()
+    assert "+Työsopimus, versio 2" in frame.locator("main").inner_text()
+    navigate(frame, f"() => {{ window.location.href = {module_url!r}; }}", "#note")
+    frame.get_by_role("button", name="Palauta versio 1 luonnokseksi").click()
+    frame.locator("text=Versio 1 on taas luonnos.").wait_for()
+    assert frame.get_by_role("rowheader", name="Työsopimus", exact=True).count() == 1
+
+    from sqlalchemy import select
+
+    from authoring.models import LibraryModule
+    from courses.database import db
+
+    with site.app.app_context():
+        module_slug = db.session.execute(select(LibraryModule.slug)).scalar_one()
+    context.close()
+    context, _, frame = _launch(chromium, site, TRAINER, "Kotopaikka (not set up yet)")
+    frame.locator(f"input[value='{module_slug}']").check()
+    frame.locator("form[action$='/bind'] button[type=submit]").click()
+    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    context.close()
+
+    # The learner takes the published quiz (version 2), with the pasted question in it.
+    context, _, frame = _launch(chromium, site, PARTICIPANT, "Kotopaikka (not set up yet)")
+    assert frame.locator("#page-title").inner_text() == "Työsopimus, versio 2"
+    frame.locator(".kp-quiz-status a").click()
+    frame.locator("form[action$='/start'] button").click()
+    frame.locator("form[data-autosave]").wait_for()
+    assert "Kuka allekirjoittaa työsopimuksen?" in frame.locator("form[data-autosave]").inner_text()
+    answer_every_question(frame)
+    frame.locator("button[value=submit]").click()
+    frame.locator("#result").wait_for()
+    context.close()
