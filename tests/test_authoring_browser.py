@@ -140,17 +140,24 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     context.close()
 
 
+def _open_finnish_editor(frame) -> None:
+    frame.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
+    frame.locator("form[data-draft-autosave]").wait_for()
+
+
 def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
+    """Two browsers, each with its own launch, open the same page of the site's module."""
     site = quizzes
     first, _, one = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
     one.get_by_role("link", name="Moduulikirjasto").click()
     one.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
     one.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
-    one.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
-    one.locator("form[data-draft-autosave]").wait_for()
-    editor = one.locator("body").evaluate("b => b.ownerDocument.location.href")
-    other = first.new_page()  # a second tab of the same trainer stands in for a colleague
-    other.goto(editor)
+    _open_finnish_editor(one)
+    second, second_page, other = _launch(chromium, site, TRAINER, "Työnhaku")
+    other.get_by_role("link", name="Moduulikirjasto").click()
+    other.locator("ul.kp-library a", has_text="Suomalainen työelämä").first.click()
+    other.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    _open_finnish_editor(other)
     one.get_by_label("Teksti (Markdown)", exact=True).fill("Ensimmäisen kouluttajan teksti.")
     one.get_by_role("button", name="Tallenna", exact=True).click()
     one.locator("text=Tallennettu.").first.wait_for()
@@ -159,8 +166,10 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
     other.locator("#conflict-title").wait_for()
     assert "Ensimmäisen kouluttajan teksti." in other.locator(".kp-theirs").inner_text()
     assert other.get_by_label("Teksti (Markdown)", exact=True).input_value() == "Toisen kouluttajan teksti."
-    other.screenshot(path=str(SCREENSHOTS / "authoring-conflict.png"))
+    other.locator("#conflict-title").scroll_into_view_if_needed()
+    second_page.screenshot(path=str(SCREENSHOTS / "authoring-conflict.png"))  # the guide's picture
     first.close()
+    second.close()
 
 
 def test_a_pasted_gift_question_reaches_the_learner_and_versions_are_compared_and_restored(chromium, quizzes):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Response, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from authoring import exchange, translation_files
 from authoring.drafts import InvalidText
@@ -37,12 +38,20 @@ def export_translation(launch_id: str, module_id: int, language: str) -> Respons
 @bp.post("/l/<launch_id>/library/<int:module_id>/translation/<language>")
 @refusing
 def import_translation(launch_id: str, module_id: int, language: str) -> tuple[str, int]:
+    # A translation file may be up to exchange.MAX_FILE_BYTES: only this request may be
+    # that large (the app's limit stays MAX_CONTENT_LENGTH); a larger one is refused as such.
+    request.max_content_length = exchange.MAX_FILE_BYTES + 64 * 1024
     visit = trainer_visit(launch_id)
-    form = PageActionForm(request.form, meta=form_context(visit))
-    checked(form)
-    upload = request.files.get("file")
-    data = upload.read() if upload is not None else b""
     problem, outcome = None, None
+    try:
+        form = PageActionForm(request.form, meta=form_context(visit))
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        translation_files.export_file(site_of(visit), module_id, language)  # another site's: 404
+        problem = (FILE_PROBLEMS["too_large"], None)
+        return _import_page(visit, module_id, language, None, problem)
+    checked(form)
+    data = upload.read() if upload is not None else b""
     try:
         outcome = translation_files.import_file(site_of(visit), module_id, language, data, visit.learner_id)
     except InvalidText as exc:
@@ -54,8 +63,13 @@ def import_translation(launch_id: str, module_id: int, language: str) -> tuple[s
             "translation_imported site=%s module=%s language=%s placed=%d unplaced=%d",
             site_of(visit), module_id, language, len(outcome.placed), len(outcome.unplaced),
         )
+    return _import_page(visit, module_id, language, outcome, problem)
+
+
+def _import_page(visit, module_id: int, language: str, outcome, problem) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     page = render_template(
         "authoring/translation_import.html", visit=visit, module_id=module_id, language=language,
         endonyms=ENDONYMS, outcome=outcome, problem=problem,
     )
-    return page, 400 if problem else 200
+    status = 200 if problem is None else 413 if problem[0] is FILE_PROBLEMS["too_large"] else 400
+    return page, status

@@ -344,3 +344,18 @@ def test_the_next_launch_finds_the_draft_when_the_first_has_expired(quizzes):
     later = _launch_id(launch(colleague, TRAINER, WORKING_LIFE).page)
     again, _ = _editor_form(colleague, site, later, pages[0][0], "fi")
     assert "Kesken jäänyt" in again.text and "Luonnos." in again.text
+
+
+def test_a_translation_file_over_the_apps_request_limit_is_read_and_one_too_large_refused(quizzes):
+    """The app takes 256 KB a request; a translation file may be up to 2 MB."""
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    exported = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/translation/uk.po")
+    padding = b"\n# " + b"x" * 70 + b"\n"
+    big = exported.content + padding * (400_000 // len(padding))  # ~400 KB of comments
+    (csrf,) = {f.fields["csrf_token"] for f in _module_forms(browser, site, launch_id, module_id)[1]}
+    url = site.url + f"/l/{launch_id}/library/{module_id}/translation/uk"
+    read = browser.post(url, data={"csrf_token": csrf}, files={"file": ("m.uk.po", big)})
+    assert read.status_code == 200, read.status_code
+    huge = browser.post(url, data={"csrf_token": csrf}, files={"file": ("m.uk.po", b"#" * 2_200_000)})
+    assert huge.status_code == 413 and "2 Mt" in huge.text
