@@ -17,6 +17,8 @@ from authoring.library import NotInLibrary, draft_pages, own_module
 from authoring.models import DraftPage, DraftText, ModuleVersion
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
+from quizzes.gift.writer import write_question
+from quizzes.snapshot import from_snapshot
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,17 @@ def _version(library_module_id: int, number: int) -> ModuleVersion:
 
 
 def _texts(snapshot: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
-    return {
+    """Each page's text by (page, language), and each quiz question's (as "quiz:<id
+    number>", the question written as GIFT, the way trainers know it from Moodle)."""
+    texts = {
         (page["slug"], language): (text["title"], text["body"])
         for page in snapshot["pages"]
         for language, text in page["texts"].items()
     }
+    for question in snapshot.get("quiz", []):
+        for language, data in question["texts"].items():
+            texts[(f"quiz:{question['idnumber']}", language)] = ("", write_question(from_snapshot(data)))
+    return texts
 
 
 def compare(site_id: int, library_module_id: int, older: int, newer: int) -> list[TextChange]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
-from authoring.quiz_models import DraftQuestion, DraftQuestionText
+from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText, Programme
@@ -189,10 +189,16 @@ def _copy_quiz(library_module_id: int, module_id: int, author_id: int | None) ->
         db.session.add(question)
         db.session.flush()
         for language, snapshot in live.snapshots.items():
-            db.session.add(DraftQuestionText(
+            text = DraftQuestionText(
                 draft_question_id=question.id, language=language, snapshot=snapshot, revision=1,
                 source_revision=None if language == SOURCE_LANGUAGE else 1,
                 updated_at=now, updated_by=author_id,
+            )
+            db.session.add(text)
+            db.session.flush()
+            db.session.add(QuestionRevision(
+                draft_question_text_id=text.id, revision=1, snapshot=snapshot, saved_at=now,
+                saved_by=author_id,
             ))
 
 

@@ -22,7 +22,7 @@ from authoring.drafts import (
 )
 from authoring.library import NotInLibrary, own_module
 from authoring.models import LibraryModule
-from authoring.quiz_models import DraftQuestion, DraftQuestionText
+from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Programme
@@ -203,10 +203,16 @@ def add_rows(library_module: LibraryModule, questions: list[Question], author_id
                             kind=question.kind, created_at=now)
         db.session.add(row)
         db.session.flush()
-        db.session.add(DraftQuestionText(
+        text = DraftQuestionText(
             draft_question_id=row.id, language=language,
             snapshot=to_snapshot(replace(question, idnumber=idnumber, category=None)),
             revision=1, source_revision=source_revision, updated_at=now, updated_by=author_id,
+        )
+        db.session.add(text)
+        db.session.flush()
+        db.session.add(QuestionRevision(
+            draft_question_text_id=text.id, revision=1, snapshot=text.snapshot, saved_at=now,
+            saved_by=author_id,
         ))
         rows.append(row)
     return rows
@@ -277,7 +283,18 @@ def save_question(
         db.session.rollback()  # the kind, too, stays as the newer save left it
         theirs = text_row(question_id, language)
         assert theirs is not None
+        db.session.add(QuestionRevision(  # yours, kept aside: nothing is lost
+            draft_question_text_id=theirs.id, revision=None, snapshot=snapshot, saved_at=now,
+            saved_by=author_id,
+        ))
+        db.session.commit()
         return Conflict(theirs.revision, from_snapshot(theirs.snapshot))
+    saved_row = text_row(question_id, language)
+    assert saved_row is not None
+    db.session.add(QuestionRevision(
+        draft_question_text_id=saved_row.id, revision=revision, snapshot=snapshot, saved_at=now,
+        saved_by=author_id,
+    ))
     touch(module.id)
     db.session.commit()
     return Saved(revision)

@@ -60,3 +60,20 @@ class DraftQuestionText(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
 
     question: Mapped[DraftQuestion] = relationship(back_populates="texts")
+
+
+class QuestionRevision(db.Model):
+    """Every saved text of a question in one language, kept, as for pages
+    (authoring.models.TextRevision): a save over an older revision is kept aside here
+    (``revision`` NULL), so nothing either of two trainers wrote is lost."""
+
+    __tablename__ = "draft_question_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_question_text_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_question_text.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[int | None]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))

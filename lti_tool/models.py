@@ -2,7 +2,7 @@
 
 from authoring.media_models import MediaImage
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
-from authoring.quiz_models import DraftQuestion, DraftQuestionText
+from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
@@ -17,6 +17,7 @@ __all__ = [
     "DraftPage",
     "DraftQuestion",
     "DraftQuestionText",
+    "QuestionRevision",
     "DraftText",
     "LibraryModule",
     "ModuleVersion",

@@ -69,6 +69,17 @@ def test_a_question_is_added_saved_and_a_stale_save_is_a_conflict(sites):
         late = quiz_drafts.save_question(site, lm.id, row.id, "fi", base_revision=1,
                                          question=replace(SINGLE, text="Toinen"), author_id=None)
         assert isinstance(late, Conflict) and late.revision == 2 and late.question.text == "Mistä verokortti tilataan?"
+        from authoring.quiz_models import QuestionRevision
+
+        kept = db.session.execute(
+            select(QuestionRevision.revision, QuestionRevision.snapshot)
+            .join(DraftQuestionText, DraftQuestionText.id == QuestionRevision.draft_question_text_id)
+            .where(DraftQuestionText.draft_question_id == row.id)
+            .order_by(QuestionRevision.id)
+        ).all()
+        assert [(r, s["text"]) for r, s in kept] == [  # every save kept, the late one aside
+            (1, SINGLE.text), (2, "Mistä verokortti tilataan?"), (None, "Toinen")
+        ]
         # The English translation: missing, then written, then behind a newer Finnish text.
         states = {s.language: s.state for s in quiz_drafts.states(row, ["fi", "en"])}
         assert states["en"] == "missing"

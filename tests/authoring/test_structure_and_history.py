@@ -114,3 +114,23 @@ def test_versions_are_compared_and_an_older_one_restored(sites):
         assert fi.body_markdown == original_body and fi.revision == 3  # a new revision
         with pytest.raises(library.NotInLibrary):
             history.compare(site, lm.id, 1, 9)
+
+
+def test_comparing_versions_shows_a_changed_quiz_question(sites):
+    from dataclasses import replace
+
+    from authoring import quiz_drafts
+
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, _shipped(), None)
+        publishing.publish(site, lm.id, "", None)
+        question = quiz_drafts.draft_questions(lm.id)[0]
+        fi = quiz_drafts.question_text(question, "fi")
+        text = next(t for t in question.texts if t.language == "fi")
+        quiz_drafts.save_question(site, lm.id, question.id, "fi", base_revision=text.revision,
+                                  question=replace(fi, text="Täysin uusi kysymys?"), author_id=None)
+        publishing.publish(site, lm.id, "", None)
+        changes = history.compare(site, lm.id, 1, 2)
+        (change,) = [c for c in changes if c.page == f"quiz:{question.idnumber}"]
+        assert change.language == "fi" and any("Täysin uusi kysymys?" in line for line in change.lines)
