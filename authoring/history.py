@@ -1,4 +1,5 @@
-"""A module's published versions compared, and an older one restored as the new draft.
+"""A module's published versions compared, and an older one restored as the new draft
+(its pages and, where the version has one, its quiz).
 
 A restore writes the old texts as new revisions of the draft (the newer ones stay in
 the history) and publishes nothing: the trainer reads it, then publishes.
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from authoring.drafts import save_text
 from authoring.library import NotInLibrary, draft_pages, own_module
 from authoring.models import DraftPage, DraftText, ModuleVersion
+from authoring.quiz_drafts import draft_questions, save_question, text_row
+from authoring.quiz_models import DraftQuestion
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from quizzes.gift.writer import write_question
@@ -108,6 +111,42 @@ def restore(site_id: int, library_module_id: int, number: int, author_id: int | 
                 site_id, page_id, language,
                 base_revision=current.revision if current else None,
                 title=text["title"], body=text["body"], author_id=author_id,
+            )
+            changed += 1
+    if "quiz" in snapshot:  # versions published before the quiz was a draft have none
+        changed += _restore_quiz(site_id, module.id, snapshot["quiz"], author_id)
+    return changed
+
+
+def _restore_quiz(site_id: int, library_module_id: int, quiz: list[dict[str, Any]], author_id: int | None) -> int:
+    """The version's questions, order and texts, as new revisions of the draft quiz."""
+    existing = {q.idnumber: q for q in draft_questions(library_module_id, live=False)}
+    wanted = {item["idnumber"] for item in quiz}
+    now = utcnow()
+    for question in existing.values():
+        if question.idnumber not in wanted and question.removed_at is None:
+            question.removed_at = now
+    rows = []
+    for position, item in enumerate(quiz, 1):
+        row = existing.get(item["idnumber"])
+        if row is None:
+            row = DraftQuestion(library_module_id=library_module_id, idnumber=item["idnumber"],
+                                position=position, kind=item["kind"], created_at=now)
+            db.session.add(row)
+            db.session.flush()
+        row.position, row.removed_at, row.kind = position, None, item["kind"]
+        rows.append((row.id, item["texts"]))
+    db.session.commit()
+    changed = 0
+    for question_id, texts in rows:
+        for language, data in sorted(texts.items(), key=lambda item: item[0] != SOURCE_LANGUAGE):
+            current = text_row(question_id, language)
+            if current is not None and current.snapshot == data:
+                continue
+            save_question(
+                site_id, library_module_id, question_id, language,
+                base_revision=current.revision if current else None,
+                question=from_snapshot(data), author_id=author_id, strict=False,
             )
             changed += 1
     return changed

@@ -134,3 +134,27 @@ def test_comparing_versions_shows_a_changed_quiz_question(sites):
         changes = history.compare(site, lm.id, 1, 2)
         (change,) = [c for c in changes if c.page == f"quiz:{question.idnumber}"]
         assert change.language == "fi" and any("Täysin uusi kysymys?" in line for line in change.lines)
+
+
+def test_restoring_a_version_brings_its_quiz_back(sites):
+    from dataclasses import replace
+
+    from authoring import quiz_drafts
+
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, _shipped(), None)
+        publishing.publish(site, lm.id, "", None)
+        first, second = quiz_drafts.draft_questions(lm.id)[:2]
+        original_text = quiz_drafts.question_text(first, "fi").text
+        text = next(t for t in first.texts if t.language == "fi")
+        quiz_drafts.save_question(site, lm.id, first.id, "fi", base_revision=text.revision,
+                                  question=replace(quiz_drafts.question_text(first, "fi"), text="Muutettu?"),
+                                  author_id=None)
+        quiz_drafts.remove_question(site, lm.id, second.id)
+        publishing.publish(site, lm.id, "", None)
+        assert history.restore(site, lm.id, 1, None) >= 1
+        db.session.expire_all()
+        live = quiz_drafts.draft_questions(lm.id)
+        assert [q.id for q in live[:2]] == [first.id, second.id]  # back, in its place
+        assert quiz_drafts.question_text(live[0], "fi").text == original_text
