@@ -119,6 +119,16 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     frame.get_by_label("Mikä muuttui (lyhyt huomautus historiaan)").fill("Oma aloitus ryhmälle")
     frame.get_by_role("button", name="Julkaise uusi versio").click()
     frame.locator("text=Versio 1 on julkaistu.").wait_for()
+    context.close()
+    _bind_the_unbound_activity(chromium, site)
+    context, _, frame = _launch(chromium, site, PARTICIPANT, "Kotopaikka (not set up yet)")
+    assert frame.locator("#page-title").inner_text() == "Työsopimus ja sinä"
+    assert "Kysy aina kirjallinen työsopimus." in frame.locator(".kp-body").inner_text()
+    context.close()
+
+
+def _bind_the_unbound_activity(chromium, site) -> None:
+    """The trainer binds the activity that has no module yet to the site's module."""
     from sqlalchemy import select
 
     from authoring.models import LibraryModule
@@ -126,17 +136,10 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
 
     with site.app.app_context():
         module_slug = db.session.execute(select(LibraryModule.slug)).scalar_one()
-    context.close()
-
-    # The trainer binds an activity that has no module yet to the site's module.
     context, _, frame = _launch(chromium, site, TRAINER, "Kotopaikka (not set up yet)")
     frame.locator(f"input[value='{module_slug}']").check()
     frame.locator("form[action$='/bind'] button[type=submit]").click()
     frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
-    context.close()
-    context, _, frame = _launch(chromium, site, PARTICIPANT, "Kotopaikka (not set up yet)")
-    assert frame.locator("#page-title").inner_text() == "Työsopimus ja sinä"
-    assert "Kysy aina kirjallinen työsopimus." in frame.locator(".kp-body").inner_text()
     context.close()
 
 
@@ -212,19 +215,8 @@ def test_a_pasted_gift_question_reaches_the_learner_and_versions_are_compared_an
     frame.locator("text=Versio 1 on taas luonnos.").wait_for()
     assert frame.get_by_role("rowheader", name="Työsopimus", exact=True).count() == 1
 
-    from sqlalchemy import select
-
-    from authoring.models import LibraryModule
-    from courses.database import db
-
-    with site.app.app_context():
-        module_slug = db.session.execute(select(LibraryModule.slug)).scalar_one()
     context.close()
-    context, _, frame = _launch(chromium, site, TRAINER, "Kotopaikka (not set up yet)")
-    frame.locator(f"input[value='{module_slug}']").check()
-    frame.locator("form[action$='/bind'] button[type=submit]").click()
-    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
-    context.close()
+    _bind_the_unbound_activity(chromium, site)
 
     # The learner takes the published quiz (version 2), with the pasted question in it.
     context, _, frame = _launch(chromium, site, PARTICIPANT, "Kotopaikka (not set up yet)")
