@@ -48,9 +48,21 @@ def load_packages(path: str | None, site: int | None = None) -> str:
     except (QuizFileError, QuizImportError) as exc:
         raise click.ClickException(f"the pages were loaded but no quiz was: {exc}") from exc
     changed = sum(r.added + r.new_versions + r.retired for r in reports)
+    images = 0
+    if site is not None:
+        from authoring.image_transfer import read_images
+        from authoring.images import ImageRefused
+        from courses.packages.loader import package_folders
+
+        try:
+            images = sum(read_images(site, folder) for folder in package_folders(root))
+        except (ImageRefused, OSError) as exc:
+            raise click.ClickException(f"the pages were loaded but an image was not: {exc}") from exc
     drafts = _adopt(site) if site is not None else 0
     result = f"{summary}\nquizzes: {len(reports)} files, {changed} questions added or changed"
-    return result + (f"\nlibrary: {drafts} drafts made for the site's modules" if site is not None else "")
+    if site is not None:
+        result += f"\nlibrary: {drafts} drafts made for the site's modules, {images} images added"
+    return result
 
 
 def _adopt(site: int) -> int:
@@ -116,5 +128,12 @@ def content_export(programme: str, directory: str, issuer: str | None) -> None:
         root = export_programme(programme, Path(directory), _site_id(issuer))
     except UnknownProgramme as exc:
         raise click.ClickException(f"no programme {exc.args[0]!r} has been loaded") from exc
-    quizzes = _write_quizzes(root) if issuer is not None else 0
-    click.echo(f"Wrote {root}" + (f" ({quizzes} quiz files)" if issuer is not None else ""))
+    if issuer is None:
+        click.echo(f"Wrote {root}")
+        return
+    from authoring.image_transfer import write_images
+
+    quizzes = _write_quizzes(root)
+    images = write_images(_site_id(issuer) or 0, root)
+    missing = f"; not found here: {', '.join(images.missing)}" if images.missing else ""
+    click.echo(f"Wrote {root} ({quizzes} quiz files, {images.written} images{missing})")

@@ -195,8 +195,9 @@ class _Reader:
             title=self.texts(path, data, lines, "title", languages),
             summary=self.texts(path, data, lines, "summary", languages),
         )
-        folders = sorted(
-            p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        folders = sorted(  # media/: a site's images (authoring/image_transfer.py)
+            p for p in self.root.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and p.name != "media"
         )
         for folder in folders:
             module = self.module(folder, programme.languages)

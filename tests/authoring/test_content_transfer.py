@@ -7,13 +7,15 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import delete, select
 
-from authoring import drafts, library, publishing
+from authoring import drafts, images, library, publishing
+from authoring.media_models import MediaImage
 from authoring.models import LibraryModule
 from courses.database import db
 from courses.models import Module, Page, PageText
 from lti_tool.registry.models import Platform
 from quizzes.models import Quiz
 from tests.authoring.conftest import shipped
+from tests.authoring.images import png
 
 
 def _run(app, *args: str):
@@ -29,23 +31,27 @@ def test_a_sites_modules_go_out_and_come_back_with_their_quiz_and_a_draft(sites,
         lm = library.adapt(site, shipped(), None)
         page = library.draft_pages(lm.id)[0]
         fi = next(t for t in page.texts if t.language == "fi")
+        stored = images.store(site, page.id, "fi", png(), "Punainen kuva", None)
         drafts.save_text(site, page.id, "fi", base_revision=fi.revision, title="Oma otsikko",
-                         body="Oma teksti.", author_id=None)
+                         body="Oma teksti.\n\n" + stored.markdown, author_id=None)
         publishing.publish(site, lm.id, "", None)
         slug = lm.slug
     exported = _run(app, "content", "export", "keys-to-working-life", str(tmp_path), "--site", issuer)
     assert exported.exit_code == 0, exported.output
-    folders = [p.name for p in (tmp_path / "keys-to-working-life").iterdir() if p.is_dir()]
+    folders = [p.name for p in (tmp_path / "keys-to-working-life").iterdir() if p.is_dir() and p.name != "media"]
     assert len(folders) == 1 and folders[0].endswith(slug)  # only the site's own module
     assert (tmp_path / "keys-to-working-life" / folders[0] / "quiz.fi.gift").is_file()
+    assert "1 images" in exported.output
+    assert (tmp_path / "keys-to-working-life" / "media" / f"{stored.key}.png").is_file()
 
     with app.app_context():  # as on a new installation: the site has none of it
         db.session.execute(delete(LibraryModule))
         db.session.execute(delete(Module).where(Module.slug == slug))
+        db.session.execute(delete(MediaImage))
         db.session.commit()
     loaded = _run(app, "content", "load", str(tmp_path), "--site", issuer)
     assert loaded.exit_code == 0, loaded.output
-    assert "1 drafts made" in loaded.output
+    assert "1 drafts made" in loaded.output and "1 images added" in loaded.output
     with app.app_context():
         module = db.session.execute(select(Module).where(Module.slug == slug)).scalar_one()
         assert module.site_id == site
@@ -53,6 +59,8 @@ def test_a_sites_modules_go_out_and_come_back_with_their_quiz_and_a_draft(sites,
             select(PageText.title).join(Page).where(Page.module_id == module.id, PageText.language == "fi")
         ).scalars().all()
         assert "Oma otsikko" in titles
+        image = db.session.execute(select(MediaImage).where(MediaImage.key == stored.key)).scalar_one()
+        assert image.site_id == site and image.alt_text == "Punainen kuva"
         assert db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one()
         (draft,) = library.own_modules(site)
         assert draft.slug == slug and draft.published
