@@ -110,10 +110,12 @@ def save_text(
         latest = current_source.revision if current_source else 0
         source = latest if source_revision is None else min(max(int(source_revision), 0), latest)
     current = _text(page.id, language)
-    if current is not None and current.revision == base_revision and (
-        current.title, current.body_markdown, current.source_revision
-    ) == (title, body, source):
-        return Saved(current.revision)  # an autosave of what is already saved
+    if current is not None and (current.title, current.body_markdown, current.source_revision) == (
+        title, body, source
+    ):
+        # What is already saved: an autosave again, or the Save button pressed while the
+        # autosave of the same text was on its way. The same text is never a conflict.
+        return Saved(current.revision)
     try:
         if current is None:  # a new translation
             current = DraftText(

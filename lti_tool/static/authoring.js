@@ -42,6 +42,7 @@ document.addEventListener("DOMContentLoaded", function () {
       pending = true;
     }).finally(function () {
       sending = false;
+      if (deferred) { submitDeferred(); return; }
       if (pending && !stopped) { timer = setTimeout(save, 3000); }
     });
   }
@@ -53,5 +54,25 @@ document.addEventListener("DOMContentLoaded", function () {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, 1500);
   });
-  form.addEventListener("submit", function () { stopped = true; if (timer) { clearTimeout(timer); } });
+  var deferred = null;  // the button pressed while an autosave was on its way
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    if (timer) { clearTimeout(timer); }
+    if (sending) {
+      // Wait for it: this save then goes over the revision it made, not the one before
+      // (which would look like someone else's save).
+      event.preventDefault();
+      deferred = event.submitter;
+    }
+  });
+  function submitDeferred() {
+    if (!deferred) { return; }
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = deferred.name || "action";
+    action.value = deferred.value || "save";
+    form.appendChild(action);
+    deferred = null;
+    form.submit();
+  }
 });

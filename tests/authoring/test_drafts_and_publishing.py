@@ -171,3 +171,17 @@ def test_a_page_without_its_finnish_text_is_not_published(sites):
             publishing.publish(site, lm.id, "", None)
         assert refused.value.code == "page_without_source"
         assert db.session.execute(select(Module).where(Module.slug == lm.slug)).scalar() is None
+
+
+def test_the_same_text_saved_over_an_older_revision_is_not_a_conflict(sites):
+    """The Save button pressed while the autosave of the same text was on its way."""
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, _shipped(), None)
+        page = _first_page(lm)
+        assert drafts.save_text(site, page.id, "fi", base_revision=1, title="T", body="Sama.",
+                                author_id=None) == drafts.Saved(2)
+        assert drafts.save_text(site, page.id, "fi", base_revision=1, title="T", body="Sama.",
+                                author_id=None) == drafts.Saved(2)
+        late = drafts.save_text(site, page.id, "fi", base_revision=1, title="T", body="Eri.", author_id=None)
+        assert isinstance(late, drafts.Conflict)
