@@ -30,7 +30,13 @@ from sqlalchemy import select
 
 from courses.database import db
 from quizzes.model import Question
-from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse, QuestionVersion, QuizQuestion
+from quizzes.models import (
+    ATTEMPT_SUBMITTED,
+    Attempt,
+    AttemptResponse,
+    QuestionVersion,
+    QuizQuestion,
+)
 from quizzes.snapshot import from_snapshot
 from quizzes.text import to_html
 from quizzes.types import kind_of
@@ -134,11 +140,15 @@ def _discrimination(marks: Sequence[float], rests: Sequence[float]) -> float | N
     var_rest = sum((r - mean_rest) ** 2 for r in rests) / (n - 1)
     if not var_mark * var_rest:
         return None
-    cov = sum((m - mean_mark) * (r - mean_rest) for m, r in zip(marks, rests, strict=True)) / (n - 1)
+    cov = sum((m - mean_mark) * (r - mean_rest) for m, r in zip(marks, rests, strict=True)) / (
+        n - 1
+    )
     return 100 * cov / math.sqrt(var_mark * var_rest)
 
 
-def counted(attempts: Iterable[CountedAttempt], grading_method: str, allowed: int) -> list[CountedAttempt]:
+def counted(
+    attempts: Iterable[CountedAttempt], grading_method: str, allowed: int
+) -> list[CountedAttempt]:
     """The attempts Moodle's statistics report uses by default: the grading method's."""
     attempts = list(attempts)
     if allowed == 1:
@@ -164,9 +174,7 @@ def analyse(attempts: Sequence[CountedAttempt], order: Sequence[int] = ()) -> li
     rests: dict[int, list[float]] = {}
     wrong: dict[int, Counter[tuple[str, bool | None]]] = {}
     for attempt in attempts:
-        total = sum(
-            s.fraction or 0.0 for s in attempt.slots if kind_of(s.question).scored
-        )
+        total = sum(s.fraction or 0.0 for s in attempt.slots if kind_of(s.question).scored)
         for s in attempt.slots:
             kind = kind_of(s.question)
             if s.question_id not in items:
@@ -200,7 +208,10 @@ def analyse(attempts: Sequence[CountedAttempt], order: Sequence[int] = ()) -> li
         item.wrong = tuple(WrongAnswer(t, c, truth) for (t, truth), c in common[:COMMON_WRONG])
     rank = {qid: i for i, qid in enumerate(order)}
     first_seen = {qid: i for i, qid in enumerate(items)}
-    return sorted(items.values(), key=lambda i: (rank.get(i.question_id, len(rank)), first_seen[i.question_id]))
+    return sorted(
+        items.values(),
+        key=lambda i: (rank.get(i.question_id, len(rank)), first_seen[i.question_id]),
+    )
 
 
 def course_attempts(quiz_id: int, course: int) -> list[CountedAttempt]:
@@ -246,7 +257,11 @@ def course_attempts(quiz_id: int, course: int) -> list[CountedAttempt]:
     for attempt_id, learner_id, number, score, layout in rows:
         answers = responses.get(attempt_id, {})
         slots = tuple(
-            Slot(versions[entry["version"]][0], parsed[entry["version"]], *answers.get(slot, (None, None)))
+            Slot(
+                versions[entry["version"]][0],
+                parsed[entry["version"]],
+                *answers.get(slot, (None, None)),
+            )
             for slot, entry in enumerate(layout)
             if entry["version"] in versions
         )
@@ -259,7 +274,13 @@ def quiz_item_analysis(
 ) -> tuple[list[ItemStats], int]:
     """The quiz's items in the course and the number of attempts they are computed from."""
     chosen = counted(course_attempts(quiz_id, course), grading_method, attempts_allowed)
-    order = db.session.execute(
-        select(QuizQuestion.id).where(QuizQuestion.quiz_id == quiz_id).order_by(QuizQuestion.position)
-    ).scalars().all()
+    order = (
+        db.session.execute(
+            select(QuizQuestion.id)
+            .where(QuizQuestion.quiz_id == quiz_id)
+            .order_by(QuizQuestion.position)
+        )
+        .scalars()
+        .all()
+    )
     return analyse(chosen, order), len(chosen)
