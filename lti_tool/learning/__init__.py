@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         accessibility,
         export_views,
         grades_views,
+        item_views,
         quiz_trainer_views,
         quiz_views,
         trainer_views,
