@@ -9,7 +9,7 @@ from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.quiz_trainer_views import _course_quiz
+from lti_tool.learning.quiz_trainer_views import course_quiz
 from lti_tool.learning.quiz_views import quiz_page_args
 from quizzes.item_analysis import quiz_item_analysis
 from quizzes.settings import settings_for
@@ -19,7 +19,7 @@ from quizzes.settings import settings_for
 def quiz_items(launch_id: str, module_slug: str) -> str | tuple[str, int]:
     """How each question went in this course: only the course's own attempts count."""
     try:
-        visit, module, quiz, context_id = _course_quiz(launch_id, module_slug)
+        visit, module, quiz, context_id = course_quiz(launch_id, module_slug)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:

@@ -21,7 +21,13 @@ from lti_tool.learning.quiz_views import course_context_id, quiz_of, quiz_page_a
 from quizzes import attempts as attempt_service
 from quizzes.model import Question
 from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
-from quizzes.settings import Band, Settings, reset_course_settings, save_course_settings, settings_for
+from quizzes.settings import (
+    Band,
+    Settings,
+    reset_course_settings,
+    save_course_settings,
+    settings_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +68,7 @@ def _settings_form(visit: Visit, settings: Settings) -> QuizSettingsForm:
     )
 
 
-def _course_quiz(launch_id: str, module_slug: str) -> tuple[Visit, ModuleInfo, Quiz, int]:
+def course_quiz(launch_id: str, module_slug: str) -> tuple[Visit, ModuleInfo, Quiz, int]:
     """A trainer's visit, the module, its quiz and the course's context id (403/404)."""
     visit = open_visit(launch_id, trainer=True, need_module=True)
     module = visit.module(module_slug)
@@ -77,7 +83,7 @@ def _course_quiz(launch_id: str, module_slug: str) -> tuple[Visit, ModuleInfo, Q
 def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[str, int]:
     """A trainer adapts the quiz for their own course (other courses keep theirs)."""
     try:
-        visit, module, quiz, context_id = _course_quiz(launch_id, module_slug)
+        visit, module, quiz, context_id = course_quiz(launch_id, module_slug)
         status = 200
         if request.method == "GET":
             form = _settings_form(visit, settings_for(quiz, context_id))
@@ -111,7 +117,7 @@ def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[st
 def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
     """The open reflections of this course's learners, newest first."""
     try:
-        visit, module, quiz, context_id = _course_quiz(launch_id, module_slug)
+        visit, module, quiz, context_id = course_quiz(launch_id, module_slug)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
