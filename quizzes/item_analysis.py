@@ -12,7 +12,8 @@ is worth one mark, as in the attempt's score; a question shown and not answered 
   attempt's total minus this question's mark, and the (co)variances are sample ones
   (divided by n − 1); none with fewer than two attempts or when either varies not at all.
 
-Reflections and descriptions are not scored: they get answered counts only. Nothing
+Reflections are not scored: they get answered counts only; descriptions (text without a
+question) are left out. Nothing
 here knows about Flask or LTI.
 """
 
@@ -177,6 +178,8 @@ def analyse(attempts: Sequence[CountedAttempt], order: Sequence[int] = ()) -> li
         total = sum(s.fraction or 0.0 for s in attempt.slots if kind_of(s.question).scored)
         for s in attempt.slots:
             kind = kind_of(s.question)
+            if not kind.answerable:  # a description: nothing to answer, nothing to analyse
+                continue
             if s.question_id not in items:
                 items[s.question_id] = ItemStats(
                     s.question_id,

@@ -143,3 +143,13 @@ def test_hostile_or_odd_responses_are_left_out_not_crashed_on():
     assert readable(matching, {"Kela": "jobs"}) == ("Kela → jobs; TE → –", None)
     assert plain("x" * 500).endswith("…") and len(plain("x" * 500)) == 140
     assert plain("<script>alert(1)</script>Hi &amp; bye") == "Hi & bye"
+
+
+def test_a_description_is_left_out():
+    description = Question(kind="description", text="Lue ensin tämä.")
+    with_text = [
+        CountedAttempt(a.learner_id, a.number, a.score, (Slot(9, description, None, None), *a.slots))
+        for a in FIVE
+    ]
+    items = analyse(with_text, order=[9, 1, 2, 3, 4])
+    assert [i.question_id for i in items] == [1, 2, 3, 4]
