@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from authoring.library import NotInLibrary
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
+from authoring.refusals import Refusal
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Programme
@@ -27,12 +28,8 @@ MAX_BODY = 100_000  # characters; the longest shipped page has under 5,000
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
-class InvalidText(ValueError):
+class InvalidText(Refusal):
     """A text that is not saved; ``code`` says why (for the message in the page)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from authoring.drafts import InvalidText, draft_page, save_text
 from authoring.media_models import MediaImage
 from authoring.models import DraftText
+from authoring.refusals import Refusal
 from courses.database import db
 from courses.languages import SOURCE_LANGUAGE
 from courses.packages.render import MEDIA_PATH, MEDIA_PREFIX, render_markdown
@@ -48,13 +49,8 @@ _SOURCES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WEBP", "GIF": "PNG"}  # what 
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-class ImageRefused(ValueError):
+class ImageRefused(Refusal):
     """An image that is not stored; ``code`` says why (for the message in the page)."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from authoring import images
 from authoring.library import own_module
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from authoring.quiz_publishing import publish_quiz, quiz_snapshot
+from authoring.refusals import Refusal
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
@@ -23,11 +24,8 @@ from quizzes.services import QuizImportError
 MAX_NOTE = 500
 
 
-class PublishRefused(ValueError):
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+class PublishRefused(Refusal):
+    """A draft that is not published; ``code`` says why."""
 
 
 @dataclass(frozen=True)

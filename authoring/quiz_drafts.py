@@ -23,6 +23,7 @@ from authoring.drafts import (
 from authoring.library import NotInLibrary, own_module
 from authoring.models import LibraryModule
 from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
+from authoring.refusals import Refusal
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Programme
@@ -34,13 +35,9 @@ from quizzes.types import REGISTRY
 IDNUMBER = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
-class InvalidQuestion(ValueError):
+class InvalidQuestion(Refusal):
     """A question that is not saved; ``code`` says why (the page's message), ``detail``
     what (a text's name, an id number)."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code, self.detail = code, detail
 
 
 @dataclass(frozen=True)

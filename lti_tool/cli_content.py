@@ -124,16 +124,17 @@ def content_export(programme: str, directory: str, issuer: str | None) -> None:
     """Write PROGRAMME as a content package into DIRECTORY/<programme>."""
     from courses.packages.exporter import UnknownProgramme, export_programme
 
+    site = _site_id(issuer)
     try:
-        root = export_programme(programme, Path(directory), _site_id(issuer))
+        root = export_programme(programme, Path(directory), site)
     except UnknownProgramme as exc:
         raise click.ClickException(f"no programme {exc.args[0]!r} has been loaded") from exc
-    if issuer is None:
+    if site is None:
         click.echo(f"Wrote {root}")
         return
     from authoring.image_transfer import write_images
 
     quizzes = _write_quizzes(root)
-    images = write_images(_site_id(issuer) or 0, root)
+    images = write_images(site, root)
     missing = f"; not found here: {', '.join(images.missing)}" if images.missing else ""
     click.echo(f"Wrote {root} ({quizzes} quiz files, {images.written} images{missing})")

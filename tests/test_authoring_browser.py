@@ -74,10 +74,7 @@ def _at_both_widths(page, name: str) -> None:
 def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromium, quizzes):
     site = quizzes
     context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
-    frame.get_by_role("link", name="Moduulikirjasto").click()
-    frame.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
-    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
-    module_url = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+    module_url = _adapt(frame)
 
     frame.get_by_role("link", name=re.compile(r"^Suomenkielinen lähdeteksti\s*: Työsopimus, suomi$")).click()
     frame.locator("form[data-draft-autosave]").wait_for()
@@ -127,6 +124,14 @@ def test_a_trainer_adapts_translates_and_publishes_and_a_learner_reads_it(chromi
     context.close()
 
 
+def _adapt(frame) -> str:
+    """From the library, adapt Suomalainen työelämä; the copy's page's address."""
+    frame.get_by_role("link", name="Moduulikirjasto").click()
+    frame.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
+    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    return frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+
+
 def _bind_the_unbound_activity(chromium, site) -> None:
     """The trainer binds the activity that has no module yet to the site's module."""
     from sqlalchemy import select
@@ -152,9 +157,7 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
     """Two browsers, each with its own launch, open the same page of the site's module."""
     site = quizzes
     first, _, one = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
-    one.get_by_role("link", name="Moduulikirjasto").click()
-    one.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
-    one.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
+    _adapt(one)
     _open_finnish_editor(one)
     second, second_page, other = _launch(chromium, site, TRAINER, "Työnhaku")
     other.get_by_role("link", name="Moduulikirjasto").click()
@@ -178,10 +181,7 @@ def test_two_trainers_saving_the_same_page_lose_nothing(chromium, quizzes):
 def test_a_pasted_gift_question_reaches_the_learner_and_versions_are_compared_and_restored(chromium, quizzes):
     site = quizzes
     context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
-    frame.get_by_role("link", name="Moduulikirjasto").click()
-    frame.get_by_role("button", name="Tee oma versio: Suomalainen työelämä").click()
-    frame.get_by_role("heading", name="Suomalainen työelämä", level=1).wait_for()
-    module_url = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
+    module_url = _adapt(frame)
 
     # A question pasted as GIFT: previewed first, then saved into the draft.
     navigate(frame, f"() => {{ window.location.href = {module_url + 'quiz/'!r}; }}", "#import-text")

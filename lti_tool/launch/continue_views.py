@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response, g, jsonify, make_response, redirect, render_template, request, url_for
 
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
+from lti_tool.launch.claims import DEEP_LINKING_SETTINGS
 from lti_tool.launch.continuation import from_this_tool, redeem
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
@@ -18,7 +19,6 @@ from lti_tool.launch.services import TICKET_LIFETIME, new_browser_key
 from lti_tool.security import BROWSER_COOKIE, origin_of, set_cookie
 
 log = logging.getLogger(__name__)
-DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
 def _no_store(response: Response) -> Response:
@@ -34,7 +34,7 @@ def continue_page(claims: dict[str, Any], ticket: str) -> Response:
     issuer_origin = origin_of(str(claims.get("iss", "")))
     g.frame_ancestors = [issuer_origin] if issuer_origin else []
     context = claims.get(LTI + "context")
-    settings = claims.get(DEEP_LINKING)
+    settings = claims.get(DEEP_LINKING_SETTINGS)
     return_url = settings.get("deep_link_return_url") if isinstance(settings, dict) else None
     page = render_template(
         "lti/continue.html",
