@@ -59,3 +59,18 @@ def reload_attempt(frame, script: str) -> None:
     navigate(frame, script, "form[data-autosave] .kp-quiz-actions")  # the whole form is there
 
 
+
+
+def click_and_wait_for_close(page, locator, timeout: float = 5_000) -> None:
+    """Click a button that closes its own window. The window may close while Playwright
+    is still finishing the click (TargetClosedError), or just after it returns: the
+    close event is awaited from before the click, so neither order is a race."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    with page.expect_event("close", timeout=timeout):
+        try:
+            locator.click(no_wait_after=True)
+        except PlaywrightError:
+            if not page.is_closed():
+                raise
+    assert page.is_closed()

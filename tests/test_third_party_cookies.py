@@ -22,6 +22,7 @@ from tests.chromium import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     answer_every_question,
+    click_and_wait_for_close,
     reload_attempt,
     require_chromium,
 )
@@ -134,9 +135,7 @@ def test_blocked_cookies_a_learner_goes_through_a_module_and_its_quiz(blocked, t
     again = opened.value
     again.locator("h1").wait_for()
     assert again.locator("h1").inner_text() == "Tämä ikkuna ei voi enää avata aktiviteettia."
-    again.get_by_role("button", name="Sulje tämä ikkuna").click()
-    if not again.is_closed():
-        again.wait_for_event("close", timeout=5_000)
+    click_and_wait_for_close(again, again.get_by_role("button", name="Sulje tämä ikkuna"))
 
     from quizzes.models import Attempt
 
@@ -152,13 +151,11 @@ def test_blocked_cookies_a_trainer_adds_modules_by_deep_linking(blocked, two_sit
     window = _continue_in_a_new_window(blocked, frame)
     for title in ("Suomalainen työelämä", "Työnhaku"):
         window.get_by_label(title, exact=True).check()
-    window.get_by_role("button", name="Lisää kurssille").click()
     # The answer goes back into the platform's dialog (the iframe), as Moodle expects it,
     # and the window closes.
+    click_and_wait_for_close(window, window.get_by_role("button", name="Lisää kurssille"), 10_000)
     frame.locator("#created").wait_for(timeout=10_000)
     assert frame.locator("#created li").count() == 2
-    if not window.is_closed():
-        window.wait_for_event("close", timeout=5_000)
     page.reload()
     after = activities.all_inner_texts()
     for title in ("Suomalainen työelämä", "Työnhaku"):  # each added once, not twice
