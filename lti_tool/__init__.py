@@ -54,6 +54,7 @@ def create_app(
     from lti_tool import (
         health,
         i18n,
+        icons,
         learning,
         models,  # noqa: F401  (registers every table with the metadata)
         security,
@@ -72,6 +73,7 @@ def create_app(
 
     authoring_pages.init_app(app)
     health.init_app(app)
+    icons.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from courses.catalog import ModuleInfo
 from courses.database import db
+from courses.languages import SOURCE_LANGUAGE
 from lti_tool.identity.models import LtiUser
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
@@ -21,6 +22,7 @@ from lti_tool.learning.quiz_views import course_context_id, quiz_of, quiz_page_a
 from quizzes import attempts as attempt_service
 from quizzes.model import Question
 from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
+from quizzes.services import latest_versions
 from quizzes.settings import (
     Band,
     Settings,
@@ -88,7 +90,8 @@ def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[st
         if request.method == "GET":
             form = _settings_form(visit, settings_for(quiz, context_id))
         else:
-            form = QuizSettingsForm(request.form, meta=form_context(visit))
+            pool = len(latest_versions(quiz.id, SOURCE_LANGUAGE))
+            form = QuizSettingsForm(request.form, meta=form_context(visit), pool=pool)
             if form.validate() and request.form.get("action") == "reset":
                 reset_course_settings(quiz, context_id)
                 return redirect(request.path + "?saved=1", 303)
