@@ -42,6 +42,17 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var form = document.querySelector("form[data-autosave]");
   if (!form) { return; }
+
+  // Each question's info area says whether it is answered, as the learner goes.
+  form.addEventListener("input", function (event) {
+    var box = event.target.closest(".kp-que");
+    var state = box && box.querySelector(".kp-qstate");
+    if (!state) { return; }
+    var answered = Array.prototype.some.call(box.querySelectorAll("input, select, textarea"), function (c) {
+      return (c.type === "radio" || c.type === "checkbox") ? c.checked : c.value.trim() !== "";
+    });
+    state.textContent = answered ? state.dataset.answered : state.dataset.unanswered;
+  });
   var status = document.getElementById("save-status");
   var timer = null;
   var pending = false;
