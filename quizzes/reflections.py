@@ -172,7 +172,7 @@ def reset_marks(quiz_id: int, course: int) -> dict[int, int]:
 
 
 def _sent_attempts(quiz_id: int, course: int, learner_id: int | None = None) -> list[Attempt]:
-    statement = select(Attempt).where(
+    statement = select(Attempt).execution_options(populate_existing=True).where(
         Attempt.quiz_id == quiz_id,
         Attempt.course_key == course,
         Attempt.status == ATTEMPT_SUBMITTED,
@@ -217,7 +217,7 @@ def learner_reflections(quiz_id: int, learner_id: int, course: int) -> list[Answ
 
 def reflection_of(attempt_id: int, slot: int) -> tuple[Attempt, Question]:
     """The sent attempt and the open question at ``slot`` (ReplyRefused otherwise)."""
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None or attempt.status != ATTEMPT_SUBMITTED:
         raise ReplyRefused("no_such_reflection")
     questions = questions_of(attempt)
