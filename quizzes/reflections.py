@@ -172,10 +172,14 @@ def reset_marks(quiz_id: int, course: int) -> dict[int, int]:
 
 
 def _sent_attempts(quiz_id: int, course: int, learner_id: int | None = None) -> list[Attempt]:
-    statement = select(Attempt).execution_options(populate_existing=True).where(
-        Attempt.quiz_id == quiz_id,
-        Attempt.course_key == course,
-        Attempt.status == ATTEMPT_SUBMITTED,
+    statement = (
+        select(Attempt)
+        .execution_options(populate_existing=True)
+        .where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.course_key == course,
+            Attempt.status == ATTEMPT_SUBMITTED,
+        )
     )
     if learner_id is not None:
         statement = statement.where(Attempt.learner_id == learner_id)

@@ -30,10 +30,10 @@ from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
 from quizzes.models import ATTEMPT_IN_PROGRESS, Quiz
 from quizzes.presenting import review, shown_questions
-from quizzes.standing import standing
 from quizzes.settings import (
     settings_for,
 )
+from quizzes.standing import standing
 from quizzes.types import REGISTRY
 
 log = logging.getLogger(__name__)

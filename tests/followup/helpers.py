@@ -51,9 +51,9 @@ def launch_base(page: Any) -> str:
 def limit_attempts(app: Any, allowed: int, context: str = "101") -> None:
     with app.app_context():
         quiz = db.session.execute(
-            select(Quiz).join(Module, Module.id == Quiz.module_id).where(
-                Module.slug == "finnish-working-life"
-            )
+            select(Quiz)
+            .join(Module, Module.id == Quiz.module_id)
+            .where(Module.slug == "finnish-working-life")
         ).scalar_one()
         context_pk = db.session.execute(
             select(LtiContext.id).where(LtiContext.context_id == context)
