@@ -69,6 +69,9 @@ def create_app(
     services.init_app(app)
     app.register_blueprint(launch_bp)
     learning.init_app(app)
+    from lti_tool import followup
+
+    followup.init_app(app)
     from lti_tool import authoring as authoring_pages
 
     authoring_pages.init_app(app)

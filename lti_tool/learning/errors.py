@@ -117,6 +117,16 @@ MESSAGES = {
         _l("Moodle did not answer with the list of participants"),
         _l("Please try again in a moment. The group page still shows everyone who has opened the tool."),
     ),
+    "no_such_learner": (
+        404,
+        _l("That learner is not in this course"),
+        _l("Go back to the group page and choose a learner from there."),
+    ),
+    "no_such_reflection": (
+        404,
+        _l("That reflection is not in this course's quiz"),
+        _l("Go back to the reflections page and reply from there."),
+    ),
     "bad_form": (
         400,
         _l("The form was not filled in correctly"),

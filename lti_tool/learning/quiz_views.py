@@ -16,6 +16,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.progress.services import record_quiz_result
+from lti_tool.followup.services import replies_shown
 from lti_tool.forms import LaunchForm
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
@@ -126,6 +127,7 @@ def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
         attempts_left=record.attempts_left(settings.attempts_allowed),
         question_count=min(live, settings.random_count or live),
         form=LaunchForm(meta=form_context(visit)),  # the buttons' CSRF token
+        replies=replies_shown(visit, quiz.id),
     )
 
 
@@ -337,6 +339,7 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         just_submitted=request.args.get("submitted") == "1",
         next_module=_next_module(visit, module) if attempt.passed else None,
         form=LaunchForm(meta=form_context(visit)),
+        replies=replies_shown(visit, quiz.id, attempt.id),
     )
 
 
