@@ -161,7 +161,7 @@ class QuizSettingsForm(LaunchForm):
         if self.pool is not None and field.data is not None and field.data > self.pool:
             raise ValidationError(
                 ngettext(
-                    "This quiz has %(num)d question: give 1 or leave the box empty.",
+                    "This quiz has %(num)d question: give a number from 1 to %(num)d, or leave the box empty.",
                     "This quiz has %(num)d questions: give a number from 1 to %(num)d, or leave the box empty.",
                     self.pool,
                 )
