@@ -29,7 +29,9 @@ def open_registration(browser: Browser, tool_url: str) -> requests.Response:
     """Moodle's "Add LTI Advantage": the platform sends the dialog to the tool's URL with
     openid_configuration and registration_token; the tool's page answers."""
     start = browser.get(
-        browser.url("/devplatform/tools/start-registration"), params={"url": tool_url}, allow_redirects=False
+        browser.url("/devplatform/tools/start-registration"),
+        params={"url": tool_url},
+        allow_redirects=False,
     )
     assert start.status_code == 302, start.text
     return browser.get(start.headers["Location"], allow_redirects=False)
@@ -56,7 +58,9 @@ def register(site: Any, browser: Browser, tool_url: str, activate: bool = True) 
     row = tool_types(site)[-1]
     assert row.client_id in done.text and row.state == "pending"
     if activate:
-        answer = browser.post(browser.url(f"/devplatform/tools/{row.id}/activate"), allow_redirects=False)
+        answer = browser.post(
+            browser.url(f"/devplatform/tools/{row.id}/activate"), allow_redirects=False
+        )
         assert answer.status_code == 303
     return Registered(row.client_id, str(row.id), row.id, done)
 
@@ -65,5 +69,7 @@ def platform_clients(site: Any, issuer: str) -> list[tuple[str, list[str]]]:
     from lti_tool.registry.models import Platform
 
     with site.app.app_context():
-        platform = db.session.execute(select(Platform).where(Platform.issuer == issuer)).scalar_one()
+        platform = db.session.execute(
+            select(Platform).where(Platform.issuer == issuer)
+        ).scalar_one()
         return [(c.client_id, [d.deployment_id for d in c.deployments]) for c in platform.clients]

@@ -12,7 +12,13 @@ from lti_tool.devplatform.storage import AccessTokenRow
 from tests.browser import forms_in
 from tests.grades.helpers import cell, complete_module, drain
 from tests.lti import PARTICIPANT, TRAINER, begin_login, launch
-from tests.registration.helpers import invite, open_registration, platform_clients, register, tool_types
+from tests.registration.helpers import (
+    invite,
+    open_registration,
+    platform_clients,
+    register,
+    tool_types,
+)
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -27,7 +33,9 @@ def test_register_activate_then_deep_link_launch_and_score(quizzes):
     assert "Grades" in page.text and "Roster" in page.text and "Deep linking" in page.text
     assert "e-mail" in page.text and "Activate" in page.text
     # Moodle shows the page in its dialog (an iframe): the platform may frame it.
-    ancestors = page.headers["Content-Security-Policy"].split("frame-ancestors")[1].split(";")[0].split()
+    ancestors = (
+        page.headers["Content-Security-Policy"].split("frame-ancestors")[1].split(";")[0].split()
+    )
     assert site.url in ancestors
     assert tool_types(site) == []
     registered = register(site, browser, invite(site, "Toinen opisto"), activate=False)
@@ -39,11 +47,16 @@ def test_register_activate_then_deep_link_launch_and_score(quizzes):
     ]
     # Pending: the platform launches nothing with it until an administrator activates it.
     refused = browser.post(
-        browser.url("/devplatform/launch"), data={"user": PARTICIPANT, "activity": "101:301", "tool": registered.client_id}
+        browser.url("/devplatform/launch"),
+        data={"user": PARTICIPANT, "activity": "101:301", "tool": registered.client_id},
     )
     assert refused.status_code == 400
-    activated = browser.post(browser.url(f"/devplatform/tools/{registered.type_id}/activate"), allow_redirects=False)
-    assert activated.status_code == 303 and activated.headers["Location"].endswith("/devplatform/tools")
+    activated = browser.post(
+        browser.url(f"/devplatform/tools/{registered.type_id}/activate"), allow_redirects=False
+    )
+    assert activated.status_code == 303 and activated.headers["Location"].endswith(
+        "/devplatform/tools"
+    )
 
     # Deep linking with the new registration: the answer is signed as its client id.
     trainer = site.browser()
