@@ -59,6 +59,7 @@ def demo_command(port: int) -> None:
     from lti_tool.config import ConfigError
     from lti_tool.devplatform import register_dev_platform
     from lti_tool.keys.service import ensure_current_key
+    from lti_tool.registration.invitations import parse_lifetime
 
     site = f"http://{DEMO_HOST}:{port}"
     try:
@@ -70,7 +71,16 @@ def demo_command(port: int) -> None:
         ensure_current_key()
         register_dev_platform(site)
         click.echo(load_packages(None))
-    click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
+        from lti_tool.registration.invitations import create_invitation
+
+        _, secret = create_invitation("Demo: dynamic registration", parse_lifetime("1d"))
+    click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.")
+    click.echo(
+        f"Dynamic registration, as in Moodle: open {site}/devplatform/tools, paste\n"
+        f"  {site}/lti/register/{secret}\n"
+        "into Tool URL and press Add LTI Advantage (one use; "
+        "'kotopaikka platform invite' makes more).\n"
+    )
     from werkzeug.serving import run_simple
 
     from lti_tool.grades.delivery import start_background_worker
@@ -255,8 +265,7 @@ def export_completions(
             write_xlsx(counted(rows), str(partial))
         else:
             with open(partial, "wb") as out:
-                for chunk in csv_chunks(counted(rows), delimiter):
-                    out.write(chunk)
+                out.writelines(csv_chunks(counted(rows), delimiter))
         partial.replace(path)  # a half-written export never takes the file's name
     finally:
         partial.unlink(missing_ok=True)
