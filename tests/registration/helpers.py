@@ -16,6 +16,13 @@ from lti_tool.devplatform.storage import ToolTypeRow
 from tests.browser import Browser
 
 
+def admin_browser(site: Any, language: str = "en") -> Browser:
+    """The platform administrator's browser (the pages follow its Accept-Language)."""
+    browser = site.browser()
+    browser.headers["Accept-Language"] = language
+    return browser
+
+
 def invite(site: Any, name: str = "Testiopisto", lifetime: timedelta = timedelta(days=7)) -> str:
     """A fresh invitation's registration URL."""
     from lti_tool.registration.invitations import create_invitation

@@ -13,6 +13,7 @@ from tests.browser import forms_in
 from tests.grades.helpers import cell, complete_module, drain
 from tests.lti import PARTICIPANT, TRAINER, begin_login, launch
 from tests.registration.helpers import (
+    admin_browser,
     invite,
     open_registration,
     platform_clients,
@@ -26,7 +27,7 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 def test_register_activate_then_deep_link_launch_and_score(quizzes):
     site = quizzes
-    browser = site.browser()
+    browser = admin_browser(site)
     page = open_registration(browser, invite(site))
     assert page.status_code == 200
     # What will be registered, in the admin's language, before anything is written.
@@ -59,7 +60,7 @@ def test_register_activate_then_deep_link_launch_and_score(quizzes):
     )
 
     # Deep linking with the new registration: the answer is signed as its client id.
-    trainer = site.browser()
+    trainer = admin_browser(site)
     chooser = launch(trainer, TRAINER, "101:deeplink", tool=registered.client_id)
     assert chooser.page is not None and chooser.page.status_code == 200
     answer = trainer.submit(chooser.page, modules="finnish-working-life")
@@ -84,7 +85,7 @@ def test_register_activate_then_deep_link_launch_and_score(quizzes):
 
 
 def test_a_second_registration_of_the_same_platform_adds_one_and_the_first_still_works(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     first = register(site, browser, invite(site, "Opisto A"))
     second = register(site, browser, invite(site, "Opisto A, toinen"))
     assert first.client_id != second.client_id
@@ -92,7 +93,7 @@ def test_a_second_registration_of_the_same_platform_adds_one_and_the_first_still
     assert clients[first.client_id] == [first.deployment_id]
     assert clients[second.client_id] == [second.deployment_id]
     for client_id in (first.client_id, second.client_id, "kotopaikka-dev-client"):
-        result = launch(site.browser(), PARTICIPANT, "101:301", tool=client_id)
+        result = launch(admin_browser(site), PARTICIPANT, "101:301", tool=client_id)
         assert result.page is not None and result.page.status_code == 200, client_id
     # The second registration left the platform's name from the first one.
     from lti_tool.registry.services import find_platform
@@ -102,7 +103,7 @@ def test_a_second_registration_of_the_same_platform_adds_one_and_the_first_still
 
 
 def test_login_with_a_registered_client_uses_its_own_ids(site):
-    registered = register(site, site.browser(), invite(site))
-    login = begin_login(site.browser(), PARTICIPANT, "101:301", registered.client_id)
+    registered = register(site, admin_browser(site), invite(site))
+    login = begin_login(admin_browser(site), PARTICIPANT, "101:301", registered.client_id)
     assert login.status_code == 302
     assert f"client_id={registered.client_id}" in login.headers["Location"]

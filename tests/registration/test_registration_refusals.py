@@ -13,7 +13,13 @@ from courses.database import db, utcnow
 from lti_tool.registration.models import RegistrationInvitation
 from tests.browser import forms_in
 from tests.grades.helpers import inject
-from tests.registration.helpers import invite, open_registration, register, tool_types
+from tests.registration.helpers import (
+    admin_browser,
+    invite,
+    open_registration,
+    register,
+    tool_types,
+)
 
 
 def _nothing_written(site, before):
@@ -31,7 +37,7 @@ def _registration_params(site, browser, tool_url):
 
 
 def test_an_uninvited_url_registers_nothing(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     invite(site)  # another invitation exists; this URL is not it
     before = site.row_counts()
     made_up = f"{site.url}/lti/register/{'A' * 43}"
@@ -43,11 +49,13 @@ def test_an_uninvited_url_registers_nothing(site):
     posted = browser.post(made_up, data={**params, "csrf_token": "x"}, allow_redirects=False)
     assert posted.status_code == 404
     assert open_registration(browser, f"{site.url}/lti/register/short").status_code == 404
+    finnish = open_registration(admin_browser(site, "fi"), made_up)
+    assert "Tämä rekisteröintilinkki ei ole voimassa." in finnish.text  # in the admin's language
     _nothing_written(site, before)
 
 
 def test_an_invitation_is_used_once(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     url = invite(site)
     register(site, browser, url)
     before = site.row_counts()
@@ -57,7 +65,7 @@ def test_an_invitation_is_used_once(site):
 
 
 def test_a_confirmation_after_the_invitation_was_used_registers_nothing(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     url = invite(site)
     first, second = open_registration(browser, url), open_registration(browser, url)
     assert browser.submit(first).status_code == 200
@@ -80,14 +88,14 @@ def test_expired_and_revoked_invitations_are_refused(site, status, change):
         db.session.execute(update(RegistrationInvitation).values(**change))
         db.session.commit()
     before = site.row_counts()
-    page = open_registration(site.browser(), url)
+    page = open_registration(admin_browser(site), url)
     assert page.status_code == 410
     assert ("expired" if status == "expired" else "withdrawn") in page.text
     _nothing_written(site, before)
 
 
 def test_an_invitation_expiring_between_page_and_confirmation_registers_nothing(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     page = open_registration(browser, invite(site))
     with site.app.app_context():
         db.session.execute(
@@ -100,7 +108,7 @@ def test_an_invitation_expiring_between_page_and_confirmation_registers_nothing(
 
 
 def test_a_configuration_on_another_host_is_refused(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     url = invite(site)
     params = _registration_params(site, browser, url)
     before = site.row_counts()
@@ -128,14 +136,14 @@ def test_a_configuration_that_is_slow_huge_or_broken_is_refused_cleanly(site, mo
     url = invite(site)
     inject(site.app, "configuration", mode, seconds=seconds)
     before = site.row_counts()
-    page = open_registration(site.browser(), url)
+    page = open_registration(admin_browser(site), url)
     assert page.status_code == 502, page.text
     assert "could not be fetched" in page.text or "not valid" in page.text
     _nothing_written(site, before)
 
 
 def test_the_platform_refusing_the_registration_writes_nothing_and_keeps_the_invitation(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     url = invite(site)
     page = open_registration(browser, url)
     inject(site.app, "registration", "status500")
@@ -147,7 +155,7 @@ def test_the_platform_refusing_the_registration_writes_nothing_and_keeps_the_inv
 
 
 def test_a_used_registration_token_is_refused_by_the_platform(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     page = open_registration(browser, invite(site))
     token = forms_in(page.text)[0].fields["registration_token"]
     assert browser.submit(page).status_code == 200
@@ -170,7 +178,7 @@ def test_a_used_registration_token_is_refused_by_the_platform(site):
 
 
 def test_a_forged_or_cross_site_confirmation_is_refused(site):
-    browser = site.browser()
+    browser = admin_browser(site)
     page = open_registration(browser, invite(site))
     before = site.row_counts()
     assert browser.submit(page, csrf_token="forged").status_code == 400
@@ -191,5 +199,5 @@ def test_a_forged_or_cross_site_confirmation_is_refused(site):
 
 
 def test_without_the_platform_parameters_the_page_explains_where_to_paste_it(site):
-    page = site.browser().get(invite(site), allow_redirects=False)
+    page = admin_browser(site).get(invite(site), allow_redirects=False)
     assert page.status_code == 400 and "Add LTI Advantage" in page.text
