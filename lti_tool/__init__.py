@@ -75,6 +75,9 @@ def create_app(
     from lti_tool import authoring as authoring_pages
 
     authoring_pages.init_app(app)
+    from lti_tool import registration
+
+    registration.init_app(app)
     health.init_app(app)
     icons.init_app(app)
     if app.config["DEV_PLATFORM"]:

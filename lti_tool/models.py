@@ -11,6 +11,7 @@ from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLi
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
 from lti_tool.registry.access_tokens import PlatformAccessToken
+from lti_tool.registration.models import RegistrationInvitation
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizQuestion",
+    "RegistrationInvitation",
     "ResourceLink",
     "ScoreOutbox",
     "ToolKey",
