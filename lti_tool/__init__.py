@@ -71,6 +71,9 @@ def create_app(
     from lti_tool import authoring as authoring_pages
 
     authoring_pages.init_app(app)
+    from lti_tool import certificates as certificate_pages
+
+    certificate_pages.init_app(app)
     health.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
 
+from certificates import services as certificate_services
 from courses import catalog
 from courses.catalog import ModuleInfo, OutlineEntry
 from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
+from courses.progress.models import COMPLETED
 from courses.progress.services import record_page_view, remember_language
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
@@ -181,10 +183,18 @@ def overview(launch_id: str) -> str | tuple[str, int]:
     modules = catalog.programme_modules(
         visit.bound.programme_id, visit.learner_id, visit.course, visit.session.platform_id
     )
+    completed = sum(1 for _module, status, _percent in modules if status == COMPLETED)
+    context = visit.session.context
     return render_template(
         "learning/overview.html",
         visit=visit,
         modules=modules,
+        completed=completed,
+        # The first module not completed yet: where the learner goes on.
+        next_up=next((m for m in modules if m[1] != COMPLETED), None),
+        per_module=not visit.is_trainer and certificate_services.per_module(
+            context.id if context else None
+        ),
         language=language,
         programme_title=catalog.pick(visit.bound.programme_title, language),
         pick=catalog.pick,
