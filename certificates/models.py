@@ -32,7 +32,9 @@ class Certificate(db.Model):
         ForeignKey("lti_user.id", ondelete="SET NULL"), index=True
     )
     course_key: Mapped[int] = mapped_column(default=0)
-    context_id: Mapped[int | None] = mapped_column(ForeignKey("lti_context.id", ondelete="SET NULL"))
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="SET NULL")
+    )
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id", ondelete="SET NULL"))
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programme.id", ondelete="SET NULL")

@@ -44,7 +44,9 @@ def _title(texts: dict[str, str], locale: str) -> str:
     return texts.get(locale) or texts.get("fi") or next(iter(texts.values()), "")
 
 
-def render(certificate: Certificate, wordings: list[Wording], created: datetime | None = None) -> bytes:
+def render(
+    certificate: Certificate, wordings: list[Wording], created: datetime | None = None
+) -> bytes:
     """The PDF of one certificate, in each wording's language in turn."""
     pdf = FPDF(format="A4")
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))

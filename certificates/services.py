@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from courses.database import db, transaction_for_writes, utcnow
 from certificates import codes
 from certificates.models import MODULE, PROGRAMME, Certificate, CertificateSetting
+from courses.database import db, transaction_for_writes, utcnow
 
 try:  # the date on a certificate is the learners' own (Finland's), not UTC's
     LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")

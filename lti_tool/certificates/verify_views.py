@@ -27,7 +27,7 @@ MAX_TYPED = 100
 
 
 def initials(name: str) -> str:
-    """"Demo Osallistuja" → "D. O."."""
+    """ "Demo Osallistuja" → "D. O."."""
     return " ".join(f"{part[0].upper()}." for part in name.split() if part[:1].isalpha())
 
 

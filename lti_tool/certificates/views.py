@@ -70,7 +70,10 @@ def _download(launch_id: str, module_slug: str | None) -> Response | tuple[str, 
         subject, modules = _earned(visit, module_slug)
         context = visit.session.context
         earner = Earner(
-            visit.learner_id, visit.course, context.id if context else None, visit.session.platform_id
+            visit.learner_id,
+            visit.course,
+            context.id if context else None,
+            visit.session.platform_id,
         )
         certificate = services.existing(earner, subject)
         if certificate is None:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from flask import url_for
-from flask_babel import force_locale, get_locale, gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext
 
 from certificates import codes
 from certificates.models import MODULE, Certificate
@@ -74,13 +74,19 @@ def wordings(certificate: Certificate) -> list[Wording]:
                         if certificate.scope == MODULE
                         else gettext("has completed the programme")
                     ),
-                    modules=ngettext("Module", "Modules", len(certificate.modules)),
+                    modules=gettext("Modules")
+                    if len(certificate.modules) > 1
+                    else gettext("Module"),
                     date=gettext(
                         "Completed on %(date)s",
                         date=format_date(certificate.completed_on, "long", locale=language),
                     ),
-                    organisation=gettext("Issued by %(organisation)s", organisation=certificate.organisation),
-                    code=gettext("Verification code: %(code)s", code=codes.display(certificate.code)),
+                    organisation=gettext(
+                        "Issued by %(organisation)s", organisation=certificate.organisation
+                    ),
+                    code=gettext(
+                        "Verification code: %(code)s", code=codes.display(certificate.code)
+                    ),
                     verify=gettext("Check this certificate at %(url)s", url=verify_url),
                 )
             )

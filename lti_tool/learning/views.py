@@ -11,12 +11,12 @@ from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
 from courses.progress.models import COMPLETED
 from courses.progress.services import record_page_view, remember_language
+from lti_tool.forms import csrf_token_for
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.forms import csrf_token_for
 from lti_tool.learning.forms import LANGUAGE_LABEL, LanguageForm, choices
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
