@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from courses.database import db
-
-log = logging.getLogger(__name__)
+from lti_tool.learning.errors import refusal_page
 
 MESSAGES = {
     "programme_not_completed": (
@@ -62,11 +57,4 @@ class CertificateRefused(Exception):
 
 
 def refused_page(exc: CertificateRefused) -> tuple[str, int]:
-    db.session.rollback()  # nothing of a refused request is kept
-    status, title, advice = MESSAGES[exc.code]
-    log.warning(
-        "certificate_refused reason=%s status=%s detail=%s", exc.code, status, exc.detail[:200]
-    )
-    return render_template(
-        "lti/error.html", title=title, advice=advice, reason_code=exc.code
-    ), status
+    return refusal_page(exc.code, exc.detail, MESSAGES, "certificate_refused")

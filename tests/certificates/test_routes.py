@@ -71,7 +71,7 @@ def test_a_russian_learner_gets_it_in_russian_and_finnish(site):
     complete_modules(site.app, PARTICIPANT_RU)
     text = pdf_text(_get(browser, path + "/certificate").content)
     assert text.count("Дарья Демонстрова") == 2
-    assert "Ключи к трудовой жизни" in text or "Ключи" in text
+    assert "Ключи к трудовой жизни" in text  # the programme's Russian title
     assert "Avaimet työelämään" in text and all(t in text for t in FI_MODULES)
     assert "Поиск работы" in text  # a module's Russian title
     assert format_date(COMPLETED_AT.date(), "long", locale="ru") in text
