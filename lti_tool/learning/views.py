@@ -192,9 +192,10 @@ def overview(launch_id: str) -> str | tuple[str, int]:
         completed=completed,
         # The first module not completed yet: where the learner goes on.
         next_up=next((m for m in modules if m[1] != COMPLETED), None),
-        per_module=not visit.is_trainer and certificate_services.per_module(
-            context.id if context else None
-        ),
+        # (Asked only when there is a completed module to give a certificate for.)
+        per_module=completed > 0
+        and not visit.is_trainer
+        and certificate_services.per_module(context.id if context else None),
         language=language,
         programme_title=catalog.pick(visit.bound.programme_title, language),
         pick=catalog.pick,
