@@ -78,6 +78,9 @@ def create_app(
     from lti_tool import registration
 
     registration.init_app(app)
+    from lti_tool import certificates as certificate_pages
+
+    certificate_pages.init_app(app)
     health.init_app(app)
     icons.init_app(app)
     if app.config["DEV_PLATFORM"]:

@@ -3,6 +3,7 @@
 from authoring.media_models import MediaImage
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
 from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
+from certificates.models import Certificate, CertificateSetting
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
@@ -15,6 +16,8 @@ from lti_tool.registration.models import RegistrationInvitation
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 __all__ = [
+    "Certificate",
+    "CertificateSetting",
     "DraftPage",
     "DraftQuestion",
     "DraftQuestionText",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
@@ -143,11 +144,16 @@ class Refused(Exception):
 
 
 def refused_page(exc: Refused) -> tuple[str, int]:
+    return refusal_page(exc.code, exc.detail, MESSAGES, "learning_refused")
+
+
+def refusal_page(
+    code: str, detail: str, messages: dict[str, tuple[int, Any, Any]], event: str
+) -> tuple[str, int]:
+    """The page of a refusal from a feature's table of (status, title, advice)."""
     db.session.rollback()  # nothing of a refused request is kept
-    status, title, advice = MESSAGES[exc.code]
-    log.warning(
-        "learning_refused reason=%s status=%s detail=%s", exc.code, status, exc.detail[:200]
-    )
+    status, title, advice = messages[code]
+    log.warning("%s reason=%s status=%s detail=%s", event, code, status, detail[:200])
     return render_template(
-        "lti/error.html", title=title, advice=advice, reason_code=exc.code
+        "lti/error.html", title=title, advice=advice, reason_code=code
     ), status
