@@ -118,6 +118,8 @@ class QuestionForm(LaunchForm):
     base_revision = IntegerField(validators=[Optional(), NumberRange(0, 2**31 - 1)])
     source_revision = IntegerField(validators=[Optional(), NumberRange(0, 2**31 - 1)])
     action = HiddenField()
+    # A new question's form: the key its unfinished state is kept under (authoring.quiz_autosave).
+    draft = HiddenField(validators=[Optional(), Length(max=40)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
