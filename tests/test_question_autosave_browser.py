@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.chromium import navigate, require_chromium
 from tests.test_authoring_browser import TRAINER, _adapt, _at_both_widths, _launch
-from tests.test_authoring_browser import chromium as trainers_chromium  # the fixture, shared
+from tests.test_authoring_browser import chromium  # noqa: F401  (the Chromium fixture, shared)
 
 require_chromium()
 
@@ -21,8 +21,7 @@ def _reload(frame) -> None:
     navigate(frame, "() => window.location.reload()", "form[data-draft-autosave]")
 
 
-def test_typed_questions_are_there_after_a_reload(trainers_chromium, quizzes):
-    chromium = trainers_chromium
+def test_typed_questions_are_there_after_a_reload(chromium, quizzes):  # noqa: F811
     site = quizzes
     context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
     module_url = _adapt(frame)
