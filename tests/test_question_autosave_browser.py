@@ -6,8 +6,13 @@ translation saves itself. The restored form passes axe at 1280 and 360 px."""
 from __future__ import annotations
 
 from tests.chromium import navigate, require_chromium
-from tests.test_authoring_browser import TRAINER, _adapt, _at_both_widths, _launch
-from tests.test_authoring_browser import chromium  # noqa: F401  (the Chromium fixture, shared)
+from tests.test_authoring_browser import (
+    TRAINER,
+    _adapt,
+    _at_both_widths,
+    _launch,
+    chromium,  # noqa: F401  (the Chromium fixture, shared)
+)
 
 require_chromium()
 
@@ -27,8 +32,11 @@ def test_typed_questions_are_there_after_a_reload(chromium, quizzes):  # noqa: F
     module_url = _adapt(frame)
 
     # A new question, not complete yet: kept as the trainer left it.
-    navigate(frame, f"() => {{ window.location.href = {module_url + 'quiz/new/single'!r}; }}",
-             "form[data-draft-autosave]")
+    navigate(
+        frame,
+        f"() => {{ window.location.href = {module_url + 'quiz/new/single'!r}; }}",
+        "form[data-draft-autosave]",
+    )
     frame.locator("#text").fill("Kuka maksaa perehdytyksen?")
     _wait_for(frame, "kept")
     _reload(frame)
@@ -52,7 +60,10 @@ def test_typed_questions_are_there_after_a_reload(chromium, quizzes):  # noqa: F
     assert frame.locator("#restored-title").count() == 0  # saved, nothing left unfinished
 
     # Its English translation, typed and saved as it is typed.
-    english = frame.locator("body").evaluate("b => b.ownerDocument.location.href").removesuffix("/fi") + "/en"
+    english = (
+        frame.locator("body").evaluate("b => b.ownerDocument.location.href").removesuffix("/fi")
+        + "/en"
+    )
     navigate(frame, f"() => {{ window.location.href = {english!r}; }}", "form[data-draft-autosave]")
     frame.locator("#text").fill("Who pays for the induction?")
     _wait_for(frame, "saved")
