@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from authoring import quiz_autosave, quiz_drafts
 from authoring.quiz_autosave import TOKEN
 from authoring.quiz_drafts import InvalidQuestion
+from authoring.quiz_publishing import published_kinds
 from courses import catalog
 from courses.languages import ENDONYMS, SOURCE_LANGUAGE
 from lti_tool.authoring import bp
@@ -55,6 +56,7 @@ def quiz_page_context(visit: Visit, module_id: int) -> dict[str, Any]:
     rows = [(q, quiz_drafts.question_text(q, SOURCE_LANGUAGE), quiz_drafts.states(q, languages)) for q in questions]
     return {
         "visit": visit, "own": own, "rows": rows, "languages": languages, "endonyms": ENDONYMS,
+        "published_kinds": published_kinds(own),
         "kind_names": KIND_NAMES, "kinds": KINDS, "excerpt": excerpt,
         "action_form": QuestionActionForm(meta=form_context(visit)),
         "pick": lambda texts: catalog.pick(texts, SOURCE_LANGUAGE),
@@ -107,6 +109,7 @@ def _editor(visit: Visit, module_id: int, kind: str, language: str, form: Questi
         source_shown=as_learner([(source, SOURCE_LANGUAGE)], SOURCE_LANGUAGE, 100) if source else None,
         state=next((s for s in states if s.language == language), None), shown=shown, shown_form=shown_form,
         conflict=conflict, theirs=theirs, theirs_form=theirs_form, problem=problem, restored=restored,
+        published_kind=published_kinds(own).get(row.idnumber) if row is not None else None,
         saved=request.args.get("saved"),
     ), status
 
