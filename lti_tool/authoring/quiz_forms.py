@@ -83,8 +83,8 @@ class PairEntry(Form):
 class NumericEntry(Form):
     value = StringField(_l("Right number"), validators=[Length(max=40), _number])
     tolerance = StringField(_l("Accepted error ±"), validators=[Length(max=40), _number])
-    low = StringField(_l("Or a range: from"), validators=[Length(max=40), _number])
-    high = StringField(_l("to"), validators=[Length(max=40), _number])
+    low = StringField(_l("Or a range, from"), validators=[Length(max=40), _number])
+    high = StringField(_l("Range, to"), validators=[Length(max=40), _number])
     grade = StringField(_l("Grade (%)"), validators=[Length(max=40), _percent])
     feedback = TextAreaField(_l("Feedback on this answer"), validators=TEXT)
     feedback_format = HiddenField(validators=FORMAT)
