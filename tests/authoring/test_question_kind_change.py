@@ -17,6 +17,7 @@ from quizzes.item_analysis import quiz_item_analysis
 from quizzes.model import Choice, Question
 from quizzes.models import Attempt, QuestionVersion, Quiz, QuizQuestion
 from quizzes.services import latest_versions
+from tests.authoring.conftest import person
 from tests.authoring.test_authoring_pages import _adapted
 
 SINGLE = Question(
@@ -26,17 +27,6 @@ SINGLE = Question(
     choices=(Choice("OmaVerossa", 1.0, "Oikein."), Choice("Pankissa", 0.0, "Ei.")),
 )
 TRUEFALSE = "// [id:verokortti]\nVerokortti tilataan OmaVerossa. {T}\n"
-
-
-def _learner(sub: str) -> int:
-    from lti_tool.identity.models import LtiUser
-    from lti_tool.registry.models import Platform
-
-    platform = db.session.execute(select(Platform.id)).scalars().first()
-    user = LtiUser(platform_id=platform, sub=sub)
-    db.session.add(user)
-    db.session.commit()
-    return user.id
 
 
 def _right(attempt: Attempt) -> dict[int, int]:
@@ -51,9 +41,9 @@ def test_a_kind_change_after_publishing_is_a_new_question_and_attempts_keep_thei
         publishing.publish(site, lm.id, "1", None)
         module = db.session.execute(select(Module).where(Module.slug == lm.slug)).scalar_one()
         quiz = db.session.execute(select(Quiz).where(Quiz.module_id == module.id)).scalar_one()
-        done = attempts.start_attempt(quiz, learner_id=_learner("done"), language="fi")
+        done = attempts.start_attempt(quiz, learner_id=person("done"), language="fi")
         assert attempts.submit(done.id, done.learner_id, _right(done)).score == 1.0
-        waiting = attempts.start_attempt(quiz, learner_id=_learner("waiting"), language="fi")
+        waiting = attempts.start_attempt(quiz, learner_id=person("waiting"), language="fi")
         attempts.save_responses(waiting, _right(waiting))
         shown_then = attempts.questions_of(done)
 
@@ -93,7 +83,7 @@ def test_a_kind_change_after_publishing_is_a_new_question_and_attempts_keep_thei
         assert db.session.get(Attempt, done.id).score == 1.0
         assert attempts.submit(waiting.id, waiting.learner_id).score == 1.0
         # A new attempt gets the new question; the item analysis counts the two apart.
-        later = attempts.start_attempt(quiz, learner_id=_learner("later"), language="fi")
+        later = attempts.start_attempt(quiz, learner_id=person("later"), language="fi")
         (shown,) = attempts.questions_of(later)
         assert shown.kind == "truefalse"
         attempts.submit(later.id, later.learner_id, {0: True})
