@@ -99,13 +99,34 @@ def _stored(module_id: int) -> dict[tuple[int, str], tuple[int, dict]]:
     return {(t.draft_question_id, t.language): (t.revision, t.snapshot) for t in rows}
 
 
-def _round_trip(browser, site, launch_id: str, module_id: int) -> int:
-    """Open every question text's form and save it unchanged; the count of those saved."""
+def _shape(snapshot: dict) -> tuple:
+    """What a question's form depends on: its kind and which optional parts it has (a
+    text's words do not change the form, so one question of each shape is enough)."""
+    parts = []
+    for name, value in sorted(snapshot.items()):
+        if isinstance(value, list):
+            parts.append((name, len(value) > 0, tuple(sorted({k for v in value if isinstance(v, dict) for k, x in v.items() if x not in (None, "", 0, 0.0)}))))
+        else:
+            parts.append((name, value not in (None, "", 0, 0.0, False)))
+    return tuple(parts)
+
+
+def _round_trip(browser, site, launch_id: str, module_id: int, seen: set | None = None) -> int:
+    """Open every question text's form (or, with ``seen``, each one of a shape not seen
+    yet) and save it unchanged; the count of those saved."""
     with site.app.app_context():
         before = _stored(module_id)
     assert before
     base = site.url + f"/l/{launch_id}/library/{module_id}/quiz"
-    for question_id, language in before:
+    keys = list(before)
+    if seen is not None:
+        keys = []
+        for key, (_, snapshot) in before.items():
+            shape = _shape({k: v for k, v in snapshot.items() if k not in ("idnumber", "name")})
+            if shape not in seen:
+                seen.add(shape)
+                keys.append(key)
+    for question_id, language in keys:
         page = browser.get(base + f"/{question_id}/{language}")
         assert page.status_code == 200, page.text
         (form,) = [f for f in forms_in(page.text) if "base_revision" in f.fields]
@@ -123,10 +144,10 @@ def _round_trip(browser, site, launch_id: str, module_id: int) -> int:
         after = _stored(module_id)
     changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
     assert not changed  # the same revision and the same question: nothing new, nothing lost
-    return len(before)
+    return len(keys)
 
 
-def test_every_shipped_question_saved_unchanged_through_its_form_is_the_same_question(quizzes):
+def test_shipped_questions_of_every_shape_saved_unchanged_through_their_form_are_the_same(quizzes):
     site = quizzes
     browser, launch_id, first_id, _ = _adapted(site)
     with site.app.app_context():
@@ -140,13 +161,17 @@ def test_every_shipped_question_saved_unchanged_through_its_form_is_the_same_que
             .all()
         )
         module_ids = [first_id] + [library.adapt(site_id, m, author).id for m in shipped]
-    counted = 0
-    for module_id in module_ids:
+    # Every question of the first module in every language, then from the other quizzes
+    # each question of a shape not met yet: about 800 requests for every text would take a
+    # minute for no more shapes.
+    counted = _round_trip(browser, site, launch_id, first_id)
+    seen: set = set()
+    for module_id in module_ids[1:]:
         with site.app.app_context():
             if not _stored(module_id):
                 continue  # a module without a quiz
-        counted += _round_trip(browser, site, launch_id, module_id)
-    assert counted >= 300  # every shipped quiz, in every language
+        counted += _round_trip(browser, site, launch_id, module_id, seen)
+    assert counted >= 40 and len(seen) >= 5
 
 
 def test_gift_questions_of_tricky_shapes_saved_unchanged_are_the_same_question(quizzes):
