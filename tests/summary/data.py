@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from courses.progress.models import ModuleProgress
 from lti_tool.identity.models import LtiContext, LtiUser, Membership
 from lti_tool.registry.models import Platform
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 FWL, JS = "finnish-working-life", "job-search"
 OTHER_ISSUER = "https://moodle.other.example.invalid"
 
