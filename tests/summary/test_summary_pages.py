@@ -45,7 +45,9 @@ def test_a_coordinator_sees_their_moodle_with_charts_in_their_language(site):
         ["Deltagare", "5", "4", "80,0\xa0%", "2,5"],
     ]
     courses = _rows(page, "course")
-    assert {r[2] for r in courses} == {"101", "102", "103"}  # not the other Moodle's "101"
+    assert {r[2] for r in courses} == {"101", "102", "103"}
+    assert {r[0] for r in courses} == {"Kotopaikka development platform"}  # not the other Moodle
+    assert "HYPERLINK" not in page.text
     chart = _charts(page)["summary-keys-to-working-life"][1]
     assert chart[1] == ["Suomalainen työelämä", "71\xa0%", "5 av 7"]
 
@@ -95,6 +97,12 @@ def test_the_operator_summarises_every_platform_or_one(site, tmp_path):
     assert first[5] == pytest.approx(3.5)
     organisations = {r[0] for r in book["Kursseittain"].iter_rows(min_row=2, values_only=True)}
     assert organisations == {"Kotopaikka development platform", "Toinen Moodle"}
+    (hostile,) = [
+        r[1] for r in book["Kursseittain"].iter_rows(min_row=2) if r[0].value == "Toinen Moodle"
+    ]
+    assert (
+        hostile.value.startswith("=HYPERLINK") and hostile.data_type == "s" and hostile.quotePrefix
+    )
     result = runner.invoke(
         main,
         ["report", "summary", "--platform", OTHER_ISSUER, "--language", "en", "--xlsx", str(path)],
