@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
@@ -23,6 +24,7 @@ from lti_tool.summary.queries import Scope, learner_records
 from quizzes.models import Quiz
 
 _MP = ModuleProgress.__table__
+FINLAND = ZoneInfo("Europe/Helsinki")
 EPSILON = 1e-9  # 0.3 × 10 is 2.9999999999999996 in floating point
 
 
@@ -42,14 +44,21 @@ class ModuleFigures:
 class CourseFigures:
     learners: int
     modules: list[ModuleFigures]
-    weeks: list[tuple[date, int, int]]  # Monday, modules started and completed by its end
+    # Monday (in Finland's time), modules started and completed by the end of its week.
+    weeks: list[tuple[date, int, int]]
 
 
-def _day(value: Any) -> date:
-    """SQLite's date() gives text, PostgreSQL's a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _hour(column: Any) -> Any:
+    """The UTC hour a timestamp falls in: the finest grouping the weeks need, as days and
+    weeks are counted in Finland's time (an hour in UTC is in one Finnish day)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def _local_day(value: str) -> date:
+    hour = datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return hour.astimezone(FINLAND).date()
 
 
 def _band() -> Any:
@@ -61,16 +70,18 @@ def _band() -> Any:
 
 
 def _per_day(scope: Scope, column: Any, *conditions: Any) -> dict[date, int]:
-    day = func.date(column)
-    rows = db.session.execute(
+    """How many records per day in Finland's time (a few thousand hours at most)."""
+    hours = (
         learner_records(scope)
-        .add_columns(day, func.count())
+        .add_columns(_hour(column).label("hour"))
         .where(column.is_not(None), *conditions)
-        .group_by(day)
-    ).all()
+        .subquery()
+    )
     counts: dict[date, int] = defaultdict(int)
-    for value, count in rows:
-        counts[_day(value)] += count
+    for hour, count in db.session.execute(
+        select(hours.c.hour, func.count()).group_by(hours.c.hour)
+    ):
+        counts[_local_day(hour)] += count
     return counts
 
 

@@ -101,3 +101,22 @@ def test_a_course_without_records_says_so(site):
     rows = _charts(page)["completion-per-module"][1]
     assert rows[1:] == [["Suomalainen työelämä", "0\xa0%", "0 / 0"]]
     assert "progress-over-time" not in page.text
+
+
+def test_weeks_are_finnish_weeks_added_up_with_empty_weeks_kept():
+    from datetime import date
+
+    from lti_tool.coursecharts.queries import _local_day, weekly
+
+    # Sunday 22:00 UTC is Monday 00:00 in Helsinki (UTC+2 in winter, +3 in summer).
+    assert _local_day("2026-03-08 22") == date(2026, 3, 9)
+    assert _local_day("2026-06-07 20") == date(2026, 6, 7)
+    assert _local_day("2026-06-07 21") == date(2026, 6, 8)
+    started = {date(2026, 3, 3): 2, date(2026, 3, 18): 1}
+    completed = {date(2026, 3, 8): 1}
+    assert weekly(started, completed) == [
+        (date(2026, 3, 2), 2, 1),
+        (date(2026, 3, 9), 2, 1),
+        (date(2026, 3, 16), 3, 1),
+    ]
+    assert weekly({}, {}) == []
