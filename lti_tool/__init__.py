@@ -22,8 +22,14 @@ class DatabaseInteger(IntegerConverter):
     """``<int:...>`` in every route: a number beyond the ids' column type is a 404 here,
     not an out-of-range error from the database (a 500) when the view looks it up."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = DATABASE_INT_MAX, signed: bool = False) -> None:
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = DATABASE_INT_MAX,
+        signed: bool = False,
+    ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
 
 
@@ -81,6 +87,10 @@ def create_app(
     from lti_tool import certificates as certificate_pages
 
     certificate_pages.init_app(app)
+    from lti_tool import coursecharts, summary
+
+    coursecharts.init_app(app)
+    summary.init_app(app)
     health.init_app(app)
     icons.init_app(app)
     if app.config["DEV_PLATFORM"]:

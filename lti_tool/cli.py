@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 
 from lti_tool.cli_content import content_group, load_packages
 from lti_tool.cli_platform import platform_group
+from lti_tool.summary.cli import report_group
 
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 5000
@@ -34,6 +35,7 @@ def main() -> None:
 
 main.add_command(content_group)
 main.add_command(platform_group)
+main.add_command(report_group)
 
 
 def _upgrade_database() -> None:
