@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         errors,
         exchange_views,
         image_views,
+        preview_views,
         quiz_import_views,
         structure_views,
         upstream_views,

@@ -171,7 +171,7 @@ def _open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo
     return attempt, module
 
 
-def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> dict[int, Any]:
+def read_answers(form: Any, layout: list[dict[str, Any]], questions: list[Question]) -> dict[int, Any]:
     """The form's answers by slot, as shown (None: left empty)."""
     answers = {}
     for slot, question in enumerate(questions):
@@ -179,12 +179,12 @@ def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> 
         if field is None:
             continue
         answers[slot] = REGISTRY[question.kind].from_field(
-            question, attempt.layout[slot]["order"], field.data
+            question, layout[slot]["order"], field.data
         )
     return answers
 
 
-def _tampered(form: Any) -> bool:
+def tampered(form: Any) -> bool:
     """Errors no person can make with the page as shown: a choice that was not offered."""
     for name in form.errors:
         field = getattr(form, name, None)
@@ -249,12 +249,12 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
         if not form.validate():
             if form.csrf_token.errors:
                 raise Refused("bad_form", "csrf")
-            if _tampered(form):
+            if tampered(form):
                 raise Refused("bad_choice", str(form.errors)[:200])
             if wants_json:
                 return jsonify({"saved": False, "errors": form.errors}), 422
             return _attempt_page(visit, attempt, module, questions, form, 422)
-        answers = _read_answers(form, attempt, questions)
+        answers = read_answers(form, attempt.layout, questions)
         try:
             if request.form.get("action") != "submit":
                 attempt_service.save_responses(attempt, answers, questions)
