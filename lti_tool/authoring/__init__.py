@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         exchange_views,
         image_views,
         preview_views,
+        quiz_settings_views,
         quiz_import_views,
         structure_views,
         upstream_views,
