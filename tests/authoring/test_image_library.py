@@ -95,7 +95,7 @@ def test_an_image_a_published_version_shows_is_never_deleted(sites):
 def test_an_image_in_a_question_or_another_modules_draft_is_kept(sites):
     app, site, _ = sites
     with app.app_context():
-        module_id, page_id, stored = _module_with_image(site)
+        module_id, _, stored = _module_with_image(site)
         other = library.adapt(site, shipped(), None)
         other_page = other.pages[0].id
         _set_body(site, other_page, "fi", stored.markdown)
