@@ -178,3 +178,52 @@ def test_the_preview_quiz_is_taken_graded_and_reviewed_without_a_record(quizzes)
         data={**form.fields, "q0": "99", "q99": "1", "action": "submit"},
     )
     assert bad.status_code in (400, 404)
+
+
+def test_the_preview_quiz_grades_by_the_quizzes_code_with_the_drafts_settings(quizzes):
+    from authoring import quiz_drafts, quiz_settings
+    from quizzes.model import Question
+    from quizzes.settings import Settings
+
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    with site.app.app_context():
+        lm = db.session.get(LibraryModule, module_id)
+        _, questions, _ = quiz_drafts.draft_quiz(lm.site_id, module_id)
+        for row in questions:
+            quiz_drafts.remove_question(lm.site_id, module_id, row.id)
+        question = Question(
+            "truefalse",
+            "Verokortti tilataan OmaVerosta.",
+            truth=True,
+            feedback_right="Oikein: OmaVerosta.",
+            feedback_wrong="Väärin.",
+        )
+        quiz_drafts.add_question(lm.site_id, module_id, question, None)
+        quiz_settings.save_settings(
+            lm.site_id, module_id, Settings(pass_mark=100, attempts_allowed=2), None
+        )
+    before = _counts(site)
+    home = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/preview/fi/quiz/")
+    assert "100 %" in home.text and "Voit yrittää 2 kertaa." in home.text
+    (start,) = [f for f in forms_in(home.text) if f.action.endswith("/quiz/start")]
+    address = (
+        site.url
+        + browser.post(site.url + start.action, data=start.fields, allow_redirects=False).headers[
+            "Location"
+        ]
+    )
+    attempt = browser.get(address)
+    (form,) = [
+        f for f in forms_in(attempt.text) if "csrf_token" in f.fields and "action" not in f.action
+    ]
+    right = browser.post(address, data={**form.fields, "q0": "true", "action": "submit"})
+    assert (
+        right.status_code == 200
+        and "kp-right" in right.text
+        and "Oikein: OmaVerosta." in right.text
+    )
+    assert "100 %" in right.text and "1 yritys jäljellä." in right.text  # as if a first attempt
+    wrong = browser.post(address, data={**form.fields, "q0": "false", "action": "submit"})
+    assert "kp-wrong" in wrong.text and "Väärin." in wrong.text
+    assert _counts(site) == before
