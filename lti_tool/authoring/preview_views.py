@@ -29,7 +29,7 @@ from lti_tool.i18n import UI_LOCALES
 from lti_tool.learning.context import Visit, form_context
 from lti_tool.learning.errors import Refused
 from lti_tool.learning.forms import LanguageForm, attempt_form, choices
-from lti_tool.learning.quiz_views import ANSWER_KEY, read_answers, tampered
+from lti_tool.learning.quiz_views import posted_answers, read_answers
 from lti_tool.learning.views import render_module_page
 from quizzes.attempts import AttemptRefused, accept, grade_all
 from quizzes.layouts import build_layout
@@ -274,15 +274,8 @@ def preview_attempt(launch_id: str, module_id: int, language: str, seed: int) ->
     if request.method == "GET":
         form = attempt_form(attempt.layout, questions, meta=form_context(visit))
         return _attempt_page(visit, draft, language, attempt, questions, form, {})
-    form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
-    strangers = [k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form]
-    if strangers:
-        raise Refused("no_such_question", ",".join(strangers)[:200])
-    if not form.validate():
-        if form.csrf_token.errors:
-            raise Refused("bad_form", "csrf")
-        if tampered(form):
-            raise Refused("bad_choice", str(form.errors)[:200])
+    form, valid = posted_answers(visit, attempt.layout, questions)
+    if not valid:
         return _attempt_page(visit, draft, language, attempt, questions, form, {}, 422)
     try:
         accepted = accept(attempt.layout, read_answers(form, attempt.layout, questions), questions)

@@ -171,7 +171,9 @@ def _open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo
     return attempt, module
 
 
-def read_answers(form: Any, layout: list[dict[str, Any]], questions: list[Question]) -> dict[int, Any]:
+def read_answers(
+    form: Any, layout: list[dict[str, Any]], questions: list[Question]
+) -> dict[int, Any]:
     """The form's answers by slot, as shown (None: left empty)."""
     answers = {}
     for slot, question in enumerate(questions):
@@ -182,6 +184,25 @@ def read_answers(form: Any, layout: list[dict[str, Any]], questions: list[Questi
             question, layout[slot]["order"], field.data
         )
     return answers
+
+
+def posted_answers(
+    visit: Visit, layout: list[dict[str, Any]], questions: list[Question]
+) -> tuple[Any, bool]:
+    """The attempt's form as posted, and whether its answers are valid (else they are
+    shown again with what to correct). Refused for what no person can send with the page
+    as shown: an answer to no question, a choice not offered, a stale CSRF token."""
+    form = attempt_form(layout, questions, request.form, meta=form_context(visit))
+    strangers = [k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form]
+    if strangers:
+        raise Refused("no_such_question", ",".join(strangers)[:200])
+    if form.validate():
+        return form, True
+    if form.csrf_token.errors:
+        raise Refused("bad_form", "csrf")
+    if tampered(form):
+        raise Refused("bad_choice", str(form.errors)[:200])
+    return form, False
 
 
 def tampered(form: Any) -> bool:
@@ -240,17 +261,8 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
             }
             form = attempt_form(attempt.layout, questions, meta=form_context(visit), data=data)
             return _attempt_page(visit, attempt, module, questions, form, saved=saved)
-        form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
-        strangers = [
-            k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form
-        ]
-        if strangers:
-            raise Refused("no_such_question", ",".join(strangers)[:200])
-        if not form.validate():
-            if form.csrf_token.errors:
-                raise Refused("bad_form", "csrf")
-            if tampered(form):
-                raise Refused("bad_choice", str(form.errors)[:200])
+        form, valid = posted_answers(visit, attempt.layout, questions)
+        if not valid:
             if wants_json:
                 return jsonify({"saved": False, "errors": form.errors}), 422
             return _attempt_page(visit, attempt, module, questions, form, 422)
