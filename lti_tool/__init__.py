@@ -54,6 +54,7 @@ def create_app(
     from lti_tool import (
         health,
         i18n,
+        icons,
         learning,
         models,  # noqa: F401  (registers every table with the metadata)
         security,
@@ -68,10 +69,20 @@ def create_app(
     services.init_app(app)
     app.register_blueprint(launch_bp)
     learning.init_app(app)
+    from lti_tool import followup
+
+    followup.init_app(app)
     from lti_tool import authoring as authoring_pages
 
     authoring_pages.init_app(app)
+    from lti_tool import registration
+
+    registration.init_app(app)
+    from lti_tool import certificates as certificate_pages
+
+    certificate_pages.init_app(app)
     health.init_app(app)
+    icons.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform
 

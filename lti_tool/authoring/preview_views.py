@@ -15,6 +15,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, g, redirect, render_template, request, url_for
 
@@ -29,7 +30,8 @@ from lti_tool.i18n import UI_LOCALES
 from lti_tool.learning.context import Visit, form_context
 from lti_tool.learning.errors import Refused
 from lti_tool.learning.forms import LanguageForm, attempt_form, choices
-from lti_tool.learning.quiz_views import posted_answers, read_answers
+from lti_tool.learning.quiz_summary_views import summary_rows
+from lti_tool.learning.quiz_views import ANSWER_KEY, posted_answers, read_answers
 from lti_tool.learning.views import render_module_page
 from quizzes.attempts import AttemptRefused, accept, grade_all
 from quizzes.layouts import build_layout
@@ -268,11 +270,14 @@ def _attempt_page(
 )
 @refusing
 def preview_attempt(launch_id: str, module_id: int, language: str, seed: int) -> tuple[str, int]:
-    """The attempt's questions; sent, its grade and review as the learner gets them."""
+    """The attempt's questions (GET; answers given before come back in the address), the
+    summary before sending ("finish"), its confirmation, then the grade and the review, as
+    the learner gets them. The answers travel in the pages' forms: none is stored."""
     visit, draft = _open(launch_id, module_id, language)
     settings, attempt, questions = _attempt(draft, language, seed)
     if request.method == "GET":
-        form = attempt_form(attempt.layout, questions, meta=form_context(visit))
+        given = request.args if any(ANSWER_KEY.fullmatch(k) for k in request.args) else None
+        form = attempt_form(attempt.layout, questions, given, meta=form_context(visit))
         return _attempt_page(visit, draft, language, attempt, questions, form, {})
     form, valid = posted_answers(visit, attempt.layout, questions)
     if not valid:
@@ -285,8 +290,60 @@ def preview_attempt(launch_id: str, module_id: int, language: str, seed: int) ->
     answers = {
         slot: json.loads(json.dumps(value)) for slot, value in accepted.items() if value is not None
     }
-    if request.form.get("action") != "submit":
-        return _attempt_page(visit, draft, language, attempt, questions, form, answers)
+    action = request.form.get("action")
+    if action == "submit" or (action is None and request.form.get("confirmed") == "1"):
+        return _review(visit, draft, language, settings, attempt, questions, answers), 200
+    if action is None or action == "finish":  # the summary, or (unconfirmed) its question
+        return _summary(
+            visit, draft, language, attempt, questions, answers, confirming=action is None
+        )
+    return _attempt_page(visit, draft, language, attempt, questions, form, answers)
+
+
+def _summary(
+    visit: Visit,
+    draft: preview.DraftModule,
+    language: str,
+    attempt: PreviewAttempt,
+    questions: list[Question],
+    answers: dict[int, Any],
+    *,
+    confirming: bool,
+) -> tuple[str, int]:
+    """The learner's summary of the attempt, the answers carried in its forms."""
+    carried = [
+        (k, v)
+        for k in request.form
+        if ANSWER_KEY.fullmatch(k)
+        for v in request.form.getlist(k)
+        if v
+    ]
+    rows = summary_rows(questions, set(answers))
+    address = request.path  # the attempt's
+    return render_template(
+        "learning/quiz_summary.html",
+        **_quiz_args(visit, draft, language),
+        attempt=attempt,
+        rows=rows,
+        unanswered=sum(1 for r in rows if not r["answered"]),
+        confirming=confirming,
+        attempt_url=address + ("?" + urlencode(carried) if carried else ""),
+        carried=carried,
+        form=LaunchForm(meta=form_context(visit)),
+    ), 200
+
+
+def _review(
+    visit: Visit,
+    draft: preview.DraftModule,
+    language: str,
+    settings: Settings,
+    attempt: PreviewAttempt,
+    questions: list[Question],
+    answers: dict[int, Any],
+) -> str:
+    """The grade (quizzes' own grading) and the review with its feedback, as after a first
+    attempt."""
     score, passed, _ = grade_all(questions, answers, attempt.pass_mark)
     percent = round(score * 100)
     show = settings.shows_review(passed)
@@ -305,4 +362,4 @@ def preview_attempt(launch_id: str, module_id: int, language: str, seed: int) ->
         attempts_left=left,
         just_submitted=True,
         form=LaunchForm(meta=form_context(visit)),
-    ), 200
+    )

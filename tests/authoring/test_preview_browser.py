@@ -86,7 +86,14 @@ def test_a_trainer_previews_the_draft_as_a_learner(chromium, quizzes):
     for width in (1280, 360):
         _checked(page, width)
     answer_every_question(page)
-    page.locator("button[value=submit]").click()
+    page.locator("button[value=finish]").click()
+    page.locator(".kp-summary").wait_for()  # the learner's summary, the answers carried along
+    assert page.locator(".kp-not-answered").count() == 0
+    for width in (1280, 360):
+        _checked(page, width)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator("form.kp-finish button").click()
+    page.locator("#confirm-dialog button[value=confirm]").click()
     page.locator(".kp-result").wait_for()
     assert page.locator(".kp-review").count() > 0
     for width in (1280, 360):

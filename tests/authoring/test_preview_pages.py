@@ -5,6 +5,8 @@ published version, and no one else reaches the preview."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from authoring.models import DraftText, LibraryModule
@@ -226,4 +228,37 @@ def test_the_preview_quiz_grades_by_the_quizzes_code_with_the_drafts_settings(qu
     assert "100 %" in right.text and "1 yritys jäljellä." in right.text  # as if a first attempt
     wrong = browser.post(address, data={**form.fields, "q0": "false", "action": "submit"})
     assert "kp-wrong" in wrong.text and "Väärin." in wrong.text
+    assert _counts(site) == before
+
+
+def test_the_preview_quiz_goes_through_the_learners_summary_with_the_answers_carried(quizzes):
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    before = _counts(site)
+    home = browser.get(site.url + f"/l/{launch_id}/library/{module_id}/preview/fi/quiz/")
+    (start,) = [f for f in forms_in(home.text) if f.action.endswith("/quiz/start")]
+    started = browser.post(site.url + start.action, data=start.fields, allow_redirects=False)
+    address = site.url + started.headers["Location"]
+    attempt = browser.get(address)
+    (form,) = [
+        f for f in forms_in(attempt.text) if "csrf_token" in f.fields and "action" not in f.action
+    ]
+    radio = re.search(r'type="radio" name="(q\d+)" id="[^"]+" value="(\d+)"', attempt.text)
+    name, value = radio.group(1), radio.group(2)
+    summary = browser.post(address, data={**form.fields, name: value, "action": "finish"})
+    assert summary.status_code == 200 and 'class="table kp-summary"' in summary.text
+    assert (
+        f'<input type="hidden" name="{name}" value="{value}">' in summary.text
+    )  # carried, not stored
+    assert f"?{name}={value}#q" in summary.text  # back to the questions, with the answer
+    again = browser.get(address + f"?{name}={value}")
+    assert re.search(rf'name="{name}" id="[^"]+" value="{value}" checked', again.text)
+    asked = browser.post(address, data={"csrf_token": form.fields["csrf_token"], name: value})
+    assert (
+        asked.status_code == 200 and 'id="confirm"' in asked.text
+    )  # the confirmation, as without JS
+    sent = browser.post(
+        address, data={"csrf_token": form.fields["csrf_token"], name: value, "confirmed": "1"}
+    )
+    assert sent.status_code == 200 and "kp-result" in sent.text
     assert _counts(site) == before
