@@ -18,6 +18,7 @@ from courses.languages import SOURCE_LANGUAGE
 from courses.models import Programme
 from quizzes.model import Question
 from quizzes.snapshot import from_snapshot
+from quizzes.types import kind_of
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,9 @@ def quiz_questions(library_module: LibraryModule, language: str) -> list[tuple[s
 
 
 def has_quiz(library_module: LibraryModule) -> bool:
-    return bool(quiz_snapshot(library_module))
+    """Whether the published module would have a quiz a learner can take (a question to
+    answer, not only descriptions)."""
+    return any(
+        kind_of(from_snapshot(item["texts"][SOURCE_LANGUAGE])).answerable
+        for item in quiz_snapshot(library_module)
+    )
