@@ -5,8 +5,10 @@ takes its quiz and reads the review; axe finds nothing, and nothing is recorded.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +19,9 @@ from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, answer_every_question, requ
 from tests.test_real_browser import axe_violations, launch_in_iframe
 
 require_chromium()
+
+# Where the screenshots go: /tmp, or docs/guide to refresh the trainer's guide's pictures.
+SCREENSHOTS = Path(os.environ.get("KOTOPAIKKA_SCREENSHOTS", "/tmp"))
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +71,10 @@ def test_a_trainer_previews_the_draft_as_a_learner(chromium, quizzes):
     page.locator(f"form[action$='/library/adapt']:has(input[value='{module_id}']) button").click()
     page.locator(".kp-pages-table").wait_for()
     before = _records(site.app)
-    page.get_by_role("link", name="Esikatsele oppijana").click()
+    page.get_by_role("link", name="Esikatselu oppijana").click()
     page.locator(".kp-preview-banner").wait_for()
     assert page.locator("#page-title").is_visible() and page.locator(".kp-toc li").count() == 5
+    page.screenshot(path=str(SCREENSHOTS / "authoring-preview.png"))  # the guide's picture
     for width in (1280, 360):
         _checked(page, width)
     page.set_viewport_size({"width": 1280, "height": 800})
