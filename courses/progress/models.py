@@ -77,7 +77,9 @@ class ModuleProgress(db.Model):
 
 
 class LearnerPreference(db.Model):
-    """The content language a learner chose; remembered across launches."""
+    """The content language a learner chose, and the language of the menus if they chose
+    one apart from it (None: the launch's locale, as Moodle sends it); remembered across
+    launches."""
 
     __tablename__ = "learner_preference"
 
@@ -85,4 +87,5 @@ class LearnerPreference(db.Model):
         ForeignKey("lti_user.id", ondelete="CASCADE"), primary_key=True
     )
     language: Mapped[str] = mapped_column(String(16))
+    interface_language: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -278,11 +278,24 @@ _REMEMBER = text(
     "INSERT INTO learner_preference (learner_id, language, updated_at) VALUES (:l, :lang, :now) "
     "ON CONFLICT (learner_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
+_REMEMBER_BOTH = text(
+    "INSERT INTO learner_preference (learner_id, language, interface_language, updated_at) "
+    "VALUES (:l, :lang, :ui, :now) ON CONFLICT (learner_id) DO UPDATE SET "
+    "language = excluded.language, interface_language = excluded.interface_language, "
+    "updated_at = excluded.updated_at"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+KEEP = object()  # remember_language(interface=KEEP): the menus' language stays as it was
 
 
-def remember_language(learner_id: int, language: str) -> None:
+def remember_language(learner_id: int, language: str, interface: str | None | object = KEEP) -> None:
+    """The pages' language, and the menus' (``None``: as the launch's locale says)."""
     now = utcnow()
-    db.session.execute(_REMEMBER, {"l": learner_id, "lang": language, "now": now})
+    if interface is KEEP:
+        db.session.execute(_REMEMBER, {"l": learner_id, "lang": language, "now": now})
+    else:
+        db.session.execute(
+            _REMEMBER_BOTH, {"l": learner_id, "lang": language, "ui": interface, "now": now}
+        )
     db.session.commit()
 
 

@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 
 from authoring import preview, quiz_settings
 from courses import catalog
-from courses.languages import HTML_LANG, language_for_locale
+from courses.languages import language_for_locale
 from courses.progress.services import evaluate
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import refusing, site_of, trainer_visit
 from lti_tool.forms import LaunchForm
-from lti_tool.i18n import UI_LOCALES
 from lti_tool.learning.context import Visit, form_context
 from lti_tool.learning.errors import Refused
 from lti_tool.learning.forms import LanguageForm, attempt_form, choices
@@ -66,14 +65,12 @@ class PreviewAttempt:
 
 def _open(launch_id: str, module_id: int, language: str) -> tuple[Visit, preview.DraftModule]:
     """The trainer's visit and this site's draft (403 for learners, 404 for any other
-    site's module), in a language of the module; the interface follows it, as it follows
-    a learner's own choice."""
+    site's module), in a language of the module (the menus stay in the trainer's own
+    interface language, as a learner's stay in theirs)."""
     visit = trainer_visit(launch_id)
     draft = preview.draft_module(site_of(visit), module_id)
     if language not in draft.module.languages:
         raise Refused("language_not_offered", language)
-    if HTML_LANG[language] in UI_LOCALES:
-        g.ui_locale = HTML_LANG[language]
     return visit, draft
 
 

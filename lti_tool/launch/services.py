@@ -190,8 +190,10 @@ class OpenSession:
     platform: SessionPlatform
     context: SessionContext | None
     resource_link: SessionLink | None
-    # The content language the learner chose, if they ever did.
+    # The content language the learner chose, if they ever did, and the menus' language
+    # if they chose one (None: the launch's locale).
     language_choice: str | None
+    interface_choice: str | None
     # The module the activity is bound to in the database (resource_link.module_id).
     linked_module: ModuleInfo | None
     # The registration the launch came through, and where its scores go (None: nowhere).
@@ -222,6 +224,7 @@ def _session_query() -> Precompiled:
             u.c.sub, u.c.name, u.c.locale, p.c.issuer, p.c.name,
             c.c.id, c.c.context_id, c.c.title, c.c.label, c.c.audience,
             r.c.id, r.c.resource_link_id, r.c.title, r.c.custom, r.c.module_id, pref.c.language,
+            pref.c.interface_language,
             s.c.client_pk, s.c.score_service,
             *brief_columns(m.c.id, s.c.user_pk, func.coalesce(s.c.context_pk, 0)),
             *catalog.MODULE_WITH_PROGRESS,
@@ -265,8 +268,9 @@ def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
         context=SessionContext(row[15], row[16], row[17], row[18], row[19]) if row[15] is not None else None,
         resource_link=SessionLink(row[20], row[21], row[22], dict(row[23] or {}), row[24]) if row[20] is not None else None,
         language_choice=row[25],
-        client_pk=row[26],
-        score_service=row[27],
-        linked_quiz=brief_from(tuple(row[28:33])),
-        linked_module=catalog.module_info(tuple(row[33:])) if row[33] is not None else None,
+        interface_choice=row[26],
+        client_pk=row[27],
+        score_service=row[28],
+        linked_quiz=brief_from(tuple(row[29:34])),
+        linked_module=catalog.module_info(tuple(row[34:])) if row[34] is not None else None,
     )

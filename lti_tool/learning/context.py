@@ -13,7 +13,7 @@ from sqlalchemy import update
 from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db, transaction_for_writes
-from courses.languages import HTML_LANG, language_for_locale
+from courses.languages import language_for_locale
 from courses.progress.models import course_key
 from courses.progress.services import Place
 from lti_tool.i18n import UI_LOCALES, locale_from_lti
@@ -86,8 +86,6 @@ class Visit:
         chosen = self.session.language_choice
         if chosen in module.languages:
             assert chosen is not None
-            if HTML_LANG[chosen] in UI_LOCALES:
-                g.ui_locale = HTML_LANG[chosen]  # the interface follows an explicit choice
             return chosen
         return language_for_locale(
             self.session.user.locale or self.session.locale, module.languages
@@ -132,7 +130,10 @@ def open_visit(
     """Load the launch behind the URL for this browser (its cookie, or ``browser_key``
     while the launch that sets the cookie is answered); LaunchRejected or Refused if not."""
     session = load_session(launch_id, browser_key or request.cookies.get(BROWSER_COOKIE))
-    g.ui_locale = locale_from_lti(session.user.locale or session.locale)
+    # The menus: the learner's own choice, else the launch's locale; the same on every
+    # page of the launch, error pages included (the pages' language is chosen apart).
+    chosen = session.interface_choice
+    g.ui_locale = chosen if chosen in UI_LOCALES else locale_from_lti(session.user.locale or session.locale)
     platform_origin = origin_of(session.platform.issuer)
     g.frame_ancestors = [platform_origin] if platform_origin else []
     roles = classify_roles(session.roles)

@@ -35,6 +35,10 @@ from quizzes.model import Pair, Question
 from quizzes.types import REGISTRY
 
 LANGUAGE_LABEL = _l("Language of the pages")
+INTERFACE_LABEL = _l("Language of the menus")
+FOLLOW_MOODLE = _l("as in Moodle")
+# The interface languages by their own names (what a learner looks for in a menu).
+INTERFACE_ENDONYMS = {"fi": "suomi", "sv": "svenska", "en": "English", "ru": "русский", "uk": "українська"}
 
 
 class LanguageForm(LaunchForm):
@@ -42,6 +46,13 @@ class LanguageForm(LaunchForm):
     building this form for each view cost more than the rest of the form's markup."""
 
     language = SelectField(LANGUAGE_LABEL, validators=[DataRequired()])
+    # The menus' language, apart from the pages' ("": as the launch's locale says).
+    interface = SelectField(
+        INTERFACE_LABEL,
+        choices=[SelectChoice("", FOLLOW_MOODLE)]
+        + [SelectChoice(tag, name) for tag, name in INTERFACE_ENDONYMS.items()],
+        validate_choice=True,
+    )
     # Where to go back to: a page of this launch's programme, as "<module>/<page>".
     back = HiddenField()
 

@@ -20,7 +20,12 @@ from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.quiz_views import attempt_refused, open_attempt, progress_updater, quiz_page_args
+from lti_tool.learning.quiz_views import (
+    attempt_refused,
+    open_attempt,
+    progress_updater,
+    quiz_page_args,
+)
 from quizzes import attempts as attempt_service
 from quizzes.attempts import AttemptRefused
 from quizzes.model import Question

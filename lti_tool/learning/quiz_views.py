@@ -15,6 +15,7 @@ from sqlalchemy import select
 from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
+from courses.languages import ENDONYMS
 from courses.progress.services import record_quiz_result
 from lti_tool.followup.services import replies_shown
 from lti_tool.forms import LaunchForm
@@ -226,9 +227,15 @@ def _attempt_page(
     saved: dict[int, Any] | None = None,
 ) -> tuple[str, int]:
     saved = attempt_service.saved_responses(attempt.id) if saved is None else saved
+    args = quiz_page_args(visit, module)
     return render_template(
         "learning/quiz_attempt.html",
-        **quiz_page_args(visit, module),
+        **args,
+        # The pages' language changed since the attempt began: its questions stay as they
+        # were shown (answers are kept as shown), and the page says so.
+        attempt_language=ENDONYMS.get(attempt.language, attempt.language)
+        if attempt.language != args["language"]
+        else None,
         attempt=attempt,
         shown=shown_questions(attempt.layout, questions, saved, attempt.language),
         form=form,

@@ -10,14 +10,21 @@ from courses.catalog import ModuleInfo, OutlineEntry, PageContent
 from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
 from courses.progress.models import COMPLETED
-from courses.progress.services import Progress, record_page_view, remember_language
+from courses.progress.services import KEEP, Progress, record_page_view, remember_language
 from lti_tool.forms import csrf_token_for
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import LANGUAGE_LABEL, LanguageForm, choices
+from lti_tool.learning.forms import (
+    FOLLOW_MOODLE,
+    INTERFACE_ENDONYMS,
+    INTERFACE_LABEL,
+    LANGUAGE_LABEL,
+    LanguageForm,
+    choices,
+)
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 from quizzes.standing import QuizBrief, quiz_brief
@@ -107,6 +114,9 @@ def render_module_page(
         "label": LANGUAGE_LABEL,
         "action": language_action,
         "choices": [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages],
+        "interface_label": INTERFACE_LABEL,
+        "interface_choices": [("", FOLLOW_MOODLE), *INTERFACE_ENDONYMS.items()],
+        "interface": visit.session.interface_choice or "",
     }
     return render_template(
         "learning/page.html",
@@ -184,7 +194,9 @@ def choose_language(launch_id: str) -> Response | tuple[str, int]:
                 raise Refused("language_not_offered", str(form.language.data))
             raise Refused("bad_form", str(form.errors))
         module = visit.module(module_slug or visit.bound.slug)
-        remember_language(visit.learner_id, form.language.data)
+        # Without the menus' field (an older page, a script) their language stays as it was.
+        interface = (form.interface.data or None) if "interface" in request.form else KEEP
+        remember_language(visit.learner_id, form.language.data, interface)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:

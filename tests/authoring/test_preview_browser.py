@@ -78,12 +78,12 @@ def test_a_trainer_previews_the_draft_as_a_learner(chromium, quizzes):
     for width in (1280, 360):
         _checked(page, width)
     page.set_viewport_size({"width": 1280, "height": 800})
-    # The learner's language choice: the same page in English, the interface too.
+    # The learner's language choice: the same page in English, the menus still in Finnish.
     page.locator("#language").select_option("en")
     page.locator(".kp-language button[type=submit]").click()
-    page.locator("html[lang=en] .kp-preview-banner").wait_for()
+    page.locator("html[lang=fi] .kp-body[lang=en]").wait_for()
     assert "/preview/en/m/" in page.url
-    page.get_by_role("link", name=re.compile("^Next")).click()
+    page.get_by_role("link", name=re.compile("^Seuraava")).click()
     page.locator(".kp-toc li.current:nth-child(2)").wait_for()
     # The quiz, as a learner takes it.
     page.locator(".kp-quiz-status a").click()
@@ -105,7 +105,7 @@ def test_a_trainer_previews_the_draft_as_a_learner(chromium, quizzes):
     for width in (1280, 360):
         _checked(page, width)
     page.screenshot(path="/tmp/trainer-preview-review.png", full_page=True)
-    page.get_by_role("link", name="Back to editing the module").click()
+    page.get_by_role("link", name="Takaisin moduulin muokkaukseen").click()
     page.locator(".kp-pages-table").wait_for()
     context.close()
     assert _records(site.app) == before
