@@ -1,7 +1,7 @@
 """draft quiz settings: a library module's own quiz settings, published with the module
 
 Revision ID: a7c2e9d4b1f3
-Revises: a7c3e5f19b42
+Revises: c4e8a2d6f913
 Create Date: 2026-12-04 02:10:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c2e9d4b1f3'
-down_revision = 'a7c3e5f19b42'
+down_revision = 'c4e8a2d6f913'
 branch_labels = None
 depends_on = None
 
