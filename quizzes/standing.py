@@ -76,7 +76,11 @@ def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) ->
     rows = db.session.execute(
         _standing_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
     ).all()
-    attempts = tuple(AttemptSummary(*row) for row in rows)
+    return standing_of(tuple(AttemptSummary(*row) for row in rows), grading_method)
+
+
+def standing_of(attempts: tuple[AttemptSummary, ...], grading_method: str) -> Standing:
+    """The standing of these attempts (in their number order) by the grading method."""
     graded = [a for a in attempts if a.score is not None]
     if not graded:
         grade_ = None
@@ -85,6 +89,33 @@ def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) ->
     else:
         grade_ = max(a.score for a in graded if a.score is not None)
     return Standing(attempts, grade_, any(a.passed for a in graded))
+
+
+def standings(
+    grading_methods: dict[int, str], course: int, learner_ids: Any = None
+) -> dict[tuple[int, int], Standing]:
+    """(learner, quiz) -> standing in one course, for every learner with attempts at these
+    quizzes (``grading_methods``: quiz -> its method in the course); one query, whatever
+    the number of learners. ``learner_ids``: only these (a list or a subquery)."""
+    if not grading_methods:
+        return {}
+    statement = (
+        select(
+            _A.c.learner_id, _A.c.quiz_id, _A.c.id, _A.c.number, _A.c.status, _A.c.started_at,
+            _A.c.submitted_at, _A.c.score, _A.c.passed,
+        )
+        .where(_A.c.quiz_id.in_(list(grading_methods)), _A.c.course_key == course)
+        .order_by(_A.c.learner_id, _A.c.quiz_id, _A.c.number)
+    )
+    if learner_ids is not None:
+        statement = statement.where(_A.c.learner_id.in_(learner_ids))
+    grouped: dict[tuple[int, int], list[AttemptSummary]] = {}
+    for learner, quiz, *summary in db.session.execute(statement):
+        grouped.setdefault((learner, quiz), []).append(AttemptSummary(*summary))
+    return {
+        key: standing_of(tuple(attempts), grading_methods[key[1]])
+        for key, attempts in grouped.items()
+    }
 
 
 @dataclass(frozen=True)

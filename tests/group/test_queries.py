@@ -1,0 +1,125 @@
+"""The group overview's queries on a crafted course: each filter, the stuck rule with a
+fixed "now", sorting, the quiz result by the course's grading method, and nothing from
+another course."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lti_tool.group.learner import learner_record
+from lti_tool.group.queries import Filters, group_overview
+from tests.group.crafted import MODULES, NOW, crafted_course
+from tests.learning.helpers import counted_statements
+
+
+def _names(app, crafted, now=NOW, **filters) -> list[str]:
+    with app.app_context():
+        overview = group_overview(crafted.context_id, crafted.context_id, Filters(**filters), now)
+        return [row.name.split()[0] for row in overview.rows]
+
+
+@pytest.fixture
+def crafted(quizzes):
+    return crafted_course(quizzes.app)
+
+
+def test_each_filter_lists_its_learners_and_no_one_of_another_course(quizzes, crafted):
+    app = quizzes.app
+    assert _names(app, crafted) == ["Aino", "Bashir", "Carla", "Dmitri", "Eeva", "Farid"]
+    assert _names(app, crafted, show="not_started") == ["Aino"]
+    assert _names(app, crafted, show="in_progress") == ["Bashir", "Carla", "Dmitri", "Farid"]
+    assert _names(app, crafted, show="stuck") == ["Carla", "Farid"]
+    assert _names(app, crafted, show="failed") == ["Dmitri"]  # Farid failed, then passed
+    assert _names(app, crafted, show="completed") == ["Eeva"]
+    with app.app_context():
+        counts = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW).counts
+    assert counts == {
+        "all": 6, "not_started": 1, "in_progress": 4, "stuck": 2, "failed": 1, "completed": 1,
+    }
+
+
+def test_stuck_is_no_activity_for_the_chosen_days_before_now(quizzes, crafted):
+    app = quizzes.app
+    assert _names(app, crafted, show="stuck", stuck_days=1) == ["Bashir", "Carla", "Farid"]
+    assert _names(app, crafted, show="stuck", stuck_days=9) == ["Carla"]  # Farid: 8 days
+    assert _names(app, crafted, show="stuck", stuck_days=11) == []
+    # The same data a week later: Dmitri and Bashir have gone quiet too.
+    later = NOW + timedelta(days=7)
+    assert _names(app, crafted, later, show="stuck") == ["Bashir", "Carla", "Dmitri", "Farid"]
+    # Never stuck: who has not started (Aino) or has completed everything (Eeva).
+    assert "Aino" not in _names(app, crafted, later, show="stuck", stuck_days=1)
+
+
+def test_a_stuck_learner_is_stuck_on_the_modules_in_progress(quizzes, crafted):
+    with quizzes.app.app_context():
+        overview = group_overview(crafted.context_id, crafted.context_id, Filters(show="stuck"), NOW)
+        carla = overview.rows[0]
+        assert [(c.module.slug, c.status, c.stuck) for c in carla.cells] == [
+            (MODULES[0], "in_progress", True),
+            (MODULES[1], "completed", False),
+        ]
+        assert carla.last_activity == NOW - timedelta(days=10)
+
+
+def test_sorting_by_last_activity_and_progress_both_ways(quizzes, crafted):
+    app = quizzes.app
+    oldest_first = ["Aino", "Eeva", "Carla", "Farid", "Bashir", "Dmitri"]
+    assert _names(app, crafted, sort="last_activity") == oldest_first
+    assert _names(app, crafted, sort="last_activity", direction="desc") == oldest_first[::-1]
+    assert _names(app, crafted, sort="progress") == [
+        "Aino", "Bashir", "Dmitri", "Farid", "Carla", "Eeva",
+    ]
+    assert _names(app, crafted, sort="name", direction="desc")[0] == "Farid"
+
+
+def test_the_quiz_result_follows_the_courses_grading_method_and_limit(quizzes, crafted):
+    with quizzes.app.app_context():
+        rows = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW).rows
+        dmitri = next(r for r in rows if r.name.startswith("Dmitri"))
+        cell = dmitri.cells[0]  # course A: the last attempt counts, three allowed
+        assert (cell.grade, cell.best, cell.attempts_used, cell.attempts_left) == (0.4, 0.5, 2, 1)
+        assert cell.failed and not cell.passed
+        assert cell.last_activity == NOW - timedelta(days=1)
+        farid = next(r for r in rows if r.name.startswith("Farid"))
+        assert farid.is_mentor
+        js = farid.cells[1]  # the package's settings: the highest counts, no limit
+        assert (js.grade, js.attempts_used, js.attempts_left, js.passed) == (0.8, 2, None, True)
+        aino = next(r for r in rows if r.name.startswith("Aino"))
+        assert [(c.status, c.pages_seen, c.pages_total > 0) for c in aino.cells] == [
+            ("not_started", 0, True),
+            ("not_started", 0, True),
+        ]
+
+
+def test_the_overview_reads_the_same_number_of_statements_for_more_learners(quizzes, crafted):
+    app = quizzes.app
+    with counted_statements(app) as few, app.app_context():
+        group_overview(crafted.context_id, crafted.context_id, Filters(), NOW)
+    from tests.group.crafted import more_learners
+
+    more_learners(app, crafted.context_id, 40)
+    with counted_statements(app) as many, app.app_context():
+        overview = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW)
+    assert len(overview.rows) == 46
+    assert len(many) == len(few) <= 6
+
+
+def test_a_learner_record_only_for_a_learner_of_the_course(quizzes, crafted):
+    with quizzes.app.app_context():
+        a = crafted.context_id
+        assert learner_record(a, a, crafted.learners["Gabriel"], NOW) is None  # course B only
+        assert learner_record(a, a, crafted.learners["Kaisa"], NOW) is None  # the trainer
+        assert learner_record(a, a, 10**9, NOW) is None
+        record = learner_record(a, a, crafted.learners["Dmitri"], NOW)
+        assert record is not None and record.row.name == "Dmitri Hylätty"
+        first = record.modules[0]
+        assert [(x.number, x.score, x.submitted) for x in first.attempts] == [
+            (1, 0.5, True),
+            (2, 0.4, True),
+        ]
+        # Course B's record of the same learner is B's alone.
+        b = crafted.other_context_id
+        bashir_b = learner_record(b, b, crafted.learners["Bashir"], NOW)
+        assert bashir_b is not None and bashir_b.row.cells[0].status == "completed"
