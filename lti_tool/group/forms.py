@@ -88,8 +88,8 @@ class GroupFilterForm(Form):
     direction = ChoiceField(
         _l("Order"),
         choices=[
-            SelectChoice("asc", _l("ascending (A–Ö, oldest, least first)")),
-            SelectChoice("desc", _l("descending (Ö–A, newest, most first)")),
+            SelectChoice("asc", _l("ascending (A to Z, oldest first, least first)")),
+            SelectChoice("desc", _l("descending (Z to A, newest first, most first)")),
         ],
         default="asc",
     )

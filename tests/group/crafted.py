@@ -29,7 +29,9 @@ class Crafted:
     quizzes: dict[str, int]  # slug -> quiz id
 
 
-def _record(learner: int, module: int, course: int, status: str, seen: int, days_ago: float) -> None:
+def _record(
+    learner: int, module: int, course: int, status: str, seen: int, days_ago: float
+) -> None:
     db.session.add(
         ModuleProgress(
             learner_id=learner,
@@ -46,7 +48,9 @@ def _record(learner: int, module: int, course: int, status: str, seen: int, days
     )
 
 
-def _attempt(learner: int, quiz: int, course: int, number: int, score: float, days_ago: float) -> None:
+def _attempt(
+    learner: int, quiz: int, course: int, number: int, score: float, days_ago: float
+) -> None:
     at = NOW - timedelta(days=days_ago)
     db.session.add(
         Attempt(
@@ -84,13 +88,17 @@ def crafted_course(app: Any) -> Crafted:
         for n, slug in enumerate(MODULES):
             db.session.add(
                 ResourceLink(
-                    platform_id=platform, resource_link_id=f"crafted-{n}", context_pk=a.id,
+                    platform_id=platform,
+                    resource_link_id=f"crafted-{n}",
+                    context_pk=a.id,
                     module_id=modules[slug],
                 )
             )
         db.session.add(
             ResourceLink(
-                platform_id=platform, resource_link_id="crafted-b", context_pk=b.id,
+                platform_id=platform,
+                resource_link_id="crafted-b",
+                context_pk=b.id,
                 module_id=modules[MODULES[0]],
             )
         )
@@ -98,9 +106,16 @@ def crafted_course(app: Any) -> Crafted:
         quiz = db.session.get(Quiz, quizzes[MODULES[0]])
         db.session.add(
             CourseQuizSettings(
-                quiz_id=quiz.id, context_id=a.id, pass_mark=60, attempts_allowed=3,
-                grading_method="last", shuffle_questions=False, shuffle_answers=False,
-                random_count=None, review_policy="after_each", bands=[],
+                quiz_id=quiz.id,
+                context_id=a.id,
+                pass_mark=60,
+                attempts_allowed=3,
+                grading_method="last",
+                shuffle_questions=False,
+                shuffle_answers=False,
+                random_count=None,
+                review_policy="after_each",
+                bands=[],
             )
         )
         people = {}
@@ -121,8 +136,11 @@ def crafted_course(app: Any) -> Crafted:
             if roles:
                 db.session.add(
                     Membership(
-                        user_pk=user.id, context_pk=a.id, is_learner=roles == "learner",
-                        is_mentor=roles == "mentor", is_trainer=roles == "trainer",
+                        user_pk=user.id,
+                        context_pk=a.id,
+                        is_learner=roles == "learner",
+                        is_mentor=roles == "mentor",
+                        is_trainer=roles == "trainer",
                     )
                 )
         for who in ("Bashir", "Gabriel"):
@@ -154,7 +172,8 @@ def more_learners(app: Any, context_id: int, count: int) -> None:
     with app.app_context():
         context = db.session.get(LtiContext, context_id)
         module, quiz = db.session.execute(
-            select(Module.id, Quiz.id).join(Quiz, Quiz.module_id == Module.id)
+            select(Module.id, Quiz.id)
+            .join(Quiz, Quiz.module_id == Module.id)
             .where(Module.slug == MODULES[0])
         ).one()
         for n in range(count):

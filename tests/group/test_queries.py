@@ -36,7 +36,12 @@ def test_each_filter_lists_its_learners_and_no_one_of_another_course(quizzes, cr
     with app.app_context():
         counts = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW).counts
     assert counts == {
-        "all": 6, "not_started": 1, "in_progress": 4, "stuck": 2, "failed": 1, "completed": 1,
+        "all": 6,
+        "not_started": 1,
+        "in_progress": 4,
+        "stuck": 2,
+        "failed": 1,
+        "completed": 1,
     }
 
 
@@ -54,7 +59,9 @@ def test_stuck_is_no_activity_for_the_chosen_days_before_now(quizzes, crafted):
 
 def test_a_stuck_learner_is_stuck_on_the_modules_in_progress(quizzes, crafted):
     with quizzes.app.app_context():
-        overview = group_overview(crafted.context_id, crafted.context_id, Filters(show="stuck"), NOW)
+        overview = group_overview(
+            crafted.context_id, crafted.context_id, Filters(show="stuck"), NOW
+        )
         carla = overview.rows[0]
         assert [(c.module.slug, c.status, c.stuck) for c in carla.cells] == [
             (MODULES[0], "in_progress", True),
@@ -69,7 +76,12 @@ def test_sorting_by_last_activity_and_progress_both_ways(quizzes, crafted):
     assert _names(app, crafted, sort="last_activity") == oldest_first
     assert _names(app, crafted, sort="last_activity", direction="desc") == oldest_first[::-1]
     assert _names(app, crafted, sort="progress") == [
-        "Aino", "Bashir", "Dmitri", "Farid", "Carla", "Eeva",
+        "Aino",
+        "Bashir",
+        "Dmitri",
+        "Farid",
+        "Carla",
+        "Eeva",
     ]
     assert _names(app, crafted, sort="name", direction="desc")[0] == "Farid"
 
