@@ -16,6 +16,7 @@ from lti_tool.group.queries import DEFAULT_STUCK_DAYS, Filters
 
 PICK_ONE = _l("Choose one of the options in the list.")
 DAYS = _l("Give a whole number of days from 1 to 365.")
+PAGE = _l("That page number does not exist: give a whole number from 1.")
 
 
 class ChoiceField(SelectField):
@@ -27,7 +28,9 @@ class ChoiceField(SelectField):
 
 
 class DaysField(IntegerField):
-    """A whole number of days; anything else is refused with a translated message."""
+    """A whole number; anything else is refused with a translated message."""
+
+    message = DAYS
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -36,7 +39,11 @@ class DaysField(IntegerField):
             self.data = int(str(valuelist[0]).strip())
         except ValueError as exc:
             self.data = None
-            raise ValueError(DAYS) from exc
+            raise ValueError(self.message) from exc
+
+
+class PageField(DaysField):
+    message = PAGE
 
 
 class AudienceForm(LaunchForm):
@@ -57,7 +64,7 @@ class GroupFilterForm(Form):
     class Meta:
         csrf = False
 
-    KEYS = ("show", "days", "sort", "direction")
+    KEYS = ("show", "days", "sort", "direction", "page")
 
     show = ChoiceField(
         _l("Show"),
@@ -94,6 +101,8 @@ class GroupFilterForm(Form):
         default="asc",
     )
 
+    page = PageField(validators=[NumberRange(min=1, message=PAGE)], default=1)
+
     def filters(self) -> Filters:
         """The validated choices (call after ``validate()``)."""
         return Filters(
@@ -101,4 +110,5 @@ class GroupFilterForm(Form):
             stuck_days=self.days.data if self.days.data is not None else DEFAULT_STUCK_DAYS,
             sort=self.sort.data,
             direction=self.direction.data,
+            page=self.page.data or 1,
         )

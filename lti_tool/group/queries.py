@@ -26,6 +26,7 @@ SHOWS = ("all", "not_started", "in_progress", "stuck", "failed", "completed")
 SORTS = ("name", "last_activity", "progress")
 DIRECTIONS = ("asc", "desc")
 DEFAULT_STUCK_DAYS = 7
+PAGE_SIZE = 50  # learners per page: a 500-learner course is ten pages, not one 1.5 MB page
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,15 @@ class Filters:
     stuck_days: int = DEFAULT_STUCK_DAYS
     sort: str = "name"
     direction: str = "asc"
+    page: int = 1  # past the last page: the last page
 
     def __post_init__(self) -> None:
         if self.show not in SHOWS or self.sort not in SORTS or self.direction not in DIRECTIONS:
             raise ValueError(f"unknown filter {self}")
         if not 1 <= self.stuck_days <= 365:
             raise ValueError("stuck_days must be 1..365")
+        if self.page < 1:
+            raise ValueError("page must be 1 or more")
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,11 @@ class LearnerRow:
 @dataclass(frozen=True)
 class Overview:
     modules: tuple[ModuleColumn, ...]
-    rows: tuple[LearnerRow, ...]  # filtered and sorted
+    rows: tuple[LearnerRow, ...]  # filtered and sorted: this page's
     counts: dict[str, int] = field(default_factory=dict)  # learners per ``show``
+    shown: int = 0  # learners the filter shows, on every page
+    page: int = 1
+    pages: int = 1
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -292,4 +299,7 @@ def group_overview(context_id: int, course: int, filters: Filters, now: datetime
     counts = {show: sum(1 for r in rows if _shown(r, show)) for show in SHOWS}
     shown = [r for r in rows if _shown(r, filters.show)]
     shown.sort(key=_sort_key(filters.sort), reverse=filters.direction == "desc")
-    return Overview(modules, tuple(shown), counts)
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(filters.page, pages)
+    rows = tuple(shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return Overview(modules, rows, counts, len(shown), page, pages)

@@ -48,7 +48,7 @@ def local_time(value: datetime | None) -> str:
     """A time in Finland's time zone (with daylight saving), in the interface language."""
     if value is None:
         return ""
-    return format_datetime(value, "short", tzinfo=HELSINKI, locale=str(get_locale()))
+    return format_datetime(value, "short", tzinfo=HELSINKI, locale=get_locale())
 
 
 def time_since(value: datetime | None, now: datetime) -> str:
@@ -56,7 +56,7 @@ def time_since(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
     return format_timedelta(
-        value - now, granularity="minute", add_direction=True, locale=str(get_locale())
+        value - now, granularity="minute", add_direction=True, locale=get_locale()
     )
 
 

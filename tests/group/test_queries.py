@@ -10,7 +10,7 @@ import pytest
 
 from lti_tool.group.learner import learner_record
 from lti_tool.group.queries import Filters, group_overview
-from tests.group.crafted import MODULES, NOW, crafted_course
+from tests.group.crafted import MODULES, NOW, crafted_course, more_learners
 from tests.learning.helpers import counted_statements
 
 
@@ -105,17 +105,22 @@ def test_the_quiz_result_follows_the_courses_grading_method_and_limit(quizzes, c
         ]
 
 
-def test_the_overview_reads_the_same_number_of_statements_for_more_learners(quizzes, crafted):
+def test_the_same_statements_for_more_learners_and_pages_of_fifty(quizzes, crafted):
     app = quizzes.app
     with counted_statements(app) as few, app.app_context():
         group_overview(crafted.context_id, crafted.context_id, Filters(), NOW)
-    from tests.group.crafted import more_learners
-
-    more_learners(app, crafted.context_id, 40)
+    more_learners(app, crafted.context_id, 60)
     with counted_statements(app) as many, app.app_context():
-        overview = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW)
-    assert len(overview.rows) == 46
-    assert len(many) == len(few) <= 6
+        first = group_overview(crafted.context_id, crafted.context_id, Filters(), NOW)
+    assert len(many) == len(few) <= 6  # no statement per learner
+    assert (len(first.rows), first.shown, first.page, first.pages) == (50, 66, 1, 2)
+    with app.app_context():
+        second = group_overview(crafted.context_id, crafted.context_id, Filters(page=2), NOW)
+        past = group_overview(crafted.context_id, crafted.context_id, Filters(page=99), NOW)
+    assert len(second.rows) == 16 and {r.id for r in first.rows}.isdisjoint(
+        r.id for r in second.rows
+    )
+    assert past.page == 2 and past.rows == second.rows  # past the end: the last page
 
 
 def test_a_learner_record_only_for_a_learner_of_the_course(quizzes, crafted):
