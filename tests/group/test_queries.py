@@ -140,3 +140,23 @@ def test_a_learner_record_only_for_a_learner_of_the_course(quizzes, crafted):
         b = crafted.other_context_id
         bashir_b = learner_record(b, b, crafted.learners["Bashir"], NOW)
         assert bashir_b is not None and bashir_b.row.cells[0].status == "completed"
+
+
+def test_times_are_finnish_time_with_daylight_saving(app):
+    from datetime import UTC, datetime
+
+    from flask import g
+
+    from lti_tool.group.views import local_time, time_since
+
+    with app.test_request_context():
+        g.ui_locale = "fi"
+        # Finland moves its clocks forward at 01:00 UTC on the last Sunday of March.
+        assert "2.30" in local_time(datetime(2026, 3, 29, 0, 30, tzinfo=UTC))  # UTC+2
+        assert "4.30" in local_time(datetime(2026, 3, 29, 1, 30, tzinfo=UTC))  # UTC+3
+        assert "29.3.2026" in local_time(datetime(2026, 3, 29, 1, 30, tzinfo=UTC))
+        since = time_since(datetime(2026, 3, 27, 9, 0, tzinfo=UTC), NOW)
+        assert since == "3 päivää sitten"
+    with app.test_request_context():
+        g.ui_locale = "sv"
+        assert "3 dagar" in time_since(datetime(2026, 3, 27, 9, 0, tzinfo=UTC), NOW)
