@@ -23,6 +23,7 @@ def _at_both_widths(tool, name: str) -> None:
         assert axe_violations(tool) == [], (name, width)
         scroll = tool.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name} scrolls sideways at {width} px: {scroll} px"
+        tool.screenshot(path=f"/tmp/group-{name.replace(' ', '-')}-{width}.png", full_page=True)
     tool.set_viewport_size({"width": 1280, "height": 800})
 
 
