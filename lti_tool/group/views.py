@@ -26,7 +26,7 @@ from lti_tool.advantage import LtiException, ServiceNotOffered, fetch_roster
 from lti_tool.forms import LaunchForm
 from lti_tool.group.forms import AudienceForm, GroupFilterForm
 from lti_tool.group.learner import learner_record
-from lti_tool.group.queries import group_overview
+from lti_tool.group.queries import DEFAULT_STUCK_DAYS, group_overview
 from lti_tool.identity.models import LtiContext
 from lti_tool.identity.services import record_roster
 from lti_tool.launch.errors import LaunchRejected
@@ -133,7 +133,9 @@ def group_learner(launch_id: str, learner_id: int) -> str | tuple[str, int]:
         filters = GroupFilterForm(request.args)
         days = filters.days.data if filters.validate() else None
         now = _now()
-        record = learner_record(context.id, visit.course, learner_id, now, days or 7)
+        record = learner_record(
+            context.id, visit.course, learner_id, now, days or DEFAULT_STUCK_DAYS
+        )
         if record is None:
             raise Refused("no_such_learner", str(learner_id))
     except LaunchRejected as exc:
