@@ -19,8 +19,11 @@ demo: $(STAMP)
 # The suite on SQLite, then again on PostgreSQL when a server answers on
 # 127.0.0.1:5432 (required when KOTOPAIKKA_REQUIRE_POSTGRES=1, as in CI).
 test: $(STAMP)
+	@echo "== The test suite on SQLite =="
+	@command -v chromium >/dev/null || echo "(Debian's chromium is not installed: the browser tests are skipped; apt-get install chromium)"
 	$(BIN)/python -m pytest -q -p no:cacheprovider --db=sqlite
 	@if $(BIN)/python tests/postgres_available.py; then \
+		echo "== The test suite on PostgreSQL (127.0.0.1:5432) =="; \
 		$(BIN)/python -m pytest -q -p no:cacheprovider --db=postgresql; \
 	elif [ "$$KOTOPAIKKA_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL is required (KOTOPAIKKA_REQUIRE_POSTGRES=1) but not reachable on 127.0.0.1:5432"; exit 1; \

@@ -77,3 +77,32 @@ class QuestionRevision(db.Model):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
+
+
+class DraftQuestionForm(db.Model):
+    """A trainer's question form as they left it, when it is not a question yet: what an
+    autosave could not save (a grade missing, a number half typed, a conflict with
+    someone's newer save). Never published nor a revision; kept per trainer, so one
+    trainer's unfinished form never shows up in another's, and the next launch finds it.
+    ``key`` is "<question id>/<language>", or "new/<token>" for a new question's form (its
+    ``draft_question_id`` set once the question is added, fields emptied)."""
+
+    __tablename__ = "draft_question_form"
+    __table_args__ = (UniqueConstraint("library_module_id", "author_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_module_id: Mapped[int] = mapped_column(
+        ForeignKey("library_module.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    draft_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draft_question.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    # The form's fields by name, as posted (no CSRF token, no button).
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    # Why it is not a question yet (an authoring.quiz_drafts code, or "conflict").
+    problem: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

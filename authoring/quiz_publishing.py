@@ -18,7 +18,7 @@ from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module
 from quizzes.copying import copy_settings
 from quizzes.model import Question
-from quizzes.models import Quiz
+from quizzes.models import Quiz, QuizQuestion
 from quizzes.services import write_quiz
 from quizzes.snapshot import from_snapshot
 
@@ -43,6 +43,19 @@ def quiz_snapshot(library_module: LibraryModule) -> list[dict[str, Any]]:
         if SOURCE_LANGUAGE in by_language:
             found.append({"idnumber": question.idnumber, "kind": question.kind, "texts": by_language})
     return found
+
+
+def published_kinds(library_module: LibraryModule) -> dict[str, str]:
+    """The kind of each question learners have now, by id number (empty: not published).
+    A draft question of another kind becomes a new question when published (quizzes
+    .services): attempts made on the old one keep it."""
+    if library_module.module_id is None:
+        return {}
+    return dict(db.session.execute(
+        select(QuizQuestion.idnumber, QuizQuestion.kind)
+        .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
+        .where(Quiz.module_id == library_module.module_id, QuizQuestion.retired_at.is_(None))
+    ).all())
 
 
 def publish_quiz(library_module: LibraryModule, module: Module, snapshot: list[dict[str, Any]],

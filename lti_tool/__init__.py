@@ -55,6 +55,7 @@ def create_app(
         group,
         health,
         i18n,
+        icons,
         learning,
         models,  # noqa: F401  (registers every table with the metadata)
         security,
@@ -70,10 +71,20 @@ def create_app(
     app.register_blueprint(launch_bp)
     group.init_app(app)  # its routes are the learning blueprint's: before it is registered
     learning.init_app(app)
+    from lti_tool import followup
+
+    followup.init_app(app)
     from lti_tool import authoring as authoring_pages
 
     authoring_pages.init_app(app)
+    from lti_tool import registration
+
+    registration.init_app(app)
+    from lti_tool import certificates as certificate_pages
+
+    certificate_pages.init_app(app)
     health.init_app(app)
+    icons.init_app(app)
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import init_app as init_dev_platform
 

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from lti_tool.cli_content import content_group, load_packages
+from lti_tool.cli_platform import platform_group
 
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 5000
@@ -32,6 +33,7 @@ def main() -> None:
 
 
 main.add_command(content_group)
+main.add_command(platform_group)
 
 
 def _upgrade_database() -> None:
@@ -57,6 +59,7 @@ def demo_command(port: int) -> None:
     from lti_tool.config import ConfigError
     from lti_tool.devplatform import register_dev_platform
     from lti_tool.keys.service import ensure_current_key
+    from lti_tool.registration.invitations import parse_lifetime
 
     site = f"http://{DEMO_HOST}:{port}"
     try:
@@ -68,7 +71,16 @@ def demo_command(port: int) -> None:
         ensure_current_key()
         register_dev_platform(site)
         click.echo(load_packages(None))
-    click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.\n")
+        from lti_tool.registration.invitations import create_invitation
+
+        _, secret = create_invitation("Demo: dynamic registration", parse_lifetime("1d"))
+    click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.")
+    click.echo(
+        f"Dynamic registration, as in Moodle: open {site}/devplatform/tools, paste\n"
+        f"  {site}/lti/register/{secret}\n"
+        "into Tool URL and press Add LTI Advantage (one use; "
+        "'kotopaikka platform invite' makes more).\n"
+    )
     from werkzeug.serving import run_simple
 
     from lti_tool.grades.delivery import start_background_worker
@@ -253,81 +265,11 @@ def export_completions(
             write_xlsx(counted(rows), str(partial))
         else:
             with open(partial, "wb") as out:
-                for chunk in csv_chunks(counted(rows), delimiter):
-                    out.write(chunk)
+                out.writelines(csv_chunks(counted(rows), delimiter))
         partial.replace(path)  # a half-written export never takes the file's name
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"{count} records written to {path}")
-
-
-@main.group("platform")
-def platform_group() -> None:
-    """Register learning platforms (issuers, client ids, deployments)."""
-
-
-@platform_group.command("add")
-@click.option("--issuer", required=True, help="Platform ID; for Moodle the site URL.")
-@click.option("--client-id", required=True)
-@click.option("--deployment-id", required=True)
-@click.option("--auth-url", required=True, help="Moodle: <site>/mod/lti/auth.php")
-@click.option("--token-url", required=True, help="Moodle: <site>/mod/lti/token.php")
-@click.option("--jwks-url", required=True, help="Moodle: <site>/mod/lti/certs.php")
-@click.option("--name", default=None)
-def platform_add(**options: str) -> None:
-    """Add a platform registration (or another client id or deployment to one)."""
-    from lti_tool.registry.services import PlatformSpec, add_platform
-
-    spec = PlatformSpec(
-        issuer=options["issuer"],
-        client_id=options["client_id"],
-        deployment_id=options["deployment_id"],
-        auth_login_url=options["auth_url"],
-        auth_token_url=options["token_url"],
-        key_set_url=options["jwks_url"],
-        name=options["name"],
-    )
-    try:
-        _, created = add_platform(spec)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    verb = "Registered" if created else "Updated"
-    click.echo(f"{verb} {spec.issuer} client {spec.client_id} deployment {spec.deployment_id}.")
-
-
-@platform_group.command("list")
-def platform_list() -> None:
-    """List platforms with their client ids and deployments."""
-    from lti_tool.registry.services import list_platforms
-
-    platforms = list_platforms()
-    if not platforms:
-        click.echo("No platforms registered.")
-    for platform in platforms:
-        click.echo(f"{platform.issuer}  ({platform.name})")
-        click.echo(f"  auth: {platform.auth_login_url}")
-        click.echo(f"  token: {platform.auth_token_url}")
-        click.echo(f"  jwks: {platform.key_set_url}")
-        for client in platform.clients:
-            deployments = ", ".join(d.deployment_id for d in client.deployments) or "-"
-            click.echo(f"  client {client.client_id}: deployments {deployments}")
-
-
-@platform_group.command("remove")
-@click.option("--issuer", required=True)
-@click.option("--client-id", default=None, help="Remove only this client id.")
-@click.option("--deployment-id", default=None, help="Remove only this deployment.")
-def platform_remove(issuer: str, client_id: str | None, deployment_id: str | None) -> None:
-    """Remove a platform, one of its client ids, or one deployment."""
-    from lti_tool.registry.services import remove_registration
-
-    if deployment_id and not client_id:
-        raise click.UsageError("--deployment-id needs --client-id.")
-    try:
-        removed = remove_registration(issuer, client_id, deployment_id)
-    except LookupError as exc:
-        raise click.ClickException(str(exc.args[0])) from exc
-    click.echo(f"Removed {removed}.")
 
 
 @main.group("keys")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, format_decimal, get_locale, get_translations
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup
@@ -100,3 +100,4 @@ def init_app(app: Flask) -> None:
     # context once more.
     app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = _gettext
     app.jinja_env.globals["ngettext"] = _ngettext
+    app.jinja_env.filters["format_number"] = format_decimal  # 5 000 in fi, 5,000 in en

@@ -3,6 +3,7 @@
 from authoring.media_models import MediaImage
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion, TextRevision
 from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
+from certificates.models import Certificate, CertificateSetting
 from courses.models import Module, Page, PageText, Programme
 from courses.progress.models import LearnerPreference, ModuleProgress, PageView
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
@@ -11,9 +12,12 @@ from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLi
 from lti_tool.keys.models import ToolKey
 from lti_tool.launch.models import LaunchSession, LoginState
 from lti_tool.registry.access_tokens import PlatformAccessToken
+from lti_tool.registration.models import RegistrationInvitation
 from lti_tool.registry.models import Deployment, Platform, PlatformClient
 
 __all__ = [
+    "Certificate",
+    "CertificateSetting",
     "DraftPage",
     "DraftQuestion",
     "DraftQuestionText",
@@ -42,6 +46,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizQuestion",
+    "RegistrationInvitation",
     "ResourceLink",
     "ScoreOutbox",
     "ToolKey",

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from courses.database import db, utcnow
 from courses.progress.models import course_key
+from quizzes.exceptions import allowance
 from quizzes.model import Question
 from quizzes.models import (
     ATTEMPT_IN_PROGRESS,
@@ -75,13 +76,20 @@ def start_attempt(
     unfinished = in_progress(quiz.id, learner_id, course)
     if unfinished is not None:
         return unfinished
-    used = db.session.execute(
-        select(func.count()).where(
+    # Counted after the learner's last reset, with their extra attempts (quizzes.exceptions);
+    # numbered on from every earlier attempt.
+    exceptions = allowance(quiz.id, learner_id, course)
+    used, last = db.session.execute(
+        select(
+            func.count(case((Attempt.number > exceptions.reset_after, 1))),
+            func.coalesce(func.max(Attempt.number), 0),
+        ).where(
             Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id, Attempt.course_key == course
         )
-    ).scalar_one()
-    if settings.attempts_allowed and used >= settings.attempts_allowed:
-        raise AttemptRefused("no_attempts_left", f"{used} of {settings.attempts_allowed} used")
+    ).one()
+    limit = settings.attempts_allowed + exceptions.extra if settings.attempts_allowed else 0
+    if limit and used >= limit:
+        raise AttemptRefused("no_attempts_left", f"{used} of {limit} used")
     versions = latest_versions(quiz.id, language)
     if not versions or not any(kind_of(from_snapshot(v.snapshot)).answerable for v in versions):
         raise AttemptRefused("empty_quiz")
@@ -105,7 +113,7 @@ def start_attempt(
     attempt = Attempt(
         quiz_id=quiz.id,
         learner_id=learner_id,
-        number=used + 1,
+        number=last + 1,
         language=language,
         layout=layout,
         context_id=context_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.database import db, utcnow
@@ -158,3 +158,51 @@ class AttemptResponse(db.Model):
     response: Mapped[Any] = mapped_column(JSON)
     fraction: Mapped[float | None]  # set when the attempt is graded
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReflectionReply(db.Model):
+    """A trainer's written reply to one reflection (an essay answer: attempt and slot).
+
+    Editing a reply adds a row and marks the one it replaces (``replaced_at``): the
+    earlier text is kept. The learner sees the current reply on their next visit, and
+    ``seen_at`` records when it was first shown to them."""
+
+    __tablename__ = "quiz_reflection_reply"
+    __table_args__ = (Index("ix_quiz_reflection_reply_attempt_id_slot", "attempt_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    slot: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_at: Mapped[datetime | None]
+    seen_at: Mapped[datetime | None]
+
+
+EXTRA_ATTEMPTS, QUIZ_RESET = "extra_attempts", "reset"
+
+
+class LearnerException(db.Model):
+    """An exception a trainer made for one learner's quiz in one course: extra attempts,
+    or a reset (attempts numbered up to ``reset_after`` no longer count). Never changed
+    or deleted: the list is the record of who did what, when and why."""
+
+    __tablename__ = "quiz_learner_exception"
+    __table_args__ = (
+        Index("ix_quiz_learner_exception_learner", "learner_id", "quiz_id", "course_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    course_key: Mapped[int]
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    reset_after: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

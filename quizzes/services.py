@@ -44,12 +44,15 @@ class ImportReport:
     unchanged: int = 0
     retired: int = 0
     dry_run: bool = False
+    # Questions whose kind changed: each a new question, the old one retired (_new_kind).
+    kind_changed: int = 0
 
     def summary(self) -> str:
         verb = "would import" if self.dry_run else "imported"
         return (
             f"{self.module} ({self.language}): {verb} {self.added} new, {self.new_versions} changed, "
             f"{self.unchanged} unchanged, {self.retired} retired"
+            + (f", {self.kind_changed} of another kind (new questions)" if self.kind_changed else "")
         )
 
 
@@ -135,6 +138,9 @@ def _import(module: Module, language: str, questions: list[Question], report: Im
             db.session.add(row)
             db.session.flush()
             report.added += 1
+        elif language == SOURCE_LANGUAGE and row.kind != question.kind and row.versions:
+            row = _new_kind(row, question)
+            report.kind_changed += 1
         elif language == SOURCE_LANGUAGE:
             row.kind, row.retired_at = question.kind, None
         elif row.kind != question.kind:
@@ -177,6 +183,21 @@ def _import(module: Module, language: str, questions: list[Question], report: Im
             f"the quiz would have {live:,} questions: {QUESTIONS_LIMIT}",
             limit="MAX_QUESTIONS_PER_QUIZ",
         )
+
+
+def _new_kind(old: QuizQuestion, question: Question) -> QuizQuestion:
+    """A question whose kind changed is another question: answers given to the old one
+    (a choice's index, a number) mean nothing to the new one. The old one is retired
+    under an id number no file can have ("~" is not allowed in one), keeping its
+    versions, so attempts made on it keep them and the item analysis counts them apart;
+    the new one takes its id number and its place."""
+    idnumber = old.idnumber
+    old.idnumber, old.retired_at = f"{idnumber[:80]}~{old.id}", old.retired_at or utcnow()
+    db.session.flush()
+    row = QuizQuestion(quiz_id=old.quiz_id, idnumber=idnumber, position=old.position, kind=question.kind)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def latest_statement(quiz_id: int, language: str) -> Select[tuple[QuestionVersion]]:

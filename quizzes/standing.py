@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, case, func, select
 
 from courses.database import db
-from quizzes.models import ATTEMPT_IN_PROGRESS, Attempt, Quiz
+from quizzes.exceptions import Allowance, allowance, allowances
+from quizzes.models import ATTEMPT_IN_PROGRESS, Attempt, Quiz, ReflectionReply
 
 _A = Attempt.__table__
 _Q = Quiz.__table__
+_RR = ReflectionReply.__table__
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,11 @@ class AttemptSummary:
 class Standing:
     """A learner's record in one quiz: their attempts and the grade they count for."""
 
-    attempts: tuple[AttemptSummary, ...]
+    attempts: tuple[AttemptSummary, ...]  # those that count: after the last reset
     grade: float | None  # by the grading method, over submitted attempts (0..1)
-    passed: bool  # any attempt passed: passing is never taken away
+    passed: bool  # any attempt passed (also before a reset): passing is never taken away
+    earlier: tuple[AttemptSummary, ...] = ()  # before the last reset (quizzes.exceptions)
+    extra: int = 0  # extra attempts a trainer granted since then
 
     @property
     def used(self) -> int:
@@ -50,16 +54,25 @@ class Standing:
     def unfinished(self) -> AttemptSummary | None:
         return next((a for a in self.attempts if a.status == ATTEMPT_IN_PROGRESS), None)
 
-    def attempts_left(self, allowed: int) -> int | None:
+    def allowed(self, limit: int) -> int:
+        """The learner's own limit: the course's and their extra attempts (0: unlimited)."""
+        return limit + self.extra if limit else 0
+
+    def attempts_left(self, limit: int) -> int | None:
         """None: unlimited."""
-        return None if not allowed else max(0, allowed - self.used)
+        return None if not limit else max(0, self.allowed(limit) - self.used)
 
 
 @functools.cache
 def _standing_statement() -> Select:  # type: ignore[type-arg]
     return (
         select(
-            _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
+            _A.c.id,
+            _A.c.number,
+            _A.c.status,
+            _A.c.started_at,
+            _A.c.submitted_at,
+            _A.c.score,
             _A.c.passed,
         )
         .where(
@@ -72,15 +85,22 @@ def _standing_statement() -> Select:  # type: ignore[type-arg]
 
 
 def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) -> Standing:
-    """The learner's record in the quiz in one course (a ``course_key``)."""
+    """The learner's record in the quiz in one course (a ``course_key``): the attempts
+    after their last reset count (see quizzes.exceptions for what a reset does)."""
     rows = db.session.execute(
         _standing_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
     ).all()
-    return standing_of(tuple(AttemptSummary(*row) for row in rows), grading_method)
+    every = tuple(AttemptSummary(*row) for row in rows)
+    return standing_of(every, grading_method, allowance(quiz_id, learner_id, course))
 
 
-def standing_of(attempts: tuple[AttemptSummary, ...], grading_method: str) -> Standing:
-    """The standing of these attempts (in their number order) by the grading method."""
+def standing_of(
+    every: tuple[AttemptSummary, ...], grading_method: str, exceptions: Allowance
+) -> Standing:
+    """The standing of all these attempts (in number order) by the grading method, with
+    the learner's exceptions applied."""
+    attempts = tuple(a for a in every if a.number > exceptions.reset_after)
+    earlier = tuple(a for a in every if a.number <= exceptions.reset_after)
     graded = [a for a in attempts if a.score is not None]
     if not graded:
         grade_ = None
@@ -88,21 +108,30 @@ def standing_of(attempts: tuple[AttemptSummary, ...], grading_method: str) -> St
         grade_ = graded[-1].score
     else:
         grade_ = max(a.score for a in graded if a.score is not None)
-    return Standing(attempts, grade_, any(a.passed for a in graded))
+    passed = any(a.passed for a in every if a.score is not None)
+    return Standing(attempts, grade_, passed, earlier, exceptions.extra)
 
 
 def standings(
     grading_methods: dict[int, str], course: int, learner_ids: Any = None
 ) -> dict[tuple[int, int], Standing]:
     """(learner, quiz) -> standing in one course, for every learner with attempts at these
-    quizzes (``grading_methods``: quiz -> its method in the course); one query, whatever
-    the number of learners. ``learner_ids``: only these (a list or a subquery)."""
+    quizzes (``grading_methods``: quiz -> its method in the course), exceptions applied;
+    two queries, whatever the number of learners. ``learner_ids``: only these (a list or
+    a subquery)."""
     if not grading_methods:
         return {}
     statement = (
         select(
-            _A.c.learner_id, _A.c.quiz_id, _A.c.id, _A.c.number, _A.c.status, _A.c.started_at,
-            _A.c.submitted_at, _A.c.score, _A.c.passed,
+            _A.c.learner_id,
+            _A.c.quiz_id,
+            _A.c.id,
+            _A.c.number,
+            _A.c.status,
+            _A.c.started_at,
+            _A.c.submitted_at,
+            _A.c.score,
+            _A.c.passed,
         )
         .where(_A.c.quiz_id.in_(list(grading_methods)), _A.c.course_key == course)
         .order_by(_A.c.learner_id, _A.c.quiz_id, _A.c.number)
@@ -112,9 +141,13 @@ def standings(
     grouped: dict[tuple[int, int], list[AttemptSummary]] = {}
     for learner, quiz, *summary in db.session.execute(statement):
         grouped.setdefault((learner, quiz), []).append(AttemptSummary(*summary))
+    exceptions = allowances(list(grading_methods), course, learner_ids)
+    none = Allowance()
     return {
-        key: standing_of(tuple(attempts), grading_methods[key[1]])
-        for key, attempts in grouped.items()
+        key: standing_of(
+            tuple(grouped.get(key, ())), grading_methods[key[1]], exceptions.get(key, none)
+        )
+        for key in grouped.keys() | exceptions.keys()  # extra attempts before any attempt too
     }
 
 
@@ -126,6 +159,7 @@ class QuizBrief:
     used: int
     passed: bool
     unfinished_id: int | None
+    unseen_replies: int = 0  # a trainer's replies to the learner's reflections not shown yet
 
 
 @functools.cache
@@ -141,6 +175,7 @@ def _brief_statement() -> Select:  # type: ignore[type-arg]
             func.count(_A.c.id),
             func.max(case((_A.c.passed.is_(True), 1), else_=0)),
             func.max(case((_A.c.status == ATTEMPT_IN_PROGRESS, _A.c.id), else_=None)),
+            _unseen_replies(_Q.c.id, bindparam("learner"), bindparam("course")),
         )
         .select_from(_Q.outerjoin(_A, attempts))
         .where(_Q.c.module_id == bindparam("module"))
@@ -148,8 +183,25 @@ def _brief_statement() -> Select:  # type: ignore[type-arg]
     )
 
 
+def _unseen_replies(quiz_id: Any, learner_id: Any, course: Any) -> Any:
+    """How many current replies to the learner's reflections they have not been shown."""
+    return (
+        select(func.count(_RR.c.id))
+        .select_from(_RR.join(_A, _A.c.id == _RR.c.attempt_id))
+        .where(
+            _A.c.quiz_id == quiz_id,
+            _A.c.learner_id == learner_id,
+            _A.c.course_key == course,
+            _RR.c.replaced_at.is_(None),
+            _RR.c.seen_at.is_(None),
+        )
+        .correlate_except(_RR, _A)
+        .scalar_subquery()
+    )
+
+
 def brief_columns(module_id: Any, learner_id: Any, course: Any) -> tuple[Any, ...]:
-    """The quiz brief of a module in a course as columns another query can carry (four):
+    """The quiz brief of a module in a course as columns another query can carry (five):
     whoever reads a module and its learner anyway gets the brief without a query of its
     own. Read them back with ``brief_from``."""
     # Correlated explicitly: the module and learner columns belong to the outer query,
@@ -166,15 +218,16 @@ def brief_columns(module_id: Any, learner_id: Any, course: Any) -> tuple[Any, ..
         of_mine(func.count(_A.c.id)),
         of_mine(func.max(case((_A.c.passed.is_(True), 1), else_=0))),
         of_mine(func.max(_A.c.id), _A.c.status == ATTEMPT_IN_PROGRESS),
+        _unseen_replies(quiz, learner_id, course),
     )
 
 
 def brief_from(values: tuple[Any, ...]) -> QuizBrief | None:
-    """The brief from the four ``brief_columns`` values (None: the module has no quiz)."""
-    quiz_id, used, passed, unfinished_id = values
+    """The brief from the five ``brief_columns`` values (None: the module has no quiz)."""
+    quiz_id, used, passed, unfinished_id, unseen = values
     if quiz_id is None:
         return None
-    return QuizBrief(quiz_id, used or 0, bool(passed), unfinished_id)
+    return QuizBrief(quiz_id, used or 0, bool(passed), unfinished_id, unseen or 0)
 
 
 def quiz_brief(module_id: int, learner_id: int, course: int) -> QuizBrief | None:
@@ -185,4 +238,4 @@ def quiz_brief(module_id: int, learner_id: int, course: int) -> QuizBrief | None
     ).first()
     if row is None:
         return None
-    return QuizBrief(row[0], row[1], bool(row[2]), row[3])
+    return QuizBrief(row[0], row[1], bool(row[2]), row[3], row[4] or 0)

@@ -243,16 +243,23 @@ class ShortAnswer(QuestionType):
         return Graded(_clamp(best.fraction), True, (best.feedback,), (best.feedback_format,))
 
 
-def parse_number(text: str) -> float | None:
-    """A number as a person in Finland may write it: ``1,5`` and ``1.5``, spaces as
-    thousands separators (``1 500``), a leading minus or the Unicode minus sign."""
+def number_text(text: str) -> str | None:
+    """A number as a person in Finland may write it, as Python reads one (None: not a
+    number): ``1,5`` and ``1.5``, spaces as thousands separators (``1 500``), a leading
+    minus or the Unicode minus sign."""
     cleaned = text.strip().replace("\u2212", "-").replace("\u00a0", " ").replace("\u202f", " ")
     cleaned = re.sub(r"(?<=\d) (?=\d{3}\b)", "", cleaned)
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cleaned):
         return None
-    return float(cleaned)
+    return cleaned
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a person in Finland may write it (see number_text)."""
+    cleaned = number_text(text)
+    return None if cleaned is None else float(cleaned)
 
 
 def _a_number(form: Any, field: Field) -> None:

@@ -32,6 +32,7 @@ class _FormParser(HTMLParser):
         super().__init__()
         self.forms: list[Form] = []
         self._select: str | None = None
+        self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -46,14 +47,28 @@ class _FormParser(HTMLParser):
             self.forms[-1].fields[a["name"]] = a.get("value", "")
         elif tag == "select":
             self._select = a.get("name")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self.forms[-1].fields[a["name"]] = ""
         elif tag == "option" and self._select:
             fields = self.forms[-1].fields
             if self._select not in fields or "selected" in a:
                 fields[self._select] = a.get("value", "")
 
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.forms[-1].fields[self._textarea] += data
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # As a browser: one line break after <textarea> is dropped, and the text is
+            # sent with CRLF line breaks.
+            fields, name = self.forms[-1].fields, self._textarea
+            text = fields[name].replace("\r\n", "\n").replace("\r", "\n")
+            fields[name] = text.removeprefix("\n").replace("\n", "\r\n")
+            self._textarea = None
 
 
 def forms_in(html: str) -> list[Form]:

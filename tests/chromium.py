@@ -47,6 +47,15 @@ def answer_every_question(scope) -> None:
             fieldset.locator("input[type=text]").fill("OmaVero")
 
 
+def send_attempt(frame) -> None:
+    """Send the answers as a learner does: "Finish attempt", the summary, its dialog."""
+    frame.locator("button[value=finish]").click()
+    frame.locator("table.kp-summary").wait_for()
+    frame.locator("button[data-confirm]").click()
+    frame.locator("dialog[open] button[value=confirm]").click()
+    frame.locator("#result").wait_for()
+
+
 def navigate(frame, script: str, ready: str) -> None:
     """Run a script that leaves the page; wait for ``ready`` in the new document, not in
     the one going away."""

@@ -35,16 +35,20 @@ class Launch:
         return self.launch.headers["Content-Location"]
 
 
-def begin_login(browser: Browser, user: str, activity: str) -> requests.Response:
-    """Pick a user and an activity on the platform and initiate login at the tool."""
-    start = browser.post(browser.url("/devplatform/launch"), data={"user": user, "activity": activity})
+def begin_login(browser: Browser, user: str, activity: str, tool: str | None = None) -> requests.Response:
+    """Pick a user and an activity (and a tool registration: the built-in one unless
+    told) on the platform and initiate login at the tool."""
+    choice = {"user": user, "activity": activity, **({"tool": tool} if tool else {})}
+    start = browser.post(browser.url("/devplatform/launch"), data=choice)
     start.raise_for_status()
     return browser.submit(start)
 
 
-def launch(browser: Browser, user: str = PARTICIPANT, activity: str = WORKING_LIFE) -> Launch:
+def launch(
+    browser: Browser, user: str = PARTICIPANT, activity: str = WORKING_LIFE, tool: str | None = None
+) -> Launch:
     """A complete launch: login initiation, platform authorisation, id_token post, landing page."""
-    login = begin_login(browser, user, activity)
+    login = begin_login(browser, user, activity, tool)
     assert login.status_code == 302, login.text
     auth = browser.get(login.headers["Location"], allow_redirects=False)
     assert auth.status_code == 200, auth.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import requests
 
 from tests.browser import Browser
 from tests.lti import TRAINER, launch
+from tests.registration.helpers import open_registration
 
 
 def _free_port() -> int:
@@ -25,6 +27,7 @@ def test_demo_runs_with_no_configuration_and_a_trainer_can_launch(tmp_path: Path
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOTOPAIKKA_", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"))}
     env["KOTOPAIKKA_INSTANCE_PATH"] = str(tmp_path)  # keep the demo's files out of the repo
+    env["PYTHONUNBUFFERED"] = "1"  # its invitation line is read while it serves
     kotopaikka = Path(sys.executable).with_name("kotopaikka")
     server = subprocess.Popen(
         [str(kotopaikka), "demo", "--port", str(port)],
@@ -50,6 +53,22 @@ def test_demo_runs_with_no_configuration_and_a_trainer_can_launch(tmp_path: Path
         assert "Demo Kouluttaja" in result.page.text
         assert "<h1 lang=\"fi\">Suomalainen työelämä</h1>" in result.page.text  # content was loaded
         assert (tmp_path / "kotopaikka.sqlite").exists()
+        # The demo registers itself dynamically too, with the invitation it printed.
+        assert server.stdout is not None
+        invitation = next(line.strip() for line in server.stdout if "/lti/register/" in line)
+        browser = Browser(base)
+        page = open_registration(browser, invitation)
+        assert page.status_code == 200, page.text
+        done = browser.submit(page)
+        assert done.status_code == 200, done.text
+        tools = browser.get(base + "/devplatform/tools").text
+        activate = re.search(r'action="(/devplatform/tools/(\d+)/activate)"', tools)
+        assert activate is not None
+        assert browser.post(base + activate.group(1), allow_redirects=False).status_code == 303
+        client_id = re.search(r"<td><code>([^<]+)</code></td>\s*<td><code>" + activate.group(2), tools)
+        assert client_id is not None
+        again = launch(Browser(base), TRAINER, tool=client_id.group(1))
+        assert again.page is not None and again.page.status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -25,6 +25,7 @@ from tests.chromium import (
     click_and_wait_for_close,
     reload_attempt,
     require_chromium,
+    send_attempt,
 )
 
 require_chromium()
@@ -124,8 +125,7 @@ def test_blocked_cookies_a_learner_goes_through_a_module_and_its_quiz(blocked, t
     answered = window.locator("input:checked").count()
     reload_attempt(window, "() => window.location.reload()")
     assert window.locator("input:checked").count() == answered  # the autosave was kept
-    window.locator("button[value=submit]").click()
-    window.locator("#result").wait_for()
+    send_attempt(window)
     assert window.locator(".kp-review").count() >= 6
 
     # The iframe's button again: its ticket is used, and the window it opens says so in

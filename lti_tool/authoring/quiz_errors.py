@@ -32,6 +32,8 @@ QUESTION_PROBLEMS = {
     "not_utf8": _l("The file is not in UTF-8. Save it as UTF-8 and try again."),
     "unknown_import_format": _l("Choose GIFT or Moodle XML."),
     "bad_step": _l("The form was not filled in correctly."),
+    "form_errors": _l("Check the fields marked in the form."),
+    "conflict": _l("Someone else saved this question meanwhile."),
 }
 
 PUBLISH_PROBLEMS["quiz_refused"] = _l("The quiz could not be published: check its questions and translations.")

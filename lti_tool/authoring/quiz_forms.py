@@ -5,6 +5,7 @@ form becomes a quizzes.model.Question here; the authoring services check the res
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,13 +22,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from lti_tool.forms import LaunchForm
 from lti_tool.learning.forms import choices
 from quizzes.limits import MAX_ANSWERS_PER_QUESTION, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from quizzes.model import TEXT_FORMATS, Choice, NumericAnswer, Pair, Question
-from quizzes.types import parse_number
+from quizzes.types import number_text, parse_number
 
 KINDS = ("single", "multiple", "truefalse", "short", "numerical", "matching", "essay", "description")
 KIND_NAMES = {
@@ -48,6 +49,9 @@ FORMAT_NAMES = {
 }
 TEXT = [Length(max=MAX_TEXT_CHARS, message=_l("At most 65,535 characters."))]
 MAX_ROWS = MAX_ANSWERS_PER_QUESTION
+# A piece's own format (quizzes.model: "" for the question text's), kept in a hidden
+# field so that a form saved unchanged gives back the same question.
+FORMAT = [Optional(), AnyOf(TEXT_FORMATS, message=_l("The form was not filled in correctly."))]
 
 
 def _number(form: Any, field: Any) -> None:
@@ -64,20 +68,33 @@ def _percent(form: Any, field: Any) -> None:
 
 class ChoiceEntry(Form):
     text = TextAreaField(_l("Answer"), validators=TEXT)
-    grade = StringField(_l("Grade (%)"), validators=[Length(max=20), _percent])
+    grade = StringField(_l("Grade (%)"), validators=[Length(max=40), _percent])
     feedback = TextAreaField(_l("Feedback on this answer"), validators=TEXT)
+    format = HiddenField(validators=FORMAT)
+    feedback_format = HiddenField(validators=FORMAT)
 
 
 class PairEntry(Form):
     left = TextAreaField(_l("Item"), validators=TEXT)
     right = StringField(_l("Its match"), validators=TEXT)
+    format = HiddenField(validators=FORMAT)
 
 
 class NumericEntry(Form):
     value = StringField(_l("Right number"), validators=[Length(max=40), _number])
     tolerance = StringField(_l("Accepted error ±"), validators=[Length(max=40), _number])
-    grade = StringField(_l("Grade (%)"), validators=[Length(max=20), _percent])
+    low = StringField(_l("Or a range, from"), validators=[Length(max=40), _number])
+    high = StringField(_l("Range, to"), validators=[Length(max=40), _number])
+    grade = StringField(_l("Grade (%)"), validators=[Length(max=40), _percent])
     feedback = TextAreaField(_l("Feedback on this answer"), validators=TEXT)
+    feedback_format = HiddenField(validators=FORMAT)
+
+    def validate_high(self, field: Any) -> None:
+        low, high = (parse_number(f.data or "") for f in (self.low, field))
+        if (low is None) != (high is None) and not (self.low.errors or field.errors):
+            raise ValidationError(_l("Give both ends of the range, or neither."))
+        if low is not None and high is not None and low > high:
+            raise ValidationError(_l("The end of the range must not be smaller than its start."))
 
 
 class QuestionForm(LaunchForm):
@@ -95,9 +112,14 @@ class QuestionForm(LaunchForm):
     feedback_right = TextAreaField(_l("Feedback on a right answer"), validators=TEXT)
     feedback_wrong = TextAreaField(_l("Feedback on a wrong answer"), validators=TEXT)
     general_feedback = TextAreaField(_l("General feedback (shown to everyone after answering)"), validators=TEXT)
+    general_feedback_format = HiddenField(validators=FORMAT)
+    feedback_right_format = HiddenField(validators=FORMAT)
+    feedback_wrong_format = HiddenField(validators=FORMAT)
     base_revision = IntegerField(validators=[Optional(), NumberRange(0, 2**31 - 1)])
     source_revision = IntegerField(validators=[Optional(), NumberRange(0, 2**31 - 1)])
     action = HiddenField()
+    # A new question's form: the key its unfinished state is kept under (authoring.quiz_autosave).
+    draft = HiddenField(validators=[Optional(), Length(max=40)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,64 +127,115 @@ class QuestionForm(LaunchForm):
         self.truth.choices = choices([("true", str(_l("true"))), ("false", str(_l("false")))])
 
 
+def _exact(text: str | None) -> Decimal | None:
+    cleaned = number_text(text or "")
+    return None if cleaned is None else Decimal(cleaned)
+
+
 def _grade(text: str | None, default: float = 0.0) -> float:
-    value = parse_number(text or "") if (text or "").strip() else None
-    return default if value is None else value / 100
+    """A percentage as the fraction it names: decimal arithmetic, so that the text
+    _percent_text wrote gives back exactly the fraction it was written from."""
+    value = _exact(text)
+    return default if value is None else float(value / 100)
 
 
 def _percent_text(fraction: float) -> str:
-    return f"{fraction * 100:g}"
+    return _plain(Decimal(repr(fraction)) * 100)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _number_text(value: float | None) -> str:
+    """The shortest text that reads back as exactly ``value`` (no float drift)."""
+    return "" if value is None else _plain(Decimal(repr(value)))
+
+
+def _value(text: str | None) -> float | None:
+    return parse_number(text) if (text or "").strip() else None
+
+
+def _lines(text: str | None) -> str:
+    """A field's text as a browser posts it, with its line breaks as stored (\\n)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _numeric(row: dict[str, Any]) -> NumericAnswer:
+    extra = {"feedback": _lines(row["feedback"]), "feedback_format": row["feedback_format"] or None}
+    fraction = _grade(row["grade"], 1.0)
+    if _value(row["low"]) is not None:
+        return NumericAnswer(fraction, low=_value(row["low"]), high=_value(row["high"]), **extra)
+    return NumericAnswer(fraction, value=_value(row["value"]), tolerance=abs(_value(row["tolerance"]) or 0.0),
+                         **extra)
 
 
 def question_from(form: QuestionForm, kind: str, existing: Question | None) -> Question:
-    """The question the form says (blank rows left out; tags and id kept from before)."""
+    """The question the form says (blank rows left out). What the form of this kind does
+    not show (tags, the id number, another kind's parts) is kept from ``existing``, and
+    each piece keeps its own format, so a form saved unchanged is the same question."""
     data = form.data
-    question = Question(
+    base = existing if existing is not None and existing.kind == kind else Question(kind, "")
+    question = replace(
+        base,
         kind=kind,
-        text=(data["text"] or "").replace("\r\n", "\n").strip(),
+        text=_lines(data["text"]),
         title=(data["title"] or "").strip() or None,
         idnumber=existing.idnumber if existing else ((data["idnumber"] or "").strip() or None),
         tags=existing.tags if existing else (),
         text_format=data["text_format"] or "moodle",
-        general_feedback=(data["general_feedback"] or "").strip() if kind != "description" else "",
     )
-    after = (data["text_after"] or "").strip() or None
+    if kind != "description":
+        question = replace(question, general_feedback=_lines(data["general_feedback"]),
+                           general_feedback_format=data["general_feedback_format"] or None)
+    if kind in ("single", "multiple", "short", "numerical", "truefalse"):
+        question = replace(question, text_after=_lines(data["text_after"]) or None)
+    if kind in ("numerical", "truefalse"):
+        question = replace(question, feedback_wrong=_lines(data["feedback_wrong"]),
+                           feedback_wrong_format=data["feedback_wrong_format"] or None)
     if kind in ("single", "multiple", "short"):
-        rows = [r for r in data["choices"] if (r["text"] or "").strip()]
-        question = replace(question, text_after=after, case_sensitive=kind == "short" and data["case_sensitive"],
-                           choices=tuple(Choice(r["text"].strip(), _grade(r["grade"]), (r["feedback"] or "").strip())
-                                         for r in rows))
+        rows = [r for r in data["choices"] if _lines(r["text"])]
+        question = replace(question, choices=tuple(
+            Choice(_lines(r["text"]), _grade(r["grade"]), _lines(r["feedback"]), r["format"] or None,
+                   r["feedback_format"] or None) for r in rows))
+    if kind == "short":
+        question = replace(question, case_sensitive=bool(data["case_sensitive"]))
     elif kind == "numerical":
-        rows = [r for r in data["numeric"] if (r["value"] or "").strip()]
-        question = replace(question, text_after=after, feedback_wrong=(data["feedback_wrong"] or "").strip(),
-                           numeric=tuple(NumericAnswer(_grade(r["grade"], 1.0), value=parse_number(r["value"]),
-                                                       tolerance=abs(parse_number(r["tolerance"] or "0") or 0.0),
-                                                       feedback=(r["feedback"] or "").strip()) for r in rows))
+        rows = [r for r in data["numeric"] if _value(r["value"]) is not None or _value(r["low"]) is not None]
+        question = replace(question, numeric=tuple(_numeric(r) for r in rows))
     elif kind == "truefalse":
-        question = replace(question, text_after=after, truth={"true": True, "false": False}.get(data["truth"]),
-                           feedback_right=(data["feedback_right"] or "").strip(),
-                           feedback_wrong=(data["feedback_wrong"] or "").strip())
+        question = replace(question, truth={"true": True, "false": False}.get(data["truth"]),
+                           feedback_right=_lines(data["feedback_right"]),
+                           feedback_right_format=data["feedback_right_format"] or None)
     elif kind == "matching":
         rows = [r for r in data["pairs"] if (r["right"] or "").strip()]
-        question = replace(question, pairs=tuple(Pair((r["left"] or "").strip(), r["right"].strip()) for r in rows))
+        question = replace(question, pairs=tuple(
+            Pair(_lines(r["left"]), r["right"].strip(), (r["format"] or None) if _lines(r["left"]) else None)
+            for r in rows))
     return question
 
 
 def form_data(question: Question | None, blank_rows: int = 2) -> dict[str, Any]:
-    """A question as the form's data, with blank rows to add answers."""
+    """A question as the form's data, with blank rows to add answers: every number
+    written so that it reads back exactly, a range as its two ends."""
     q = question or Question("essay", "")
     numeric = [
-        {"value": f"{(a.low + a.high) / 2:g}" if a.value is None else f"{a.value:g}",
-         "tolerance": f"{(a.high - a.low) / 2:g}" if a.value is None else f"{a.tolerance:g}",
-         "grade": _percent_text(a.fraction), "feedback": a.feedback}
+        {"value": _number_text(a.value), "tolerance": "" if a.value is None else _number_text(a.tolerance),
+         "low": _number_text(a.low), "high": _number_text(a.high),
+         "grade": _percent_text(a.fraction), "feedback": a.feedback, "feedback_format": a.feedback_format or ""}
         for a in q.numeric
     ]
     return {
         "title": q.title or "", "idnumber": q.idnumber or "", "text": q.text, "text_format": q.text_format,
         "text_after": q.text_after or "", "general_feedback": q.general_feedback,
-        "choices": [{"text": c.text, "grade": _percent_text(c.fraction), "feedback": c.feedback}
+        "general_feedback_format": q.general_feedback_format or "",
+        "feedback_right_format": q.feedback_right_format or "", "feedback_wrong_format": q.feedback_wrong_format or "",
+        "choices": [{"text": c.text, "grade": _percent_text(c.fraction), "feedback": c.feedback,
+                     "format": c.format or "", "feedback_format": c.feedback_format or ""}
                     for c in q.choices] + [{}] * max(blank_rows, 4 - len(q.choices)),
-        "pairs": [{"left": p.left, "right": p.right} for p in q.pairs] + [{}] * max(blank_rows, 3 - len(q.pairs)),
+        "pairs": [{"left": p.left, "right": p.right, "format": p.format or ""} for p in q.pairs]
+        + [{}] * max(blank_rows, 3 - len(q.pairs)),
         "numeric": numeric + [{}] * max(blank_rows - 1, 1),
         "truth": None if q.truth is None else ("true" if q.truth else "false"),
         "case_sensitive": q.case_sensitive, "feedback_right": q.feedback_right, "feedback_wrong": q.feedback_wrong,

@@ -31,6 +31,12 @@ class PlatformConfig:
     client_id: str
     deployment_id: str
     base_url: str  # the platform's own URL prefix, e.g. http://127.0.0.1:5000/devplatform
+    # The tool type's settings (Moodle: privacy and services of the registration).
+    type_id: int = 1
+    send_name: bool = True
+    send_email: bool = True
+    grade_sync: bool = True
+    memberships: bool = True
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -93,10 +99,6 @@ def id_token_claims(
         "iat": now,
         "exp": now + ID_TOKEN_LIFETIME,
         "nonce": nonce,
-        "name": user.name,
-        "given_name": user.given_name,
-        "family_name": user.family_name,
-        "email": user.email,
         LTI + "deployment_id": platform.deployment_id,
         LTI + "message_type": hint.message_type,
         LTI + "version": "1.3.0",
@@ -119,8 +121,13 @@ def id_token_claims(
             "name": "Kotopaikka development platform",
         },
         "https://purl.imsglobal.org/spec/lti/claim/ext": {"user_username": f"user{user.id}"},
-        NRPS: {"context_memberships_url": memberships_url, "service_versions": ["1.0", "2.0"]},
     }
+    if platform.send_name:
+        claims.update(name=user.name, given_name=user.given_name, family_name=user.family_name)
+    if platform.send_email:
+        claims["email"] = user.email
+    if platform.memberships:
+        claims[NRPS] = {"context_memberships_url": memberships_url, "service_versions": ["1.0", "2.0"]}
     custom = {"context_memberships_url": memberships_url}
     if hint.message_type == "LtiDeepLinkingRequest":
         claims[DL + "deep_linking_settings"] = {
@@ -140,12 +147,15 @@ def id_token_claims(
         }
         custom.update(link.custom)
     claims[LTI + "custom"] = _normalise_custom(custom)
+    if not platform.grade_sync:
+        return claims
+    type_id = platform.type_id
     ags: dict[str, Any] = {
         "scope": AGS_SCOPES,
-        "lineitems": platform.url(f"/api/{course.id}/lineitems?type_id=1"),
+        "lineitems": platform.url(f"/api/{course.id}/lineitems?type_id={type_id}"),
     }
     if link is not None and link.accepts_grades and hint.message_type != "LtiDeepLinkingRequest":
-        ags["lineitem"] = platform.url(f"/api/{course.id}/lineitems/{link.id}/lineitem?type_id=1")
+        ags["lineitem"] = platform.url(f"/api/{course.id}/lineitems/{link.id}/lineitem?type_id={type_id}")
     claims[AGS] = ags
     return claims
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import render_template, request
 
-from lti_tool.devplatform import DEPLOYMENT_ID, directory, storage
+from lti_tool.devplatform import directory, storage
 from lti_tool.devplatform.claims import DL, LTI
 from lti_tool.devplatform.storage import LineItemRow, LinkRow
 from lti_tool.devplatform.token import ToolJwtError, verify_tool_jwt
@@ -47,7 +47,7 @@ def verified_claims(token: str) -> dict[str, Any]:
     if not token:
         raise DeepLinkRejected("no JWT in the form")
     try:
-        claims = verify_tool_jwt(
+        tool, claims = verify_tool_jwt(
             token, audience=[platform_config().issuer], require=["iss", "aud", "exp", "iat"]
         )
     except ToolJwtError as exc:
@@ -56,7 +56,9 @@ def verified_claims(token: str) -> dict[str, Any]:
         raise DeepLinkRejected("message_type must be LtiDeepLinkingResponse")
     if claims.get(LTI + "version") != "1.3.0":
         raise DeepLinkRejected("version must be 1.3.0")
-    if claims.get(LTI + "deployment_id") != DEPLOYMENT_ID:
+    if not tool.deep_linking:
+        raise DeepLinkRejected("the tool's registration has no deep linking")
+    if claims.get(LTI + "deployment_id") != tool.deployment_id:
         raise DeepLinkRejected("deployment_id is not this registration's")
     items = claims.get(DL + "content_items", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

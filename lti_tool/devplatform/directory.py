@@ -63,6 +63,18 @@ USERS = (
         "Participant (job seeker), Russian interface",
         {"101": ("Learner",)},
     ),
+    # One participant for each other interface language, to try them without editing
+    # anything; in the autumn course, so that the spring course's roster stays as it was.
+    DevUser(
+        "2006", "Demo Learner", "Demo", "Learner", "learner@example.invalid", "en",
+        "Participant (job seeker), English interface",
+        {"103": ("Learner",)},
+    ),
+    DevUser(
+        "2007", "Demo Uchasnyk", "Demo", "Uchasnyk", "uchasnyk@example.invalid", "uk",
+        "Participant (job seeker), Ukrainian interface",
+        {"103": ("Learner",)},
+    ),
     DevUser(
         "2003", "Demo Työpaikkamentori", "Demo", "Työpaikkamentori", "mentori@example.invalid",
         "fi", "Employer mentor", {"102": ("Learner",)},

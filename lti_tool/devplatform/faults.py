@@ -4,7 +4,7 @@ For the tool's tests (the platform only exists in development and test). Faults
 live in the platform's storage, so one set by a test reaches every worker.
 
 Modes: ``status500``, ``status401``, ``status409`` (that status, JSON error body);
-``garbage`` (200 with a body that is not JSON); ``slow`` (wait ``seconds``, then
+``garbage`` (200 with a body that is not JSON); ``huge`` (200 with 2 MB of JSON); ``slow`` (wait ``seconds``, then
 answer normally); ``hang`` (wait ``seconds``, default 30, then answer 503: any client
 with a sane timeout has given up long before); ``lost_answer`` (scores only: store the
 score and commit, then wait ``seconds`` and answer 504, as a proxy that gave up on a
@@ -24,8 +24,9 @@ from lti_tool.devplatform import storage
 from lti_tool.devplatform.storage import FaultRow
 from lti_tool.devplatform.views import bp
 
-ENDPOINTS = ("jwks", "token", "scores", "lineitems", "memberships")
-MODES = ("status500", "status401", "status409", "garbage", "slow", "hang", "lost_answer")
+ENDPOINTS = ("jwks", "token", "scores", "lineitems", "memberships", "configuration", "registration")
+MODES = ("status500", "status401", "status409", "garbage", "huge", "slow", "hang", "lost_answer")
+HUGE_BYTES = 2 * 1024 * 1024
 # Modes whose request is carried out before the fault answers in its place.
 AFTER_THE_WORK = frozenset({"lost_answer"})
 DEFAULT_HANG_SECONDS = 30.0
@@ -114,6 +115,9 @@ def answer(taken: tuple[str, float] | None) -> Response | None:
         return _error(504, "gateway_timeout")
     if mode == "garbage":
         return Response("<html><body>Moodle is being upgraded", 200, mimetype="text/html")
+    if mode == "huge":
+        filler = (f'"{i:08d}": "{"x" * 100}", ' for i in range(HUGE_BYTES // 116))
+        return Response(("{", *filler, '"end": 1}'), 200, mimetype="application/json")
     status = {"status500": 500, "status401": 401, "status409": 409}[mode]
     code = {500: "server_error", 401: "invalid_token", 409: "conflict"}[status]
     return _error(status, code)

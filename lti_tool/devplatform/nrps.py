@@ -10,7 +10,8 @@ from flask import Response, request
 from lti_tool.devplatform import directory
 from lti_tool.devplatform.ags import json_response
 from lti_tool.devplatform.faults import fault_response
-from lti_tool.devplatform.token import NRPS_SCOPE, check_bearer, service_error
+from lti_tool.devplatform.token import check_bearer, service_error
+from lti_tool.devplatform.tools import NRPS_SCOPE
 from lti_tool.devplatform.views import bp, platform_config
 
 MEMBERSHIP_CONTAINER = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"

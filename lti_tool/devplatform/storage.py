@@ -119,6 +119,29 @@ class GradeHistoryRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)  # Moodle's feedback
 
 
+class ToolTypeRow(Base):
+    """A tool registered through dynamic registration (Moodle's lti_types row): pending
+    until an administrator activates it; its id is the registration's deployment id."""
+
+    __tablename__ = "tool_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    client_id: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    target_link_uri: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str] = mapped_column(Text)
+    initiate_login_uri: Mapped[str] = mapped_column(Text)
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON)
+    jwks_uri: Mapped[str] = mapped_column(Text)
+    scopes: Mapped[str] = mapped_column(Text, default="")  # what the type grants, space separated
+    send_name: Mapped[bool] = mapped_column(default=False)
+    send_email: Mapped[bool] = mapped_column(default=False)
+    deep_linking: Mapped[bool] = mapped_column(default=False)
+    deep_link_url: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[float] = mapped_column(default=time.time)
+
+
 class AccessTokenRow(Base):
     __tablename__ = "access_token"
 

@@ -19,15 +19,14 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lti_tool.devplatform import CLIENT_ID, storage
+from lti_tool.devplatform import storage
 from lti_tool.devplatform.claims import AGS_SCOPES
 from lti_tool.devplatform.faults import fault_response
 from lti_tool.devplatform.storage import AccessTokenRow, UsedJti
-from lti_tool.devplatform.views import bp, platform_config, tool_urls
+from lti_tool.devplatform.tools import DevTool, find_tool
+from lti_tool.devplatform.views import bp, platform_config
 
-NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE = AGS_SCOPES
-ALLOWED_SCOPES = frozenset([*AGS_SCOPES, NRPS_SCOPE])
 TOKEN_LIFETIME = 3600  # Moodle: LTI_ACCESS_TOKEN_LIFE
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 LEEWAY = 5
@@ -69,8 +68,8 @@ def forget_tool_keys() -> None:
         _jwks_cache.clear()
 
 
-def _key_for(kid: str, refresh: bool) -> Any:
-    for jwk in _tool_jwks(tool_urls()["jwks"], refresh)["keys"]:
+def _key_for(jwks_url: str, kid: str, refresh: bool) -> Any:
+    for jwk in _tool_jwks(jwks_url, refresh)["keys"]:
         if isinstance(jwk, dict) and jwk.get("kid") == kid:
             try:
                 return jwt.PyJWK.from_dict(jwk, algorithm="RS256").key
@@ -79,12 +78,19 @@ def _key_for(kid: str, refresh: bool) -> Any:
     return None
 
 
-def verify_tool_jwt(token: str, audience: list[str], require: list[str]) -> dict[str, Any]:
-    """Verify a JWT signed by the tool (RS256, kid in its JWKS, iss = client id)."""
+def verify_tool_jwt(token: str, audience: list[str], require: list[str]) -> tuple[DevTool, dict[str, Any]]:
+    """Verify a JWT signed by a tool (RS256, kid in its JWKS, iss = its client id), found
+    by its ``iss`` as Moodle finds the tool type; returns the tool and the claims."""
     try:
         header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise ToolJwtError(f"not a JWT: {exc}") from exc
+    tool = find_tool(unverified.get("iss"))
+    if tool is None:
+        raise ToolJwtError("the issuer (iss) is not the client id of a registered tool")
+    if not tool.active:
+        raise ToolJwtError("the tool is pending (not activated)")
     if header.get("alg") != "RS256":
         raise ToolJwtError("alg must be RS256")
     kid = header.get("kid")
@@ -93,7 +99,7 @@ def verify_tool_jwt(token: str, audience: list[str], require: list[str]) -> dict
     # Like Moodle: on an unknown kid or a failed signature, fetch the keyset once more
     # (the tool may have rotated its key since the cached copy).
     for refresh in (False, True):
-        key = _key_for(kid, refresh)
+        key = _key_for(tool.jwks_url, kid, refresh)
         if key is None:
             if refresh:
                 raise ToolJwtError(f"kid {kid!r} is not in the tool's keyset")
@@ -104,11 +110,11 @@ def verify_tool_jwt(token: str, audience: list[str], require: list[str]) -> dict
                 key,
                 algorithms=["RS256"],
                 audience=audience,
-                issuer=CLIENT_ID,
+                issuer=tool.client_id,
                 leeway=LEEWAY,
                 options={"require": require},
             )
-            return claims
+            return tool, claims
         except jwt.InvalidSignatureError as exc:
             if refresh:
                 raise ToolJwtError("signature verification failed") from exc
@@ -161,19 +167,19 @@ def token() -> Response | tuple[Response, int]:
         )
     config = platform_config()
     try:
-        claims = verify_tool_jwt(
+        tool, claims = verify_tool_jwt(
             assertion,
             audience=[config.url("/token"), config.issuer],
             require=["iss", "sub", "aud", "exp", "iat", "jti"],
         )
     except ToolJwtError as exc:
         return _oauth_error("invalid_client", str(exc))
-    if claims.get("sub") != CLIENT_ID:
+    if claims.get("sub") != tool.client_id:
         return _oauth_error("invalid_client", "sub must be the client id")
     if not isinstance(claims["jti"], str) or not _remember_jti(claims["jti"], float(claims["exp"])):
         return _oauth_error("invalid_client", "the client assertion was already used (jti)")
     requested = scope.split()
-    granted = [s for s in dict.fromkeys(requested) if s in ALLOWED_SCOPES]
+    granted = [s for s in dict.fromkeys(requested) if s in tool.scopes]
     if not granted:
         return _oauth_error("invalid_scope", "none of the requested scopes is allowed")
     access_token = secrets.token_urlsafe(32)
@@ -182,7 +188,7 @@ def token() -> Response | tuple[Response, int]:
         db.add(
             AccessTokenRow(
                 token_hash=_hash(access_token),
-                client_id=CLIENT_ID,
+                client_id=tool.client_id,
                 scope=" ".join(granted),
                 expires_at=time.time() + TOKEN_LIFETIME,
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import (
     Blueprint,
     Response,
@@ -16,6 +15,7 @@ from flask import (
 
 from lti_tool.devplatform import CLIENT_ID, DEPLOYMENT_ID, URL_PREFIX, directory, keys, storage
 from lti_tool.devplatform.claims import LaunchHint, PlatformConfig, id_token_claims
+from lti_tool.devplatform.tools import DevTool, find_tool, launchable_tools
 
 bp = Blueprint("devplatform", __name__, template_folder="../templates")
 
@@ -25,9 +25,22 @@ def site_url() -> str:
     return (current_app.config.get("DEV_PLATFORM_SITE_URL") or request.host_url).rstrip("/")
 
 
-def platform_config() -> PlatformConfig:
+def platform_config(tool: DevTool | None = None) -> PlatformConfig:
+    """The platform as one tool sees it (the built-in one unless told)."""
     root = site_url() + URL_PREFIX
-    return PlatformConfig(issuer=root, client_id=CLIENT_ID, deployment_id=DEPLOYMENT_ID, base_url=root)
+    if tool is None:
+        return PlatformConfig(issuer=root, client_id=CLIENT_ID, deployment_id=DEPLOYMENT_ID, base_url=root)
+    return PlatformConfig(
+        issuer=root,
+        client_id=tool.client_id,
+        deployment_id=tool.deployment_id,
+        base_url=root,
+        type_id=tool.type_id,
+        send_name=tool.send_name,
+        send_email=tool.send_email,
+        grade_sync=tool.grade_sync,
+        memberships=tool.memberships,
+    )
 
 
 def tool_site_url() -> str:
@@ -45,10 +58,6 @@ def tool_urls() -> dict[str, str]:
         "launch": site + "/lti/launch",
         "jwks": site + "/lti/jwks",
     }
-
-
-def registered_redirect_uris() -> list[str]:
-    return [tool_urls()["launch"]]
 
 
 def find_link(course_id: str, link_id: str) -> directory.DevLink | None:
@@ -71,6 +80,7 @@ def launcher() -> str:
         users=directory.USERS,
         courses=directory.COURSES,
         course_links=course_links,
+        tools=launchable_tools(),
     )
 
 
@@ -83,22 +93,25 @@ def start_launch() -> str:
     course = directory.course(course_id)
     if user is None or course is None:
         abort(400, "Choose a user and an activity.")
+    tool = find_tool(request.form.get("tool") or CLIENT_ID)
+    if tool is None or not tool.active:
+        abort(400, "Unknown tool, or one still pending: activate it in Manage tools.")
     if link_id == "deeplink":
         hint = LaunchHint(course.id, None, "LtiDeepLinkingRequest")
     else:
         if find_link(course.id, link_id) is None:
             abort(400, "Unknown activity.")
         hint = LaunchHint(course.id, link_id, document_target=request.form.get("target", "iframe"))
-    config = platform_config()
+    config = platform_config(tool)
     fields = {
         "iss": config.issuer,
-        "target_link_uri": tool_urls()["launch"],
+        "target_link_uri": tool.launch_url,
         "login_hint": user.id,
         "lti_message_hint": hint.encode(),
         "client_id": config.client_id,
         "lti_deployment_id": config.deployment_id,
     }
-    return render_template("devplatform/autopost.html", action=tool_urls()["login"], fields=fields)
+    return render_template("devplatform/autopost.html", action=tool.login_url, fields=fields)
 
 
 def _auth_error(message: str, status: int = 400) -> tuple[str, int]:
@@ -109,7 +122,6 @@ def _auth_error(message: str, status: int = 400) -> tuple[str, int]:
 def authorize() -> str | tuple[str, int]:
     """OIDC authorisation endpoint, as strict as Moodle's auth.php."""
     params = request.values
-    config = platform_config()
     if params.get("scope") != "openid":
         return _auth_error("invalid_scope: scope must be openid")
     if params.get("response_type") != "id_token":
@@ -118,10 +130,14 @@ def authorize() -> str | tuple[str, int]:
         return _auth_error("invalid_request: response_mode must be form_post")
     if params.get("prompt") not in (None, "", "none"):
         return _auth_error("invalid_request: prompt must be none")
-    if params.get("client_id") != config.client_id:
+    tool = find_tool(params.get("client_id"))
+    if tool is None:
         return _auth_error("unauthorized_client: unknown client_id")
+    if not tool.active:
+        return _auth_error("unauthorized_client: the tool is pending (not activated)")
+    config = platform_config(tool)
     redirect_uri = params.get("redirect_uri", "")
-    if redirect_uri not in registered_redirect_uris():  # exact string match, like Moodle
+    if redirect_uri not in tool.redirect_uris:  # exact string match, like Moodle
         return _auth_error("invalid_request: redirect_uri is not registered")
     nonce = params.get("nonce")
     if not nonce:
@@ -137,6 +153,8 @@ def authorize() -> str | tuple[str, int]:
     if course is None or not user.roles_in(course.id):
         return _auth_error("access_denied: the user is not enrolled in the course", 403)
     link = None
+    if hint.message_type == "LtiDeepLinkingRequest" and not tool.deep_linking:
+        return _auth_error("invalid_request: the tool does not support deep linking")
     if hint.message_type != "LtiDeepLinkingRequest":
         link = find_link(course.id, hint.link_id or "")
         if link is None:
@@ -172,6 +190,7 @@ from lti_tool.devplatform import (  # noqa: F401
     faults,
     gradebook,
     nrps,
+    registration,
     scores,
     token,
 )

@@ -90,8 +90,10 @@ class Cell:
         """None: unlimited (or no quiz)."""
         if self.module.settings is None:
             return None
-        allowed = self.module.settings.attempts_allowed
-        return None if not allowed else max(0, allowed - self.attempts_used)
+        limit = self.module.settings.attempts_allowed
+        if self.standing is not None:
+            return self.standing.attempts_left(limit)  # with the learner's extra attempts
+        return limit or None
 
     @property
     def passed(self) -> bool:

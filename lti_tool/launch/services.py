@@ -267,6 +267,6 @@ def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
         language_choice=row[25],
         client_pk=row[26],
         score_service=row[27],
-        linked_quiz=brief_from(tuple(row[28:32])),
-        linked_module=catalog.module_info(tuple(row[32:])) if row[32] is not None else None,
+        linked_quiz=brief_from(tuple(row[28:33])),
+        linked_module=catalog.module_info(tuple(row[33:])) if row[33] is not None else None,
     )

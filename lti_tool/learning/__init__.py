@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from quizzes.types import MAX_RESPONSE_CHARS
+
 bp = Blueprint("learning", __name__)
 
 
@@ -13,6 +15,7 @@ def init_app(app: Flask) -> None:
         export_views,
         grades_views,
         item_views,
+        quiz_summary_views,
         quiz_trainer_views,
         quiz_views,
         trainer_views,
@@ -21,6 +24,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["max_response_chars"] = MAX_RESPONSE_CHARS
 
 
 def html_lang(tag: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
@@ -122,6 +123,16 @@ MESSAGES = {
         _l("Moodle did not answer with the list of participants"),
         _l("Please try again in a moment. The group page still shows everyone who has opened the tool."),
     ),
+    "no_such_learner": (
+        404,
+        _l("That learner is not in this course"),
+        _l("Go back to the group page and choose a learner from there."),
+    ),
+    "no_such_reflection": (
+        404,
+        _l("That reflection is not in this course's quiz"),
+        _l("Go back to the reflections page and reply from there."),
+    ),
     "bad_form": (
         400,
         _l("The form was not filled in correctly"),
@@ -138,11 +149,16 @@ class Refused(Exception):
 
 
 def refused_page(exc: Refused) -> tuple[str, int]:
+    return refusal_page(exc.code, exc.detail, MESSAGES, "learning_refused")
+
+
+def refusal_page(
+    code: str, detail: str, messages: dict[str, tuple[int, Any, Any]], event: str
+) -> tuple[str, int]:
+    """The page of a refusal from a feature's table of (status, title, advice)."""
     db.session.rollback()  # nothing of a refused request is kept
-    status, title, advice = MESSAGES[exc.code]
-    log.warning(
-        "learning_refused reason=%s status=%s detail=%s", exc.code, status, exc.detail[:200]
-    )
+    status, title, advice = messages[code]
+    log.warning("%s reason=%s status=%s detail=%s", event, code, status, detail[:200])
     return render_template(
-        "lti/error.html", title=title, advice=advice, reason_code=exc.code
+        "lti/error.html", title=title, advice=advice, reason_code=code
     ), status

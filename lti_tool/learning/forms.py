@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -139,6 +140,20 @@ class QuizSettingsForm(LaunchForm):
     band_text = FieldList(
         TextAreaField(validators=[Length(max=1000)]), min_entries=3, max_entries=3
     )
+
+    def __init__(self, *args: object, pool: int | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.pool = pool  # how many questions the quiz has to draw from
+
+    def validate_random_count(self, field: IntegerField) -> None:
+        if self.pool is not None and field.data is not None and field.data > self.pool:
+            raise ValidationError(
+                ngettext(
+                    "This quiz has %(num)d question: give a number from 1 to %(num)d, or leave the box empty.",
+                    "This quiz has %(num)d questions: give a number from 1 to %(num)d, or leave the box empty.",
+                    self.pool,
+                )
+            )
 
 
 class ExportForm(Form):

@@ -1,16 +1,14 @@
-"""Quiz pages for trainers: the course's quiz settings and the group's reflections."""
+"""Quiz pages for trainers: the course's quiz settings (the reflections are in
+lti_tool.followup)."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Response, redirect, render_template, request
-from flask_babel import gettext as _
-from sqlalchemy import select
 
 from courses.catalog import ModuleInfo
-from courses.database import db
-from lti_tool.identity.models import LtiUser
+from courses.languages import SOURCE_LANGUAGE
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
@@ -18,9 +16,8 @@ from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import QuizSettingsForm
 from lti_tool.learning.quiz_views import course_context_id, quiz_of, quiz_page_args
-from quizzes import attempts as attempt_service
-from quizzes.model import Question
-from quizzes.models import ATTEMPT_SUBMITTED, Attempt, AttemptResponse, Quiz
+from quizzes.models import Quiz
+from quizzes.services import latest_versions
 from quizzes.settings import (
     Band,
     Settings,
@@ -88,7 +85,8 @@ def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[st
         if request.method == "GET":
             form = _settings_form(visit, settings_for(quiz, context_id))
         else:
-            form = QuizSettingsForm(request.form, meta=form_context(visit))
+            pool = len(latest_versions(quiz.id, SOURCE_LANGUAGE))
+            form = QuizSettingsForm(request.form, meta=form_context(visit), pool=pool)
             if form.validate() and request.form.get("action") == "reset":
                 reset_course_settings(quiz, context_id)
                 return redirect(request.path + "?saved=1", 303)
@@ -111,45 +109,3 @@ def quiz_settings(launch_id: str, module_slug: str) -> Response | str | tuple[st
         from_course=current.from_course,
         saved=request.args.get("saved") == "1",
     ), status
-
-
-@bp.get("/l/<launch_id>/quiz/<module_slug>/reflections")
-def reflections(launch_id: str, module_slug: str) -> str | tuple[str, int]:
-    """The open reflections of this course's learners, newest first."""
-    try:
-        visit, module, quiz, context_id = course_quiz(launch_id, module_slug)
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    except Refused as exc:
-        return refused_page(exc)
-    rows = db.session.execute(
-        select(Attempt, AttemptResponse, LtiUser.name, LtiUser.sub)
-        .join(AttemptResponse, AttemptResponse.attempt_id == Attempt.id)
-        .join(LtiUser, LtiUser.id == Attempt.learner_id)
-        .where(
-            Attempt.quiz_id == quiz.id,
-            Attempt.context_id == context_id,
-            Attempt.status == ATTEMPT_SUBMITTED,
-        )
-        .order_by(Attempt.submitted_at.desc().nulls_last(), Attempt.id.desc())
-    ).all()
-    entries = []
-    questions_cache: dict[int, list[Question]] = {}
-    for attempt, response, name, sub in rows:
-        if attempt.id not in questions_cache:
-            questions_cache[attempt.id] = attempt_service.questions_of(attempt)
-        question = questions_cache[attempt.id][response.slot]
-        if question.kind != "essay" or not isinstance(response.response, str):
-            continue
-        entries.append(
-            {
-                "learner": name or _("Learner %(id)s", id=sub[:8]),
-                "question": question,
-                "answer": response.response,
-                "submitted": attempt.submitted_at,
-                "attempt": attempt.number,
-            }
-        )
-    return render_template(
-        "learning/quiz_reflections.html", **quiz_page_args(visit, module), entries=entries
-    )

@@ -16,6 +16,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from courses.database import db
 from courses.progress.services import record_quiz_result
+from lti_tool.followup.services import replies_shown
 from lti_tool.forms import LaunchForm
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
@@ -29,10 +30,10 @@ from quizzes.attempts import AttemptRefused, AttemptRow, Result
 from quizzes.model import Question
 from quizzes.models import ATTEMPT_IN_PROGRESS, Quiz
 from quizzes.presenting import review, shown_questions
-from quizzes.standing import standing
 from quizzes.settings import (
     settings_for,
 )
+from quizzes.standing import standing
 from quizzes.types import REGISTRY
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,11 @@ def course_context_id(visit: Visit) -> int | None:
     return visit.session.context.id if visit.session.context else None
 
 
-def _refused(exc: AttemptRefused) -> Refused:
+def attempt_refused(exc: AttemptRefused) -> Refused:
     return Refused(exc.code, str(exc))
 
 
-def _progress_updater(
+def progress_updater(
     visit: Visit, module: ModuleInfo, quiz_id: int
 ) -> Callable[[Result], None]:
     """The learner's record of the module in the course after a graded attempt, in the
@@ -126,6 +127,7 @@ def quiz_home(launch_id: str, module_slug: str) -> str | tuple[str, int]:
         attempts_left=record.attempts_left(settings.attempts_allowed),
         question_count=min(live, settings.random_count or live),
         form=LaunchForm(meta=form_context(visit)),  # the buttons' CSRF token
+        replies=replies_shown(visit, quiz.id),
     )
 
 
@@ -151,20 +153,20 @@ def start(launch_id: str, module_slug: str) -> Response | tuple[str, int]:
     except Refused as exc:
         return refused_page(exc)
     except AttemptRefused as exc:
-        return refused_page(_refused(exc))
+        return refused_page(attempt_refused(exc))
     return redirect(url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id), 303)
 
 
 # ------------------------------------------------------------------ an attempt
 
 
-def _open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo]:
+def open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo]:
     """The learner's own attempt at a quiz of this programme, taken in this course (403 or
     404 otherwise)."""
     try:
         attempt = attempt_service.own_attempt(attempt_id, visit.learner_id)
     except AttemptRefused as exc:
-        raise _refused(exc) from exc
+        raise attempt_refused(exc) from exc
     module = visit.module(attempt.module_slug) if visit.bound else None
     if module is None or attempt.course_key != visit.course:
         raise Refused("no_such_attempt", str(attempt_id))
@@ -220,7 +222,7 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         visit = open_visit(launch_id, need_module=True)
-        attempt, module = _open_attempt(visit, attempt_id)
+        attempt, module = open_attempt(visit, attempt_id)
         review_url = url_for("learning.review_attempt", launch_id=launch_id, attempt_id=attempt.id)
         if attempt.status != ATTEMPT_IN_PROGRESS:
             if request.method == "POST" and not wants_json:
@@ -260,6 +262,11 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
                 attempt_service.save_responses(attempt, answers, questions)
                 if wants_json:
                     return jsonify({"saved": True})
+                if request.form.get("action") == "finish":
+                    return redirect(
+                        url_for("learning.attempt_summary", launch_id=launch_id, attempt_id=attempt.id),
+                        303,
+                    )
                 page_url = url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id)
                 return redirect(page_url + "?saved=1", 303)
             result = attempt_service.submit(
@@ -268,12 +275,12 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
                 answers,
                 attempt=attempt,
                 questions=questions,
-                on_graded=_progress_updater(visit, module, attempt.quiz_id),
+                on_graded=progress_updater(visit, module, attempt.quiz_id),
             )
         except AttemptRefused as exc:
             if exc.code == "already_submitted" and not wants_json:
                 return redirect(review_url, 303)
-            raise _refused(exc) from exc
+            raise attempt_refused(exc) from exc
         if result.graded_now:
             log.info(
                 "attempt_graded attempt=%s quiz=%s score=%.3f passed=%s",
@@ -293,7 +300,7 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
 def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]:
     try:
         visit = open_visit(launch_id, need_module=True)
-        attempt, module = _open_attempt(visit, attempt_id)
+        attempt, module = open_attempt(visit, attempt_id)
     except LaunchRejected as exc:
         return rejected_page(exc, "session")
     except Refused as exc:
@@ -330,5 +337,20 @@ def review_attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[st
         can_retry=left is None or left > 0,
         attempts_left=left,
         just_submitted=request.args.get("submitted") == "1",
+        next_module=_next_module(visit, module) if attempt.passed else None,
         form=LaunchForm(meta=form_context(visit)),
+        replies=replies_shown(visit, quiz.id, attempt.id),
     )
+
+
+def _next_module(visit: Visit, module: ModuleInfo) -> tuple[str, tuple[str, str]] | None:
+    """The programme's module after this one (its slug and title in the learner's
+    language), as Moodle's "next activity" is the course's next one; None after the last."""
+    modules = catalog.programme_modules(
+        module.programme_id, visit.learner_id, visit.course, visit.session.platform_id
+    )
+    slugs = [m.slug for m, _status, _percent in modules]
+    if module.slug not in slugs or slugs.index(module.slug) + 1 == len(slugs):
+        return None
+    following = modules[slugs.index(module.slug) + 1][0]
+    return following.slug, catalog.pick(following.title, visit.content_language(following))

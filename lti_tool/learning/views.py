@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
 
+from certificates import services as certificate_services
 from courses import catalog
 from courses.catalog import ModuleInfo, OutlineEntry
 from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
+from courses.progress.models import COMPLETED
 from courses.progress.services import record_page_view, remember_language
+from lti_tool.forms import csrf_token_for
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.forms import csrf_token_for
 from lti_tool.learning.forms import LANGUAGE_LABEL, LanguageForm, choices
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
@@ -181,10 +183,19 @@ def overview(launch_id: str) -> str | tuple[str, int]:
     modules = catalog.programme_modules(
         visit.bound.programme_id, visit.learner_id, visit.course, visit.session.platform_id
     )
+    completed = sum(1 for _module, status, _percent in modules if status == COMPLETED)
+    context = visit.session.context
     return render_template(
         "learning/overview.html",
         visit=visit,
         modules=modules,
+        completed=completed,
+        # The first module not completed yet: where the learner goes on.
+        next_up=next((m for m in modules if m[1] != COMPLETED), None),
+        # (Asked only when there is a completed module to give a certificate for.)
+        per_module=completed > 0
+        and not visit.is_trainer
+        and certificate_services.per_module(context.id if context else None),
         language=language,
         programme_title=catalog.pick(visit.bound.programme_title, language),
         pick=catalog.pick,

@@ -27,13 +27,22 @@ def add_platform(spec: PlatformSpec) -> tuple[PlatformClient, bool]:
     The same issuer may be added again with another client id or deployment id
     (Moodle gives each registration its own); its URLs are updated to the latest.
     """
+    client, created = stage_platform(spec)
+    db.session.commit()
+    return client, created
+
+
+def find_platform(issuer: str) -> Platform | None:
+    return db.session.execute(select(Platform).where(Platform.issuer == issuer)).scalar_one_or_none()
+
+
+def stage_platform(spec: PlatformSpec) -> tuple[PlatformClient, bool]:
+    """add_platform's changes in the session, for the caller to commit with its own."""
     for field in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url", "key_set_url"):
         if not getattr(spec, field).strip():
             raise ValueError(f"{field} must not be empty")
     created = False
-    platform = db.session.execute(
-        select(Platform).where(Platform.issuer == spec.issuer)
-    ).scalar_one_or_none()
+    platform = find_platform(spec.issuer)
     if platform is None:
         platform = Platform(issuer=spec.issuer, name=spec.name or spec.issuer)
         db.session.add(platform)
@@ -54,7 +63,7 @@ def add_platform(spec: PlatformSpec) -> tuple[PlatformClient, bool]:
     if not any(d.deployment_id == spec.deployment_id for d in client.deployments):
         client.deployments.append(Deployment(deployment_id=spec.deployment_id))
         created = True
-    db.session.commit()
+    db.session.flush()
     return client, created
 
 

@@ -1,7 +1,10 @@
-// A page's text saves itself as the trainer types (authoring/page_text.html); the Save
-// button does the same without JavaScript. A save names the revision it was written on:
-// if someone else saved since, nothing is overwritten, and saving with the button shows
-// both texts.
+// A draft form saves itself as the trainer types (a page's text, authoring/page_text.html;
+// a quiz question, authoring/quiz_question.html); the Save button does the same without
+// JavaScript. A save names the revision it was written on: if someone else saved since,
+// nothing is overwritten, and saving with the button shows both. The server may answer
+// that what was sent is kept but not saved yet ("kept": a question form half filled in),
+// and may give the form a new address (a new question once it is added): the form then
+// posts there, and a reload opens it.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form[data-draft-autosave]");
   if (!form) { return; }
@@ -12,7 +15,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var pending = false;
   var stopped = false;
 
-  function say(key) { status.textContent = status.dataset[key]; }
+  function say(key, detail) {
+    status.textContent = status.dataset[key] + (detail ? " " + detail : "");
+  }
+
+  function follow(address) {
+    if (!address) { return; }
+    form.setAttribute("action", address);
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", address);
+    }
+  }
 
   function save() {
     timer = null;
@@ -27,14 +40,17 @@ document.addEventListener("DOMContentLoaded", function () {
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       return response.json().then(function (answer) {
+        follow(answer.address);
         if (response.ok && answer.saved) {
           base.value = answer.revision;
           if (!pending) { say("saved"); }
+        } else if (response.ok && answer.kept) {
+          if (!pending) { say("kept", answer.problem); }
         } else if (response.status === 409) {
           stopped = true;
           say("conflict");
         } else {
-          say("failed");
+          say("failed", answer.problem);
         }
       });
     }).catch(function () {

@@ -4,8 +4,55 @@ document.addEventListener("DOMContentLoaded", function () {
   var result = document.querySelector("[data-focus]");
   if (result) { result.focus(); }
 
+  // The summary's "send" asks first, in a dialog (without JavaScript, the server asks).
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    var dialog = document.getElementById(button.dataset.confirm);
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+    });
+    dialog.querySelector("[data-close-dialog]").addEventListener("click", function () {
+      dialog.close();
+      button.focus();
+    });
+  });
+
+  // A reflection's counter: how much of the limit is used, and how much is too much
+  // (nothing is cut: the text stays as written, and the page says what to shorten).
+  document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+    var box = document.getElementById(counter.dataset.counterFor);
+    var live = document.querySelector("[data-limit-status-for='" + box.id + "']");
+    var limit = parseInt(box.dataset.limit, 10);
+    var number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    var said = "";
+    function count() {
+      var used = Array.from(box.value).length;  // code points, as the server counts
+      var over = used > limit;
+      counter.textContent = over
+        ? counter.dataset.over.replace("{over}", number.format(used - limit))
+        : counter.dataset.within.replace("{used}", number.format(used));
+      counter.classList.toggle("kp-over", over);
+      box.setAttribute("aria-invalid", over ? "true" : "false");
+      var now = over ? live.dataset.over : (used >= limit * 0.9 ? live.dataset.near : "");
+      if (now !== said) { live.textContent = now; said = now; }
+    }
+    box.addEventListener("input", count);
+  });
+
   var form = document.querySelector("form[data-autosave]");
   if (!form) { return; }
+
+  // Each question's info area says whether it is answered, as the learner goes.
+  form.addEventListener("input", function (event) {
+    var box = event.target.closest(".kp-que");
+    var state = box && box.querySelector(".kp-qstate");
+    if (!state) { return; }
+    var answered = Array.prototype.some.call(box.querySelectorAll("input, select, textarea"), function (c) {
+      return (c.type === "radio" || c.type === "checkbox") ? c.checked : c.value.trim() !== "";
+    });
+    state.textContent = answered ? state.dataset.answered : state.dataset.unanswered;
+  });
   var status = document.getElementById("save-status");
   var timer = null;
   var pending = false;

@@ -33,3 +33,14 @@ def shipped(slug: str = "finnish-working-life") -> int:
     return db.session.execute(select(Module.id).where(Module.slug == slug)).scalar_one()
 
 
+
+
+def person(sub: str) -> int:
+    """A new user of the development platform's site (a learner or a trainer), by id."""
+    from lti_tool.identity.models import LtiUser
+
+    platform = db.session.execute(select(Platform.id)).scalars().first()
+    user = LtiUser(platform_id=platform, sub=sub)
+    db.session.add(user)
+    db.session.commit()
+    return user.id

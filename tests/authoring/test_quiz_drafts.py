@@ -21,7 +21,7 @@ from quizzes.model import Choice, NumericAnswer, Pair, Question
 from quizzes.models import QuestionVersion, Quiz, QuizQuestion
 from quizzes.services import latest_versions
 from quizzes.snapshot import from_snapshot
-from tests.authoring.conftest import shipped
+from tests.authoring.conftest import person, shipped
 
 
 def _count(model) -> int:
@@ -226,14 +226,7 @@ def test_a_new_module_gets_a_quiz_when_it_has_questions(sites):
 
 
 def _learner() -> int:
-    from lti_tool.identity.models import LtiUser
-    from lti_tool.registry.models import Platform
-
-    platform = db.session.execute(select(Platform.id)).scalars().first()
-    user = LtiUser(platform_id=platform, sub="quiz-draft-learner")
-    db.session.add(user)
-    db.session.commit()
-    return user.id
+    return person("quiz-draft-learner")
 
 
 def test_a_translation_left_behind_another_kind_is_not_published_and_learners_get_finnish(sites):

@@ -62,7 +62,7 @@ def cell(app: Any, course_id: str, link_id: str, user_id: str) -> Any:
     return grades.cells.get((int(link_id), user_id))
 
 
-def complete_module(site: Any, user: str = "2001", activity: str = "101:301") -> Any:
+def complete_module(site: Any, user: str = "2001", activity: str = "101:301", tool: str | None = None) -> Any:
     """A learner reads every page and passes the quiz, through the pages: the one score
     a module owes (FullyGraded, once it is complete) goes to the outbox."""
     from tests.learning.helpers import walk_module
@@ -70,7 +70,7 @@ def complete_module(site: Any, user: str = "2001", activity: str = "101:301") ->
     from tests.quizzes.pages import answers, attempt_id, open_quiz, send, start
 
     browser = site.browser()
-    pages = walk_module(browser, launch(browser, user, activity).page)
+    pages = walk_module(browser, launch(browser, user, activity, tool).page)
     page = start(browser, open_quiz(browser, pages[-1]))
     submitted = send(browser, page, answers(site.app, attempt_id(page)), "submit")
     assert submitted.status_code == 303

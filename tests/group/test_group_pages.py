@@ -119,6 +119,10 @@ def test_the_learner_view_shows_pages_answers_feedback_and_reflections(quizzes):
     assert "vastauksesi" not in html and "oppijan vastaus" in html  # reviewed as the trainer
     assert 'class="kp-review kp-wrong"' in html  # right and wrong answers, with feedback
     assert "Kysyn esihenkilöltä &lt;b&gt;työvuoroista&lt;/b&gt;." in html  # escaped
+    assert re.search(
+        r'href="/l/[^"]+/group/learner/\d+/exceptions"', html
+    )  # the trainer's next step
+    assert re.search(r'href="/l/[^"]+/quiz/finnish-working-life/reflections"', html)
     assert "show=failed" in re.search(r'<a href="([^"]*/group\?[^"]*)"', html).group(1)
 
 

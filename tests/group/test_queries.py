@@ -160,3 +160,28 @@ def test_times_are_finnish_time_with_daylight_saving(app):
     with app.test_request_context():
         g.ui_locale = "sv"
         assert "3 dagar" in time_since(datetime(2026, 3, 27, 9, 0, tzinfo=UTC), NOW)
+
+
+def test_extra_attempts_and_a_reset_count_as_on_the_quiz_page(quizzes, crafted):
+    from quizzes.exceptions import grant_extra_attempts, reset_quiz
+    from quizzes.standing import standing
+
+    app, a = quizzes.app, crafted.context_id
+    dmitri, quiz = crafted.learners["Dmitri"], crafted.quizzes[MODULES[0]]
+    aino = crafted.learners["Aino"]
+
+    def cell(learner):
+        rows = group_overview(a, a, Filters(), NOW).rows
+        return next(r for r in rows if r.id == learner).cells[0]
+
+    with app.app_context():
+        grant_extra_attempts(quiz, dmitri, a, 2, by=None, context_id=a)
+        grant_extra_attempts(quiz, aino, a, 1, by=None, context_id=a)  # before any attempt
+        assert (cell(dmitri).attempts_used, cell(dmitri).attempts_left) == (2, 3)  # 3 + 2 - 2
+        assert cell(aino).attempts_left == 4
+        reset_quiz(quiz, dmitri, a, by=None, context_id=a)
+        after = cell(dmitri)
+        one = standing(quiz, dmitri, "last", a)  # what the learner's own quiz page reads
+        assert (after.attempts_used, after.attempts_left, after.grade) == (0, 3, None)
+        assert (one.used, one.attempts_left(3), one.grade) == (0, 3, None)
+        assert not after.failed  # the failed attempts are before the reset
