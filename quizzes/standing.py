@@ -63,18 +63,17 @@ class Standing:
         return None if not limit else max(0, self.allowed(limit) - self.used)
 
 
+# An AttemptSummary's columns, in its fields' order.
+_SUMMARY_COLUMNS = (
+    _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
+    _A.c.passed,
+)  # fmt: skip
+
+
 @functools.cache
 def _standing_statement() -> Select:  # type: ignore[type-arg]
     return (
-        select(
-            _A.c.id,
-            _A.c.number,
-            _A.c.status,
-            _A.c.started_at,
-            _A.c.submitted_at,
-            _A.c.score,
-            _A.c.passed,
-        )
+        select(*_SUMMARY_COLUMNS)
         .where(
             _A.c.quiz_id == bindparam("quiz"),
             _A.c.learner_id == bindparam("learner"),
@@ -115,24 +114,14 @@ def standing_of(
 def standings(
     grading_methods: dict[int, str], course: int, learner_ids: Any = None
 ) -> dict[tuple[int, int], Standing]:
-    """(learner, quiz) -> standing in one course, for every learner with attempts at these
-    quizzes (``grading_methods``: quiz -> its method in the course), exceptions applied;
-    two queries, whatever the number of learners. ``learner_ids``: only these (a list or
-    a subquery)."""
+    """(learner, quiz) -> standing in one course, for every learner with attempts or
+    exceptions at these quizzes (``grading_methods``: quiz -> its method in the course),
+    exceptions applied; two queries, whatever the number of learners. ``learner_ids``:
+    only these (a list or a subquery)."""
     if not grading_methods:
         return {}
     statement = (
-        select(
-            _A.c.learner_id,
-            _A.c.quiz_id,
-            _A.c.id,
-            _A.c.number,
-            _A.c.status,
-            _A.c.started_at,
-            _A.c.submitted_at,
-            _A.c.score,
-            _A.c.passed,
-        )
+        select(_A.c.learner_id, _A.c.quiz_id, *_SUMMARY_COLUMNS)
         .where(_A.c.quiz_id.in_(list(grading_methods)), _A.c.course_key == course)
         .order_by(_A.c.learner_id, _A.c.quiz_id, _A.c.number)
     )
