@@ -82,18 +82,6 @@ class BindForm(LaunchForm):
     module = RadioField(_l("Module"), validators=[DataRequired(_l("Choose a module."))])
 
 
-class AudienceForm(LaunchForm):
-    audience = SelectField(
-        _l("Learners in this course are"),
-        choices=[
-            SelectChoice("", _l("as each programme says")),
-            SelectChoice("participant", _l("participants (job seekers)")),
-            SelectChoice("employer_mentor", _l("employer mentors")),
-        ],
-        validate_choice=True,
-    )
-
-
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3+ wants them."""
     return [SelectChoice(value, label) for value, label in pairs]
