@@ -6,7 +6,7 @@ The expected bytes below were written by the export before the localised forms e
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -47,14 +47,14 @@ RECORDS = [
         module="finnish-working-life", module_title="Suomalainen työelämä", audience="participant",
         learner_id="2001", name="Anna-Liisa Virtanen", email="a@b.fi", status="completed",
         pages_seen=5, pages_total=5, percent=100, quiz_passed=True, best_score=66.7,
-        attempts_used=2, language="fi", started_at=datetime(2026, 7, 1, 9, 5, 7, tzinfo=timezone.utc),
+        attempts_used=2, language="fi", started_at=datetime(2026, 7, 1, 9, 5, 7, tzinfo=UTC),
         completed_at=datetime(2026, 7, 2, 22, 30), programme_completed=False,
     ),
     _record(
         organisation="Kunta", status="in_progress", pages_seen=2, pages_total=5, percent=40,
         quiz_passed=False, attempts_used=0, name='"quoted";x',
         started_at=datetime(2026, 1, 15, 23, 59, 59), programme_completed=True,
-        programme_completed_at=datetime(2026, 1, 16, 0, 0, tzinfo=timezone.utc),
+        programme_completed_at=datetime(2026, 1, 16, 0, 0, tzinfo=UTC),
     ),
 ]  # fmt: skip
 
