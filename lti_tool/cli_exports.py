@@ -168,11 +168,7 @@ def export_completions(
         if fmt == "xlsx" and sheet is None:
             write_xlsx(counted(rows), str(partial))
         elif fmt == "xlsx":
-            from flask_babel import force_locale, gettext
-
-            with force_locale(sheet.language):
-                sheet_name = gettext("Completions")
-            localised.write_xlsx(counted(rows), sheet, str(partial), sheet_name)
+            localised.write_xlsx(counted(rows), sheet, str(partial))
         else:
             chunks = (
                 csv_chunks(counted(rows), delimiter or ",")

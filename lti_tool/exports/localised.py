@@ -134,6 +134,7 @@ class Layout:
     words: dict[str, dict[Any, Any]]  # a word column's key: value -> the word
     language: str
     zone: ZoneInfo | None  # None: UTC
+    sheet: str  # the XLSX sheet's name
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -180,8 +181,9 @@ def layout(options: Options) -> Layout:
             "language": _language_names(options.language),
             "bool": {True: yes, False: no, None: None},
         }
+        sheet = gettext("Completions")[:31]  # Excel's longest sheet name
     return Layout(
-        columns, tuple(headers), words, options.language, None if options.utc else HELSINKI
+        columns, tuple(headers), words, options.language, None if options.utc else HELSINKI, sheet
     )
 
 
@@ -264,9 +266,7 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _KIND_WIDTH = {"number": 8, "decimal": 8, "datetime": 16, "bool": 6}
 
 
-def write_xlsx(
-    records: Iterable[tuple[Any, ...]], layout: Layout, target: str | BinaryIO, sheet_name: str
-) -> int:
+def write_xlsx(records: Iterable[tuple[Any, ...]], layout: Layout, target: str | BinaryIO) -> int:
     """The localised workbook, a row at a time (constant memory); returns how many rows.
 
     Column widths follow the longest text written into each column (set when the rows
@@ -275,7 +275,7 @@ def write_xlsx(
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "remove_timezone": True, "in_memory": False}
     )
-    sheet = workbook.add_worksheet(sheet_name[:31])
+    sheet = workbook.add_worksheet(layout.sheet)
     header = workbook.add_format(
         {"bold": True, "bg_color": "#E7F1FF", "border": 1, "text_wrap": True, "valign": "top"}
     )

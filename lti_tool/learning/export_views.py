@@ -21,7 +21,6 @@ from flask import (
     send_file,
     stream_with_context,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -117,12 +116,10 @@ def export_completions(launch_id: str) -> Response | str | tuple[str, int]:
     )
     if form.file_format.data == "csv_excel":
         return _csv_response(localised.csv_chunks(rows, sheet), name)
-    with force_locale(language):
-        sheet_name = _("Completions")
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        localised.write_xlsx(rows, sheet, path, sheet_name)
+        localised.write_xlsx(rows, sheet, path)
         response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
     except BaseException:
         os.unlink(path)

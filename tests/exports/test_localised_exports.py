@@ -191,9 +191,7 @@ def test_summer_and_winter_times_in_helsinki_and_utc(quizzes, tmp_path):
         ] * 2
         assert parsed[0][utc.keys.index("completed_at")] == "Suoritettu (UTC)"
         path = tmp_path / "times.xlsx"
-        assert (
-            localised.write_xlsx(rows, localised.layout(localised.Options()), str(path), "x") == 4
-        )
+        assert localised.write_xlsx(rows, localised.layout(localised.Options()), str(path)) == 4
     sheet = openpyxl.load_workbook(path).active
     column = [c.value for c in sheet[1]].index("Suoritettu (Suomen aikaa)")
     assert [r[column].value for r in sheet.iter_rows(min_row=2)] == [
