@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
@@ -44,6 +44,7 @@ from lti_tool.exports.completions import COLUMNS, text_safe_chunks
 from lti_tool.i18n import UI_LOCALES
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+_ZERO = timedelta(0)
 _AT = {column.key: index for index, column in enumerate(COLUMNS)}
 
 # How each language writes a date and time in a CSV cell, in a form Excel with Finnish
@@ -53,13 +54,13 @@ _AT = {column.key: index for index, column in enumerate(COLUMNS)}
 # for 12 April and which Excel reads in every regional setting. The time always has a
 # colon: Finnish writes 13.05, but with "." as the date separator Excel reads "13.05"
 # as the 13th of May, and a colon is a time separator Excel accepts in every locale.
-# (Templates for str.format: one call a cell, a million rows.)
-DATE_FORMS = {
-    "fi": "{0.day}.{0.month}.{0.year} {0.hour}:{0.minute:02}",
-    "sv": "{0.day}.{0.month}.{0.year} {0.hour}:{0.minute:02}",
-    "ru": "{0.day:02}.{0.month:02}.{0.year} {0.hour:02}:{0.minute:02}",
-    "uk": "{0.day:02}.{0.month:02}.{0.year} {0.hour:02}:{0.minute:02}",
-    "en": "{0.year}-{0.month:02}-{0.day:02} {0.hour:02}:{0.minute:02}",
+# (f-strings: a million rows, and str.format or strftime cost four to ten times more.)
+DATE_FORMS: dict[str, Callable[[datetime], str]] = {
+    "fi": lambda d: f"{d.day}.{d.month}.{d.year} {d.hour}:{d.minute:02}",
+    "sv": lambda d: f"{d.day}.{d.month}.{d.year} {d.hour}:{d.minute:02}",
+    "ru": lambda d: f"{d.day:02}.{d.month:02}.{d.year} {d.hour:02}:{d.minute:02}",
+    "uk": lambda d: f"{d.day:02}.{d.month:02}.{d.year} {d.hour:02}:{d.minute:02}",
+    "en": lambda d: f"{d.year}-{d.month:02}-{d.day:02} {d.hour:02}:{d.minute:02}",
 }
 # The same in XLSX, as Excel number formats (the cell holds the date-time itself).
 XLSX_DATE_FORMATS = {
@@ -195,18 +196,33 @@ def _programme_titles(language: str) -> dict[Any, str]:
     return titles
 
 
-def _stamps(zone: ZoneInfo | None, form: str | None) -> Callable[[datetime], Any]:
+def _stamps(
+    zone: ZoneInfo | None, form: Callable[[datetime], str] | None
+) -> Callable[[datetime], Any]:
     """A stored time (aware, or naive UTC from SQLite) in the zone: as text in ``form``
-    (CSV), or as a naive datetime (XLSX has no zones)."""
+    (CSV), or as a naive datetime (XLSX has no zones).
+
+    The zone's offset is looked up once per hour of UTC (Helsinki changes it on the hour)
+    and added: converting each time with ``astimezone`` cost a third of the CSV's time.
+    """
     utc = UTC
     target = zone or utc
+    offsets: dict[tuple[int, int, int, int], timedelta] = {}
+
+    def local(v: datetime) -> datetime:
+        if v.tzinfo is not None:
+            v = v.astimezone(utc)
+        key = (v.year, v.month, v.day, v.hour)
+        offset = offsets.get(key)
+        if offset is None:
+            offset = offsets[key] = (
+                datetime(*key, tzinfo=utc).astimezone(target).utcoffset() or _ZERO
+            )
+        return v + offset
+
     if form is None:
-        return lambda v: (
-            (v if v.tzinfo else v.replace(tzinfo=utc)).astimezone(target).replace(tzinfo=None)
-        )
-    if zone is None:
-        return lambda v: form.format(v.astimezone(utc) if v.tzinfo else v)
-    return lambda v: form.format((v if v.tzinfo else v.replace(tzinfo=utc)).astimezone(zone))
+        return lambda v: local(v).replace(tzinfo=None)
+    return lambda v: form(local(v))
 
 
 def _cells(

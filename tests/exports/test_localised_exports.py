@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -355,3 +355,26 @@ def test_the_command_line_has_the_same_options(quizzes, tmp_path):
         assert db.session.execute(select(ModuleProgress.best_score)).scalar_one() == pytest.approx(
             0.667
         )
+
+
+def test_the_hour_of_each_clock_change_is_right():
+    """Around both changes of 2026 (29 March and 25 October, 01:00 UTC), every quarter of
+    an hour is what zoneinfo says, for the CSV's text and the XLSX's datetime."""
+    texts = localised._stamps(localised.HELSINKI, localised.DATE_FORMS["fi"])
+    naive = localised._stamps(localised.HELSINKI, None)
+    for day in (datetime(2026, 3, 28, 20), datetime(2026, 10, 24, 20)):
+        for quarter in range(40):
+            when = day + timedelta(minutes=15 * quarter)
+            expected = when.replace(tzinfo=UTC).astimezone(localised.HELSINKI).replace(tzinfo=None)
+            assert naive(when) == naive(when.replace(tzinfo=UTC)) == expected, when
+            assert (
+                texts(when)
+                == f"{expected.day}.{expected.month}.{expected.year} {expected.hour}:{expected.minute:02}"
+            )
+    assert naive(datetime(2026, 3, 29, 1, 0)) == datetime(2026, 3, 29, 4, 0)  # 03:00 never was
+    # 03:30 twice in October: summer time at 00:30 UTC, winter time at 01:30 UTC.
+    assert (
+        naive(datetime(2026, 10, 25, 0, 30))
+        == naive(datetime(2026, 10, 25, 1, 30))
+        == datetime(2026, 10, 25, 3, 30)
+    )
