@@ -34,7 +34,7 @@ def test_a_trainer_adds_three_modules_in_one_go(site):
     picker = launch(browser, TRAINER, "101:deeplink").page
     assert picker is not None and picker.status_code == 200
     assert (
-        picker.text.count('type="checkbox" name="modules"') == 11
+        picker.text.count('type="checkbox" name="modules"') == 12
     )  # every module of both programmes
     assert picker.text.count("<fieldset") == 2  # grouped by programme
     assert "5 sivua · noin 25 minuuttia" in picker.text  # finnish-working-life, in Finnish
