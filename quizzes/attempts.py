@@ -29,10 +29,11 @@ from quizzes.models import (
     QuestionVersion,
     Quiz,
 )
+from quizzes.scoring import grade_all
 from quizzes.services import latest_versions
 from quizzes.settings import Settings, settings_for
 from quizzes.snapshot import from_snapshot
-from quizzes.types import ResponseRejected, grade, kind_of
+from quizzes.types import ResponseRejected, kind_of
 
 _A = Attempt.__table__
 _Q = Quiz.__table__
@@ -354,26 +355,6 @@ def _claim_statement(graded_columns: tuple[str, ...]) -> Any:
             **{name: bindparam(f"new_{name}") for name in graded_columns},
         )
     )
-
-
-PASS_TOLERANCE = 1e-4  # percent
-
-
-def grade_all(
-    questions: list[Question], answers: dict[int, Any], pass_mark: int
-) -> tuple[float, bool, dict[int, float | None]]:
-    fractions: dict[int, float | None] = {}
-    earned = possible = 0.0
-    for slot, question in enumerate(questions):
-        outcome = grade(question, answers.get(slot))
-        fractions[slot] = outcome.fraction
-        if kind_of(question).scored:
-            possible += 1
-            earned += outcome.fraction or 0.0
-    score = earned / possible if possible else 1.0
-    # Grades are Moodle's, to 7 places (three answers of 33.33333 % make 0.9999999): a
-    # pass mark (whole percents) is met within PASS_TOLERANCE percent.
-    return score, score * 100 >= pass_mark - PASS_TOLERANCE, fractions
 
 
 def submit(

@@ -32,10 +32,11 @@ from lti_tool.learning.forms import LanguageForm, attempt_form, choices
 from lti_tool.learning.quiz_summary_views import summary_rows
 from lti_tool.learning.quiz_views import ANSWER_KEY, posted_answers, read_answers
 from lti_tool.learning.views import render_module_page
-from quizzes.attempts import AttemptRefused, accept, grade_all
+from quizzes.attempts import AttemptRefused, accept
 from quizzes.layouts import build_layout
 from quizzes.model import Question
 from quizzes.presenting import review, shown_questions
+from quizzes.scoring import grade_all
 from quizzes.settings import Settings
 from quizzes.standing import QuizBrief, Standing
 from quizzes.types import REGISTRY
