@@ -58,14 +58,20 @@ def create_app(
     from flask_migrate import Migrate
 
     from lti_tool import (
+        authoring,
+        certificates,
+        coursecharts,
+        followup,
         group,
         health,
         i18n,
         icons,
         learning,
         models,  # noqa: F401  (registers every table with the metadata)
+        registration,
         security,
         services,
+        summary,
     )
     from lti_tool.launch.views import bp as launch_bp
 
@@ -77,22 +83,9 @@ def create_app(
     app.register_blueprint(launch_bp)
     group.init_app(app)  # its routes are the learning blueprint's: before it is registered
     learning.init_app(app)
-    from lti_tool import followup
-
-    followup.init_app(app)
-    from lti_tool import authoring as authoring_pages
-
-    authoring_pages.init_app(app)
-    from lti_tool import registration
-
-    registration.init_app(app)
-    from lti_tool import certificates as certificate_pages
-
-    certificate_pages.init_app(app)
-    from lti_tool import coursecharts, summary
-
-    coursecharts.init_app(app)
-    summary.init_app(app)
+    # The feature packages, each with its own views, forms, services and templates.
+    for feature in (followup, authoring, registration, certificates, coursecharts, summary):
+        feature.init_app(app)
     health.init_app(app)
     icons.init_app(app)
     if app.config["DEV_PLATFORM"]:
