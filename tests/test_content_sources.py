@@ -22,6 +22,7 @@ CORRECTED = [
     (PARTICIPANTS, "01-finnish-working-life", "05-workplace-culture"),
     (PARTICIPANTS, "02-job-search", "04-hidden-job-market"),
     (PARTICIPANTS, "02-job-search", "05-employment-services"),
+    (PARTICIPANTS, "05-permit-cards", "05-how-to-get-a-card"),
     (PARTICIPANTS, "06-jobs-in-central-finland", "01-central-finland"),
     (PARTICIPANTS, "06-jobs-in-central-finland", "02-sectors-needing-workers"),
     (PARTICIPANTS, "06-jobs-in-central-finland", "04-local-employment-services"),
@@ -184,3 +185,24 @@ def test_the_mentors_recruiting_page_has_the_2025_permit_rules_and_the_shop_stew
     assert "1 600" in body or "1,600" in body
     assert "tyovoimabarometri.fi" in body
     assert "luottamusmies" in body.lower() or "shop steward" in body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_jobs_in_central_finland_names_the_documents_employers_ask_for(language):
+    """Issue 19's local detail: the construction site's photo ID with a tax number, the
+    criminal-record extract for work with children (law 504/2002) and medication permits."""
+    path = PARTICIPANTS / "06-jobs-in-central-finland" / f"02-sectors-needing-workers.{language}.md"
+    _, body = _front_matter(path)
+    for term in ("veronumero", "rikosrekisteri", "504/2002", "lääkelu"):
+        assert term in body, f"{path.name}: {term} missing"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_local_course_providers_and_card_prices_are_linked(language):
+    local = (
+        PARTICIPANTS / "06-jobs-in-central-finland" / f"04-local-employment-services.{language}.md"
+    )
+    card = PARTICIPANTS / "05-permit-cards" / f"05-how-to-get-a-card.{language}.md"
+    assert "(page:permit-cards/how-to-get-a-card)" in _front_matter(local)[1], local.name
+    assert "(page:jobs-in-central-finland/local-employment-services)" in _front_matter(card)[1]
+    assert "kansalaisopisto" in _front_matter(local)[1].lower(), local.name
