@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from courses.glossary import Entry, compile_phrases, explanation_languages
+from courses.glossary import Entry, explanation_languages, phrase_pattern
 from courses.languages import HTML_LANG, PLAIN_FINNISH, SOURCE_LANGUAGE
 
 # Text inside these is never marked: a term in a link or a heading is not explained there.
@@ -63,13 +63,16 @@ class _Marker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.language = language
         self.glosses = glosses
-        self.by_form: list[tuple[re.Pattern[str], Entry]] = []
-        forms = {}
-        for entry in entries:
-            if language in entry.term:
-                for form in entry.marked_forms(language):
-                    forms[form] = entry
-        self.pattern = compile_phrases(list(forms)) if forms else None
+        # One expression, a named group per form (longest first): a match names its entry.
+        forms = sorted(
+            ((form, entry) for entry in entries if language in entry.term
+             for form in entry.marked_forms(language)),
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
+        self.form_entry = {f"f{i}": entry for i, (_, entry) in enumerate(forms)}
+        body = "|".join(f"(?P<f{i}>{phrase_pattern(form)})" for i, (form, _) in enumerate(forms))
+        self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE) if forms else None
         self.entries = [e for e in entries if language in e.term]
         self.done: set[str] = set()
         self.out: list[str] = []
@@ -94,8 +97,8 @@ class _Marker(HTMLParser):
             return
         position = 0
         for match in self.pattern.finditer(data):
-            entry = self._entry_of(match.group(0))
-            if entry is None or entry.id in self.done:
+            entry = self.form_entry[str(match.lastgroup)]
+            if entry.id in self.done:
                 continue
             self.done.add(entry.id)
             self.out.append(html.escape(data[position : match.start()], quote=False))
@@ -106,16 +109,6 @@ class _Marker(HTMLParser):
             )
             position = match.end()
         self.out.append(html.escape(data[position:], quote=False))
-
-    def _entry_of(self, found: str) -> Entry | None:
-        # Which entry's form matched: the longest form of any entry that matches it all.
-        best: tuple[int, Entry] | None = None
-        for entry in self.entries:
-            for form in entry.marked_forms(self.language):
-                if compile_phrases((form,)).fullmatch(found) and (best is None or len(form) > best[0]):
-                    best = (len(form), entry)
-        return best[1] if best else None
-
 
 def mark_terms(
     body_html: str, entries: tuple[Entry, ...], language: str, languages: list[str] | tuple[str, ...]
