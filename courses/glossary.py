@@ -126,7 +126,11 @@ class _GlossaryReader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             self.problems.append(
-                Problem(self.path, 1 + (mark.line if mark else 0), f"not valid YAML: {exc.problem or exc}")
+                Problem(
+                    self.path,
+                    1 + (mark.line if mark else 0),
+                    f"not valid YAML: {exc.problem or exc}",
+                )
             )
             return ()
         terms = _get(root, "terms") if isinstance(root, yaml.MappingNode) else None
@@ -151,17 +155,26 @@ class _GlossaryReader:
             return None
         for key_node, _ in node.value:
             if key_node.value not in ENTRY_KEYS:
-                self.problem(key_node, f"unknown key {key_node.value!r} (known: {', '.join(sorted(ENTRY_KEYS))})")
+                self.problem(
+                    key_node,
+                    f"unknown key {key_node.value!r} (known: {', '.join(sorted(ENTRY_KEYS))})",
+                )
         id_node = _get(node, "id")
         entry_id = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
         if not entry_id or not ENTRY_ID.match(entry_id):
-            self.problem(id_node or node, f"id must be lower-case letters, digits and hyphens, got {entry_id!r}")
+            self.problem(
+                id_node or node,
+                f"id must be lower-case letters, digits and hyphens, got {entry_id!r}",
+            )
             return None
         term = self.texts(node, "term", entry_id, required=True)
         explain = self.texts(node, "explain", entry_id, required=True)
         for language, text in explain.items():
             if len(text) > MAX_EXPLANATION:
-                self.problem(_get(_get(node, "explain"), language), f"{entry_id}: the {language} explanation is over {MAX_EXPLANATION} characters; keep it short")
+                self.problem(
+                    _get(_get(node, "explain"), language),
+                    f"{entry_id}: the {language} explanation is over {MAX_EXPLANATION} characters; keep it short",
+                )
         return Entry(
             id=entry_id,
             term=term,
@@ -170,7 +183,9 @@ class _GlossaryReader:
             avoid=self.lists(node, "avoid", entry_id),
         )
 
-    def language_map(self, node: yaml.Node, key: str, entry_id: str) -> list[tuple[yaml.Node, str, yaml.Node]]:
+    def language_map(
+        self, node: yaml.Node, key: str, entry_id: str
+    ) -> list[tuple[yaml.Node, str, yaml.Node]]:
         value = _get(node, key)
         if value is None:
             return []
@@ -181,12 +196,17 @@ class _GlossaryReader:
         for key_node, value_node in value.value:
             language = str(key_node.value)
             if language not in self.languages:
-                self.problem(key_node, f"{entry_id}: {key}: language {language!r} is not one of this programme's ({', '.join(self.languages)})")
+                self.problem(
+                    key_node,
+                    f"{entry_id}: {key}: language {language!r} is not one of this programme's ({', '.join(self.languages)})",
+                )
                 continue
             found.append((key_node, language, value_node))
         return found
 
-    def texts(self, node: yaml.MappingNode, key: str, entry_id: str, *, required: bool) -> dict[str, str]:
+    def texts(
+        self, node: yaml.MappingNode, key: str, entry_id: str, *, required: bool
+    ) -> dict[str, str]:
         result: dict[str, str] = {}
         for key_node, language, value in self.language_map(node, key, entry_id):
             if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
@@ -196,20 +216,36 @@ class _GlossaryReader:
         if required:
             missing = [tag for tag in self.languages if tag not in result]
             if missing:
-                self.problem(_get(node, key) or node, f"{entry_id}: {key}: missing the {', '.join(missing)} text")
+                self.problem(
+                    _key(node, key) or node,
+                    f"{entry_id}: {key}: missing the {', '.join(missing)} text",
+                )
         return result
 
     def lists(self, node: yaml.MappingNode, key: str, entry_id: str) -> dict[str, tuple[str, ...]]:
         result: dict[str, tuple[str, ...]] = {}
         for key_node, language, value in self.language_map(node, key, entry_id):
             items = value.value if isinstance(value, yaml.SequenceNode) else None
-            if items is None or not items or not all(
-                isinstance(i, yaml.ScalarNode) and str(i.value).strip() for i in items
+            if (
+                items is None
+                or not items
+                or not all(isinstance(i, yaml.ScalarNode) and str(i.value).strip() for i in items)
             ):
-                self.problem(key_node, f"{entry_id}: {key}: {language} is a list of words or phrases")
+                self.problem(
+                    key_node, f"{entry_id}: {key}: {language} is a list of words or phrases"
+                )
                 continue
             result[language] = tuple(" ".join(str(i.value).split()) for i in items)
         return result
+
+
+def _key(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The node of the key itself: its line is where an author looks."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return key_node  # type: ignore[no-any-return]
+    return None
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -233,7 +269,9 @@ def explanation_languages(page_language: str, own: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((PLAIN_FINNISH, own)))
 
 
-def own_language(page_language: str, interface: str | None, offered: tuple[str, ...] | list[str]) -> str:
+def own_language(
+    page_language: str, interface: str | None, offered: tuple[str, ...] | list[str]
+) -> str:
     """The learner's own language for a glossary explanation: the page's when it is not
     Finnish; on a Finnish page, the interface language when the programme has it (a
     Russian speaker reading Finnish pages to practise), else Finnish."""

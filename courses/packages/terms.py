@@ -65,8 +65,12 @@ class _Marker(HTMLParser):
         self.glosses = glosses
         # One expression, a named group per form (longest first): a match names its entry.
         forms = sorted(
-            ((form, entry) for entry in entries if language in entry.term
-             for form in entry.marked_forms(language)),
+            (
+                (form, entry)
+                for entry in entries
+                if language in entry.term
+                for form in entry.marked_forms(language)
+            ),
             key=lambda item: len(item[0]),
             reverse=True,
         )
@@ -110,8 +114,12 @@ class _Marker(HTMLParser):
             position = match.end()
         self.out.append(html.escape(data[position:], quote=False))
 
+
 def mark_terms(
-    body_html: str, entries: tuple[Entry, ...], language: str, languages: list[str] | tuple[str, ...]
+    body_html: str,
+    entries: tuple[Entry, ...],
+    language: str,
+    languages: list[str] | tuple[str, ...],
 ) -> str:
     """``body_html`` with the first occurrence of each term of ``language`` marked."""
     if not entries:
@@ -136,7 +144,9 @@ _NOTE = re.compile(
     r"</span></span>",
     re.DOTALL,
 )
-_GLOSS = re.compile(r'<span class="kp-gloss" data-lang="(?P<lang>[^"]+)"(?:(?!</span>).)*</span>', re.DOTALL)
+_GLOSS = re.compile(
+    r'<span class="kp-gloss" data-lang="(?P<lang>[^"]+)"(?:(?!</span>).)*</span>', re.DOTALL
+)
 
 
 @functools.lru_cache(maxsize=512)

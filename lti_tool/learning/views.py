@@ -7,8 +7,8 @@ from flask import Response, redirect, render_template, request, url_for
 from certificates import services as certificate_services
 from courses import catalog
 from courses.catalog import ModuleInfo, OutlineEntry
-from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.glossary import own_language
+from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
 from courses.packages.terms import show_terms
 from courses.progress.models import COMPLETED
