@@ -4,41 +4,14 @@ Escape or Enter closes it; the page passes axe at 1280 and 360 px with it open."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
-from tests.test_real_browser import PARTICIPANT, axe_violations
+from tests.chromium import require_chromium
+from tests.test_real_browser import axe_violations
+from tests.ux import test_layout_browser as layout
 
 require_chromium()
 
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def learner(chromium, site):
-    """A participant's tool window at the top level (launched "in a new window")."""
-    context = chromium.new_context(locale="fi-FI")
-    page = context.new_page()
-    page.goto(site.url + "/devplatform/")
-    page.get_by_label("User").select_option(label=PARTICIPANT)
-    page.get_by_label("Course and activity").select_option(label="Suomalainen työelämä")
-    page.get_by_label("In a new window").check()
-    with context.expect_page() as popup:
-        page.get_by_role("button", name="Launch").click()
-    tool = popup.value
-    tool.locator("h1").wait_for(timeout=10_000)
-    yield tool
-    context.close()
+# The participant's tool window, launched as the layout tests launch it.
+chromium, learner = layout.chromium, layout.learner
 
 
 def _tab_to_first_term(tool) -> None:
