@@ -26,7 +26,7 @@ from courses.packages.reader import Problem
 
 GLOSSARY_FILE = "glossary.yaml"
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ENTRY_KEYS = {"id", "term", "forms", "explain", "avoid"}
+ENTRY_KEYS = {"id", "term", "forms", "explain", "avoid", "sources"}
 MAX_EXPLANATION = 400  # a short explanation: a sentence or two
 
 
@@ -37,6 +37,7 @@ class Entry:
     forms: dict[str, tuple[str, ...]]  # what is marked on a page (the term when not given)
     explain: dict[str, str]  # a short explanation, per language (fi-x-selko: plain Finnish)
     avoid: dict[str, tuple[str, ...]]  # variants the texts must not use, per language
+    sources: tuple[str, ...] = ()  # official pages that back the explanation
 
     def marked_forms(self, language: str) -> tuple[str, ...]:
         return self.forms.get(language) or (self.term[language],)
@@ -48,6 +49,7 @@ class Entry:
             "forms": {k: list(v) for k, v in self.forms.items()},
             "explain": self.explain,
             "avoid": {k: list(v) for k, v in self.avoid.items()},
+            "sources": list(self.sources),
         }
 
     @classmethod
@@ -58,6 +60,7 @@ class Entry:
             forms={k: tuple(v) for k, v in (data.get("forms") or {}).items()},
             explain=dict(data["explain"]),
             avoid={k: tuple(v) for k, v in (data.get("avoid") or {}).items()},
+            sources=tuple(data.get("sources") or ()),
         )
 
 
@@ -181,7 +184,20 @@ class _GlossaryReader:
             forms=self.lists(node, "forms", entry_id),
             explain=explain,
             avoid=self.lists(node, "avoid", entry_id),
+            sources=self.sources(node, entry_id),
         )
+
+    def sources(self, node: yaml.MappingNode, entry_id: str) -> tuple[str, ...]:
+        value = _get(node, "sources")
+        if value is None:
+            return ()
+        items = value.value if isinstance(value, yaml.SequenceNode) else []
+        if not items or not all(
+            isinstance(i, yaml.ScalarNode) and str(i.value).startswith("https://") for i in items
+        ):
+            self.problem(value, f"{entry_id}: sources is a list of https:// addresses")
+            return ()
+        return tuple(str(i.value) for i in items)
 
     def language_map(
         self, node: yaml.Node, key: str, entry_id: str

@@ -141,9 +141,20 @@ def test_unknown_keys_languages_duplicates_and_bad_lists_each_name_their_line(tm
     _, problems = read_glossary(_write(tmp_path, text), ["fi", "en"])
     found = {(p.line, p.message) for p in problems}
     assert (7, "duplicate id 'tax-card'") in found
-    assert (9, "unknown key 'colour' (known: avoid, explain, forms, id, term)") in found
+    assert (9, "unknown key 'colour' (known: avoid, explain, forms, id, sources, term)") in found
     assert (11, "tax-card: avoid: language 'sv' is not one of this programme's (fi, en)") in found
     assert (12, "tax-card: avoid: en is a list of words or phrases") in found
+
+
+def test_sources_are_https_addresses(tmp_path):
+    good = GOOD.replace("    explain:", "    sources: [https://www.vero.fi/]\n    explain:")
+    (entry,), problems = read_glossary(_write(tmp_path, good), ["fi", "en"])
+    assert problems == [] and entry.sources == ("https://www.vero.fi/",)
+    bad = GOOD.replace("    explain:", "    sources: [vero.fi]\n    explain:")
+    _, problems = read_glossary(_write(tmp_path, bad), ["fi", "en"])
+    assert [(p.line, p.message) for p in problems] == [
+        (4, "tax-card: sources is a list of https:// addresses")
+    ]
 
 
 def test_bad_yaml_and_a_bad_id_name_their_line(tmp_path):
