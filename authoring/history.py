@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from authoring import quiz_settings
 from authoring.drafts import save_text
 from authoring.library import NotInLibrary, draft_pages, own_module
 from authoring.models import DraftPage, DraftText, ModuleVersion
@@ -115,6 +116,10 @@ def restore(site_id: int, library_module_id: int, number: int, author_id: int | 
             changed += 1
     if "quiz" in snapshot:  # versions published before the quiz was a draft have none
         changed += _restore_quiz(site_id, module.id, snapshot["quiz"], author_id)
+    if quiz_settings.restore(module, snapshot.get("quiz_settings"), author_id):
+        module.draft_changed_at = utcnow()
+        db.session.commit()
+        changed += 1
     return changed
 
 

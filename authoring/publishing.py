@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from authoring import images
+from authoring import images, quiz_settings
 from authoring.library import own_module
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from authoring.quiz_publishing import publish_quiz, quiz_snapshot
@@ -63,6 +63,7 @@ def snapshot_of(library_module: LibraryModule) -> dict[str, object]:
         "completion_rule": library_module.completion_rule,
         "pages": pages,
         "quiz": quiz_snapshot(library_module),
+        "quiz_settings": quiz_settings.snapshot(library_module),
     }
 
 
@@ -137,6 +138,7 @@ def publish(site_id: int, library_module_id: int, note: object, author_id: int |
             publish_quiz(library_module, module, snapshot["quiz"], first=first)  # type: ignore[arg-type]
         except QuizImportError as exc:
             raise PublishRefused("quiz_refused", str(exc)) from exc
+        quiz_settings.apply(module.id, snapshot["quiz_settings"])  # type: ignore[arg-type]
         number = (
             db.session.execute(
                 select(func.max(ModuleVersion.number)).where(

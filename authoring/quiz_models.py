@@ -106,3 +106,26 @@ class DraftQuestionForm(db.Model):
     # Why it is not a question yet (an authoring.quiz_drafts code, or "conflict").
     problem: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DraftQuizSettings(db.Model):
+    """A library module's own quiz settings (quizzes.models.SETTING_NAMES) in the draft:
+    published with the module into its quiz's defaults, which every course gets unless
+    its trainer sets its own. No row: the draft keeps what the quiz has (authoring
+    .quiz_settings.draft_settings)."""
+
+    __tablename__ = "draft_quiz_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_module_id: Mapped[int] = mapped_column(
+        ForeignKey("library_module.id", ondelete="CASCADE"), unique=True
+    )
+    pass_mark: Mapped[int]
+    attempts_allowed: Mapped[int]
+    grading_method: Mapped[str] = mapped_column(String(16))
+    shuffle_questions: Mapped[bool]
+    shuffle_answers: Mapped[bool]
+    random_count: Mapped[int | None]
+    review_policy: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))

@@ -58,6 +58,7 @@ def create_app(
     from flask_migrate import Migrate
 
     from lti_tool import (
+        group,
         health,
         i18n,
         icons,
@@ -74,6 +75,7 @@ def create_app(
     security.init_app(app)
     services.init_app(app)
     app.register_blueprint(launch_bp)
+    group.init_app(app)  # its routes are the learning blueprint's: before it is registered
     learning.init_app(app)
     from lti_tool import followup
 

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from lti_tool.cli_content import content_group, load_packages
+from lti_tool.cli_exports import export_group
 from lti_tool.cli_platform import platform_group
 from lti_tool.summary.cli import report_group
 
@@ -36,6 +37,7 @@ def main() -> None:
 main.add_command(content_group)
 main.add_command(platform_group)
 main.add_command(report_group)
+main.add_command(export_group)
 
 
 def _upgrade_database() -> None:
@@ -180,98 +182,6 @@ def serve_command(bind: str, workers: int, threads: int) -> None:
     _Server().run()
 
 
-@main.group("export")
-def export_group() -> None:
-    """Reports for coordinators and funders."""
-
-
-@export_group.command("completions")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
-@click.option("--programme", default=None, help="A programme's slug.")
-@click.option("--audience", type=click.Choice(["participant", "employer_mentor"]), default=None)
-@click.option("--issuer", "issuers", multiple=True, help="Only these platforms (repeatable).")
-@click.option("--course", "courses", multiple=True, help="Only these course ids (with --issuer).")
-@click.option("--organisation", default=None, help="A platform's registered name.")
-@click.option("--from", "completed_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Completed on or after (YYYY-MM-DD).")
-@click.option("--to", "completed_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Completed on or before.")
-@click.option("--completed-only", is_flag=True, help="Only completed modules.")
-@click.option("--delimiter", type=click.Choice([",", ";"]), default=",", show_default=True, help="CSV: ';' for Finnish Excel.")
-@click.option("--pseudonymise", is_flag=True, help="Replace learner ids, names and e-mails with a stable hash.")
-def export_completions(
-    fmt: str,
-    output: str,
-    programme: str | None,
-    audience: str | None,
-    issuers: tuple[str, ...],
-    courses: tuple[str, ...],
-    organisation: str | None,
-    completed_from: Any,
-    completed_to: Any,
-    completed_only: bool,
-    delimiter: str,
-    pseudonymise: bool,
-) -> None:
-    """Write completion records (one per learner and module) as CSV or XLSX."""
-    from pathlib import Path
-
-    from flask import current_app
-    from sqlalchemy import select
-
-    from courses.database import db
-    from lti_tool.exports.completions import Filters, csv_chunks, records, write_xlsx
-    from lti_tool.identity.models import LtiContext
-    from lti_tool.registry.models import Platform
-
-    platform_ids = None
-    if issuers:
-        platform_ids = tuple(
-            db.session.execute(select(Platform.id).where(Platform.issuer.in_(issuers))).scalars()
-        )
-        if len(platform_ids) != len(set(issuers)):
-            raise click.ClickException("an --issuer is not a registered platform (see 'platform list')")
-    context_ids = None
-    if courses:
-        if not platform_ids:
-            raise click.ClickException("--course needs --issuer: course ids are per platform")
-        context_ids = tuple(
-            db.session.execute(
-                select(LtiContext.id).where(
-                    LtiContext.platform_id.in_(platform_ids), LtiContext.context_id.in_(courses)
-                )
-            ).scalars()
-        )
-    filters = Filters(
-        programme=programme,
-        audience=audience,
-        platform_ids=platform_ids,
-        context_ids=context_ids,
-        organisation=organisation,
-        completed_from=completed_from.date() if completed_from else None,
-        completed_to=completed_to.date() if completed_to else None,
-        only_completed=completed_only,
-    )
-    rows = records(filters, pseudonymise=pseudonymise, secret=current_app.config["SECRET_KEY"])
-    count = 0
-
-    def counted(rows: Any) -> Any:
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
-    path = Path(output)
-    partial = path.with_name(path.name + ".part")
-    try:
-        if fmt == "xlsx":
-            write_xlsx(counted(rows), str(partial))
-        else:
-            with open(partial, "wb") as out:
-                out.writelines(csv_chunks(counted(rows), delimiter))
-        partial.replace(path)  # a half-written export never takes the file's name
-    finally:
-        partial.unlink(missing_ok=True)
-    click.echo(f"{count} records written to {path}")
 
 
 @main.group("keys")

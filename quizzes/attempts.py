@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from courses.database import db, utcnow
 from courses.progress.models import course_key
 from quizzes.exceptions import allowance
+from quizzes.layouts import build_layout
 from quizzes.model import Question
 from quizzes.models import (
     ATTEMPT_IN_PROGRESS,
@@ -32,7 +33,6 @@ from quizzes.services import latest_versions
 from quizzes.settings import Settings, settings_for
 from quizzes.snapshot import from_snapshot
 from quizzes.types import ResponseRejected, grade, kind_of
-
 
 _A = Attempt.__table__
 _Q = Quiz.__table__
@@ -93,23 +93,8 @@ def start_attempt(
     versions = latest_versions(quiz.id, language)
     if not versions or not any(kind_of(from_snapshot(v.snapshot)).answerable for v in versions):
         raise AttemptRefused("empty_quiz")
-    if settings.random_count:
-        picked = {v.id for v in rng.sample(versions, min(settings.random_count, len(versions)))}
-        versions = [v for v in versions if v.id in picked]
-    if settings.shuffle_questions:
-        rng.shuffle(versions)
-    layout = []
-    for version in versions:
-        question = from_snapshot(version.snapshot)
-        size = len(question.pairs) if question.kind == "matching" else len(question.choices)
-        order = list(range(size))
-        # Matching always shuffles its right-hand side; short answers are never shown.
-        if question.kind == "matching" or (
-            settings.shuffle_answers and question.kind in {"single", "multiple"}
-        ):
-            rng.shuffle(order)
-        # The language shown: the attempt's, or Finnish where the translation is missing.
-        layout.append({"version": version.id, "order": order, "language": version.language})
+    items = [(v.id, from_snapshot(v.snapshot), v.language) for v in versions]
+    layout = build_layout(items, settings, rng)
     attempt = Attempt(
         quiz_id=quiz.id,
         learner_id=learner_id,
@@ -221,21 +206,21 @@ def own_attempt(attempt_id: int, learner_id: int) -> AttemptRow:
     return attempt
 
 
-def _accept(
-    attempt: Attempt | AttemptRow, responses: dict[int, Any], questions: list[Question]
+def accept(
+    layout: list[dict[str, Any]], responses: dict[int, Any], questions: list[Question]
 ) -> dict[int, Any]:
     """Every answer checked against its question as shown, in the question's own terms
     (None: cleared); AttemptRefused for the first that does not fit."""
     accepted: dict[int, Any] = {}
     for slot, response in responses.items():
-        if not isinstance(slot, int) or not 0 <= slot < len(attempt.layout):
+        if not isinstance(slot, int) or not 0 <= slot < len(layout):
             raise AttemptRefused("no_such_question", str(slot))
         if response is None:
             accepted[slot] = None
             continue
         try:
             accepted[slot] = kind_of(questions[slot]).accept(
-                questions[slot], attempt.layout[slot]["order"], response
+                questions[slot], layout[slot]["order"], response
             )
         except ResponseRejected as exc:
             raise AttemptRefused(exc.code, f"slot {slot}") from exc
@@ -286,7 +271,7 @@ def save_responses(
     if attempt.status != ATTEMPT_IN_PROGRESS:
         raise AttemptRefused("already_submitted")
     questions = questions if questions is not None else questions_of(attempt)
-    accepted = _accept(attempt, responses, questions)
+    accepted = accept(attempt.layout, responses, questions)
     if not _still_open(attempt.id):
         db.session.rollback()
         raise AttemptRefused("already_submitted")
@@ -374,7 +359,7 @@ def _claim_statement(graded_columns: tuple[str, ...]) -> Any:
 PASS_TOLERANCE = 1e-4  # percent
 
 
-def _grade_all(
+def grade_all(
     questions: list[Question], answers: dict[int, Any], pass_mark: int
 ) -> tuple[float, bool, dict[int, float | None]]:
     fractions: dict[int, float | None] = {}
@@ -408,19 +393,19 @@ def submit(
     """
     attempt = attempt or own_attempt(attempt_id, learner_id)
     questions = questions if questions is not None else questions_of(attempt)
-    accepted = _accept(attempt, responses or {}, questions)  # refused before any write
+    accepted = accept(attempt.layout, responses or {}, questions)  # refused before any write
     answerable = {slot for slot, q in enumerate(questions) if kind_of(q).answerable}
     if answerable <= set(accepted):
         # The whole form came with the submit: grade it, then claim and grade in one UPDATE.
         answers = accepted
-        score, passed, fractions = _grade_all(questions, answers, attempt.pass_mark)
+        score, passed, fractions = grade_all(questions, answers, attempt.pass_mark)
         claimed = _claim(attempt.id, {"score": score, "passed": passed})
     else:
         # Part of the answers were saved earlier: claim first, so none can arrive unseen.
         claimed = _claim(attempt.id)
         if claimed == 1:
             answers = {**saved_responses(attempt.id), **accepted}
-            score, passed, fractions = _grade_all(questions, answers, attempt.pass_mark)
+            score, passed, fractions = grade_all(questions, answers, attempt.pass_mark)
             db.session.execute(
                 update(_A).where(_A.c.id == attempt.id).values(score=score, passed=passed)
             )

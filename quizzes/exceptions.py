@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
@@ -73,17 +74,42 @@ def _allowance_statement() -> Select:  # type: ignore[type-arg]
     )
 
 
-def allowance(quiz_id: int, learner_id: int, course: int) -> Allowance:
-    """The learner's exceptions at the quiz in the course (a ``course_key``), summed up."""
+def _summed(rows: Any) -> Allowance:
+    """Exceptions (kind, extra attempts, reset mark) in the order made, summed up."""
     reset_after = extra = 0
-    for kind, count, mark in db.session.execute(
-        _allowance_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
-    ):
+    for kind, count, mark in rows:
         if kind == QUIZ_RESET:
             reset_after, extra = mark, 0
         elif kind == EXTRA_ATTEMPTS:
             extra += count
     return Allowance(reset_after, extra)
+
+
+def allowance(quiz_id: int, learner_id: int, course: int) -> Allowance:
+    """The learner's exceptions at the quiz in the course (a ``course_key``), summed up."""
+    return _summed(
+        db.session.execute(
+            _allowance_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
+        )
+    )
+
+
+def allowances(
+    quiz_ids: list[int], course: int, learner_ids: Any = None
+) -> dict[tuple[int, int], Allowance]:
+    """(learner, quiz) -> their exceptions in the course, for everyone with any at these
+    quizzes; one query (``learner_ids``: only these, a list or a subquery)."""
+    statement = (
+        select(_E.c.learner_id, _E.c.quiz_id, _E.c.kind, _E.c.extra_attempts, _E.c.reset_after)
+        .where(_E.c.quiz_id.in_(quiz_ids), _E.c.course_key == course)
+        .order_by(_E.c.learner_id, _E.c.quiz_id, _E.c.id)
+    )
+    if learner_ids is not None:
+        statement = statement.where(_E.c.learner_id.in_(learner_ids))
+    grouped: dict[tuple[int, int], list[Any]] = {}
+    for learner, quiz, *row in db.session.execute(statement):
+        grouped.setdefault((learner, quiz), []).append(row)
+    return {key: _summed(rows) for key, rows in grouped.items()}
 
 
 def _clean_note(note: str | None) -> str:

@@ -90,6 +90,28 @@ def settings_for(quiz: Quiz, context_id: int | None) -> Settings:
     return Settings(**_of(quiz))
 
 
+def settings_of_quizzes(quiz_ids: list[int], context_id: int | None) -> dict[int, Settings]:
+    """quiz -> its settings in the course, for many quizzes in one query."""
+    if not quiz_ids:
+        return {}
+    rows = db.session.execute(
+        select(Quiz, CourseQuizSettings)
+        .outerjoin(
+            CourseQuizSettings,
+            (CourseQuizSettings.quiz_id == Quiz.id) & (CourseQuizSettings.context_id == context_id),
+        )
+        .where(Quiz.id.in_(quiz_ids))
+    ).all()
+    found = {}
+    for quiz, own in rows:
+        if own is None:
+            found[quiz.id] = Settings(**_of(quiz))
+        else:
+            bands = tuple(Band(int(b["from"]), str(b["text"])) for b in own.bands or ())
+            found[quiz.id] = Settings(**_of(own), bands=bands, from_course=True)
+    return found
+
+
 @functools.cache
 def _grading_method_statement() -> Any:
     quiz, own = Quiz.__table__, CourseQuizSettings.__table__

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, case, func, select
 
 from courses.database import db
-from quizzes.exceptions import allowance
+from quizzes.exceptions import Allowance, allowance, allowances
 from quizzes.models import ATTEMPT_IN_PROGRESS, Attempt, Quiz, ReflectionReply
 
 _A = Attempt.__table__
@@ -63,13 +63,17 @@ class Standing:
         return None if not limit else max(0, self.allowed(limit) - self.used)
 
 
+# An AttemptSummary's columns, in its fields' order.
+_SUMMARY_COLUMNS = (
+    _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
+    _A.c.passed,
+)  # fmt: skip
+
+
 @functools.cache
 def _standing_statement() -> Select:  # type: ignore[type-arg]
     return (
-        select(
-            _A.c.id, _A.c.number, _A.c.status, _A.c.started_at, _A.c.submitted_at, _A.c.score,
-            _A.c.passed,
-        )
+        select(*_SUMMARY_COLUMNS)
         .where(
             _A.c.quiz_id == bindparam("quiz"),
             _A.c.learner_id == bindparam("learner"),
@@ -86,7 +90,14 @@ def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) ->
         _standing_statement(), {"quiz": quiz_id, "learner": learner_id, "course": course}
     ).all()
     every = tuple(AttemptSummary(*row) for row in rows)
-    exceptions = allowance(quiz_id, learner_id, course)
+    return standing_of(every, grading_method, allowance(quiz_id, learner_id, course))
+
+
+def standing_of(
+    every: tuple[AttemptSummary, ...], grading_method: str, exceptions: Allowance
+) -> Standing:
+    """The standing of all these attempts (in number order) by the grading method, with
+    the learner's exceptions applied."""
     attempts = tuple(a for a in every if a.number > exceptions.reset_after)
     earlier = tuple(a for a in every if a.number <= exceptions.reset_after)
     graded = [a for a in attempts if a.score is not None]
@@ -98,6 +109,35 @@ def standing(quiz_id: int, learner_id: int, grading_method: str, course: int) ->
         grade_ = max(a.score for a in graded if a.score is not None)
     passed = any(a.passed for a in every if a.score is not None)
     return Standing(attempts, grade_, passed, earlier, exceptions.extra)
+
+
+def standings(
+    grading_methods: dict[int, str], course: int, learner_ids: Any = None
+) -> dict[tuple[int, int], Standing]:
+    """(learner, quiz) -> standing in one course, for every learner with attempts or
+    exceptions at these quizzes (``grading_methods``: quiz -> its method in the course),
+    exceptions applied; two queries, whatever the number of learners. ``learner_ids``:
+    only these (a list or a subquery)."""
+    if not grading_methods:
+        return {}
+    statement = (
+        select(_A.c.learner_id, _A.c.quiz_id, *_SUMMARY_COLUMNS)
+        .where(_A.c.quiz_id.in_(list(grading_methods)), _A.c.course_key == course)
+        .order_by(_A.c.learner_id, _A.c.quiz_id, _A.c.number)
+    )
+    if learner_ids is not None:
+        statement = statement.where(_A.c.learner_id.in_(learner_ids))
+    grouped: dict[tuple[int, int], list[AttemptSummary]] = {}
+    for learner, quiz, *summary in db.session.execute(statement):
+        grouped.setdefault((learner, quiz), []).append(AttemptSummary(*summary))
+    exceptions = allowances(list(grading_methods), course, learner_ids)
+    none = Allowance()
+    return {
+        key: standing_of(
+            tuple(grouped.get(key, ())), grading_methods[key[1]], exceptions.get(key, none)
+        )
+        for key in grouped.keys() | exceptions.keys()  # extra attempts before any attempt too
+    }
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,19 @@ def test_a_tap_opens_the_explanation(learner):
         state="visible"
     )
     assert term.get_attribute("aria-expanded") == "true"
+
+
+def test_listen_reads_the_text_not_the_words_explanations(learner):
+    from tests.ux.test_listen_browser import SPEECH, _until
+
+    tool = learner
+    tool.context.add_init_script(script=f"({SPEECH})(['fi-FI'])")
+    tool.reload()
+    tool.locator(".kp-tools [data-listen=play]:not([hidden])").click()
+    _until(tool, "() => document.querySelector('.kp-listen-status').textContent.length > 0")
+    spoken = " ".join(tool.evaluate("window.__spoken.map(s => s.text)"))
+    term = tool.locator("button.kp-term").first
+    assert term.inner_text() in spoken  # the word is read as part of its sentence
+    note = tool.locator("#" + term.get_attribute("aria-controls"))
+    explanation = note.locator('.kp-gloss[data-lang="fi-x-selko"]').text_content()
+    assert explanation.split(" – ", 1)[1] not in spoken

@@ -145,11 +145,11 @@ def test_the_learner_pages_pass_axe_wcag_21_aa(page, site):
 def test_trainer_and_mentor_launch_one_after_the_other(page):
     trainer = launch_in_iframe(page, "Demo Kouluttaja – Trainer (teacher)", "Työnhaku")
     trainer_role = trainer.locator("#role").inner_text()
-    assert trainer.get_by_role("link", name="Ryhmän eteneminen").count() == 1
+    assert trainer.get_by_role("link", name="Ryhmän yleiskuva").count() == 1
     mentor = launch_in_iframe(page, "Demo Työpaikkamentori – Employer mentor", "Monikulttuurinen osaaminen")
     mentor.locator("text=Mentorivalmennus, kevät 2026").wait_for()
     assert mentor.locator("#role").inner_text() != trainer_role
-    assert mentor.get_by_role("link", name="Ryhmän eteneminen").count() == 0
+    assert mentor.get_by_role("link", name="Ryhmän yleiskuva").count() == 0
 
 
 def test_launch_in_a_new_window(page):

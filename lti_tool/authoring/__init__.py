@@ -13,8 +13,11 @@ def init_app(app: Flask) -> None:
     from lti_tool.authoring import (  # noqa: F401  (messages, routes)
         errors,
         exchange_views,
+        image_library_views,
         image_views,
+        preview_views,
         quiz_import_views,
+        quiz_settings_views,
         structure_views,
         upstream_views,
         views,

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from authoring.drafts import MAX_BODY, MAX_TITLE
 from authoring.publishing import MAX_NOTE
 from lti_tool.forms import LaunchForm
+from lti_tool.learning.forms import QuizSettingsForm
 
 
 class AdaptForm(LaunchForm):
@@ -45,3 +46,11 @@ class PageActionForm(LaunchForm):
 class CompareForm(LaunchForm):
     older = IntegerField(_l("Older version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
     newer = IntegerField(_l("Newer version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
+
+
+class LibraryQuizSettingsForm(QuizSettingsForm):
+    """A library module's quiz settings: a course's, without the feedback by score band
+    (a module's quiz has none of its own; each course may add them)."""
+
+    band_from = None
+    band_text = None

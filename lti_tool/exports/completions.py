@@ -16,7 +16,7 @@ import csv
 import hashlib
 import hmac
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any, BinaryIO
@@ -274,44 +274,62 @@ def _csv_datetime(value: Any) -> Any:
 def csv_chunks(
     rows: Iterable[tuple[Any, ...]], delimiter: str = ",", every: int = 500
 ) -> Iterator[bytes]:
+    """The machine form's CSV: the yes/no and date columns converted (the csv module
+    writes None as empty), the rest as the records hold it."""
+    converters = [
+        (index, _csv_bool if column.kind == "bool" else _csv_datetime)
+        for index, column in enumerate(COLUMNS)
+        if column.kind in {"bool", "datetime"}
+    ]
+
+    def converted() -> Iterator[list[Any]]:
+        for record in rows:
+            row = list(record)
+            for index, convert in converters:
+                row[index] = convert(row[index])
+            yield row
+
+    header = [c.header for c in COLUMNS]
+    return text_safe_chunks(header, converted(), delimiter, _TEXT_COLUMNS, every)
+
+
+def text_safe_chunks(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    delimiter: str,
+    text_columns: Sequence[int],
+    every: int = 500,
+) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (so Excel reads the letters right), a few hundred rows a chunk.
 
-    The yes/no and date columns are converted (the csv module writes None as empty), and
-    a text cell that a spreadsheet could read as a formula gets a quote (see
+    A text cell that a spreadsheet could read as a formula gets a quote (see
     lti_tool.exports.cells): each chunk is checked once as written, and written again
     cell by cell only when it may hold one.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
 
-    def written(batch: list[list[Any]]) -> bytes:
+    def written(batch: list[Sequence[Any]]) -> bytes:
         writer.writerows(batch)
         data = buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
         return data
 
-    def safe(batch: list[list[Any]]) -> bytes:
+    def safe(batch: list[Sequence[Any]]) -> bytes:
         data = written(batch)
         if not may_hold_formulas(data, len(batch)):
             return data
-        for row in batch:
-            for index in _TEXT_COLUMNS:
+        for number, row in enumerate(batch):
+            batch[number] = row = list(row)
+            for index in text_columns:
                 if isinstance(value := row[index], str):
                     row[index] = csv_text(value)
         return written(batch)
 
-    yield "\ufeff".encode() + written([[c.header for c in COLUMNS]])
-    converters = [
-        (index, _csv_bool if column.kind == "bool" else _csv_datetime)
-        for index, column in enumerate(COLUMNS)
-        if column.kind in {"bool", "datetime"}
-    ]
-    batch: list[list[Any]] = []
-    for record in rows:
-        row = list(record)
-        for index, convert in converters:
-            row[index] = convert(row[index])
+    yield "\ufeff".encode() + written([list(header)])
+    batch: list[Sequence[Any]] = []
+    for row in rows:
         batch.append(row)
         if len(batch) == every:
             yield safe(batch)

@@ -103,6 +103,11 @@ MESSAGES = {
         _l("An answer is too long"),
         _l("Shorten your answer and send it again."),
     ),
+    "no_such_learner": (
+        404,
+        _l("That learner is not in this course"),
+        _l("Go back to the group overview and choose a learner from there."),
+    ),
     "coordinators_only": (
         403,
         _l("This page is for coordinators"),

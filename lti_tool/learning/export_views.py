@@ -10,7 +10,8 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from flask import (
     Response,
@@ -25,7 +26,8 @@ from sqlalchemy import select
 
 from courses.database import db
 from courses.models import Programme
-from lti_tool.exports.completions import Filters, csv_chunks, records, write_xlsx
+from lti_tool.exports import localised
+from lti_tool.exports.completions import Filters, csv_chunks, records
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
@@ -88,29 +90,45 @@ def export_completions(launch_id: str) -> Response | str | tuple[str, int]:
         completed_to=form.completed_to.data,
         only_completed=form.completed_only.data,
     )
+    machine = form.file_format.data == "csv"
+    language = form.language.data
     rows = records(
         filters,
         pseudonymise=form.pseudonymise.data,
         secret=current_app.config["SECRET_KEY"],
-        language=visit.content_language(visit.bound) if visit.bound else "fi",
+        # The machine form keeps the module titles it always had; the localised one has
+        # them in its own language.
+        language=(visit.content_language(visit.bound) if visit.bound else "fi")
+        if machine
+        else language,
     )
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     name = f"kotopaikka-completions-{stamp}"
-    if form.file_format.data == "xlsx":
-        handle, path = tempfile.mkstemp(suffix=".xlsx")
-        os.close(handle)
-        try:
-            write_xlsx(rows, path)
-            response = send_file(
-                path, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx"
-            )
-        except BaseException:
-            os.unlink(path)
-            raise
-        response.call_on_close(lambda: os.unlink(path))
-        return response
-    delimiter = ";" if form.file_format.data == "csv_semicolon" else ","
-    chunks = csv_chunks(rows, delimiter)
+    if machine:
+        return _csv_response(csv_chunks(rows), name)
+    sheet = localised.layout(
+        localised.Options(
+            language=language,
+            utc=form.time_zone.data == "utc",
+            technical=form.technical.data,
+            pseudonymised=form.pseudonymise.data,
+        )
+    )
+    if form.file_format.data == "csv_excel":
+        return _csv_response(localised.csv_chunks(rows, sheet), name)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        localised.write_xlsx(rows, sheet, path)
+        response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+    except BaseException:
+        os.unlink(path)
+        raise
+    response.call_on_close(lambda: os.unlink(path))
+    return response
+
+
+def _csv_response(chunks: Iterator[bytes], name: str) -> Response:
     # The header and the first rows before the response starts: a failing query is a
     # plain 500 then, not a download that stops half way.
     first = [next(chunks), next(chunks, b"")]

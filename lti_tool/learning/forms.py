@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import (
@@ -21,6 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -31,6 +33,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lti_tool.forms import LaunchForm
+from lti_tool.i18n import UI_LOCALES
 from quizzes.model import Pair, Question
 from quizzes.types import REGISTRY
 
@@ -80,18 +83,6 @@ class ModulesForm(LaunchForm):
 
 class BindForm(LaunchForm):
     module = RadioField(_l("Module"), validators=[DataRequired(_l("Choose a module."))])
-
-
-class AudienceForm(LaunchForm):
-    audience = SelectField(
-        _l("Learners in this course are"),
-        choices=[
-            SelectChoice("", _l("as each programme says")),
-            SelectChoice("participant", _l("participants (job seekers)")),
-            SelectChoice("employer_mentor", _l("employer mentors")),
-        ],
-        validate_choice=True,
-    )
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -211,11 +202,35 @@ class ExportForm(Form):
         _l("File"),
         choices=[
             SelectChoice("xlsx", _l("Excel (XLSX)")),
-            SelectChoice("csv_semicolon", _l("CSV for Finnish Excel (;)")),
-            SelectChoice("csv", _l("CSV (,)")),
+            SelectChoice("csv_excel", _l("CSV for Excel (; and decimal commas)")),
+            SelectChoice("csv", _l("Machine-readable CSV for scripts (English column names, codes, UTC)")),
         ],
         default="xlsx",
+        validate_choice=False,
+        validators=[AnyOf(("xlsx", "csv_excel", "csv"), message=_l("Choose one of the files offered."))],
     )
+    language = SelectField(
+        _l("Language of the headers and values"),
+        # Each language by its own name (CLDR's), marked as that language.
+        choices=[
+            SelectChoice(code, Locale.parse(code).get_language_name(code), {"lang": code})
+            for code in UI_LOCALES
+        ],
+        default="fi",
+        validate_choice=False,
+        validators=[AnyOf(UI_LOCALES, message=_l("Choose one of the languages offered."))],
+    )
+    time_zone = RadioField(
+        _l("Times"),
+        choices=[
+            SelectChoice("helsinki", _l("Finnish time (Europe/Helsinki)")),
+            SelectChoice("utc", _l("UTC")),
+        ],
+        default="helsinki",
+        validate_choice=False,
+        validators=[AnyOf(("helsinki", "utc"), message=_l("Choose Finnish time or UTC."))],
+    )
+    technical = BooleanField(_l("Include technical columns (Moodle address, ids, short names)"))
     pseudonymise = BooleanField(_l("Replace names and e-mail addresses with codes"))
 
     def validate_completed_to(self, field: DateField) -> None:

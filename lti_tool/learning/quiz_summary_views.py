@@ -10,6 +10,7 @@ JavaScript the confirmation is a page of its own; with it, a dialog.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Response, redirect, render_template, request, url_for
 
@@ -27,10 +28,23 @@ from lti_tool.learning.quiz_views import (
 )
 from quizzes import attempts as attempt_service
 from quizzes.attempts import AttemptRefused
+from quizzes.model import Question
 from quizzes.models import ATTEMPT_IN_PROGRESS
 from quizzes.types import REGISTRY
 
 log = logging.getLogger(__name__)
+
+
+def summary_rows(questions: list[Question], answered: set[int]) -> list[dict[str, Any]]:
+    """Each question of an attempt (not a description), numbered, answered or not."""
+    rows = []
+    number = 0
+    for slot, question in enumerate(questions):
+        if not REGISTRY[question.kind].answerable:
+            continue
+        number += 1
+        rows.append({"number": number, "slot": slot, "answered": slot in answered})
+    return rows
 
 
 @bp.route("/l/<launch_id>/attempt/<int:attempt_id>/summary", methods=["GET", "POST"])
@@ -73,21 +87,13 @@ def attempt_summary(launch_id: str, attempt_id: int) -> Response | str | tuple[s
     except Refused as exc:
         return refused_page(exc)
     questions = attempt_service.questions_of(attempt)
-    saved = attempt_service.saved_responses(attempt.id)
-    rows = []
-    number = 0
-    for slot, question in enumerate(questions):
-        if not REGISTRY[question.kind].answerable:
-            continue
-        number += 1
-        rows.append({"number": number, "slot": slot, "answered": slot in saved})
-    unanswered = sum(1 for r in rows if not r["answered"])
+    rows = summary_rows(questions, set(attempt_service.saved_responses(attempt.id)))
     return render_template(
         "learning/quiz_summary.html",
         **quiz_page_args(visit, module),
         attempt=attempt,
         rows=rows,
-        unanswered=unanswered,
+        unanswered=sum(1 for r in rows if not r["answered"]),
         confirming=confirming,
         attempt_url=url_for("learning.attempt", launch_id=launch_id, attempt_id=attempt.id),
         form=form,

@@ -174,7 +174,9 @@ def open_attempt(visit: Visit, attempt_id: int) -> tuple[AttemptRow, ModuleInfo]
     return attempt, module
 
 
-def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> dict[int, Any]:
+def read_answers(
+    form: Any, layout: list[dict[str, Any]], questions: list[Question]
+) -> dict[int, Any]:
     """The form's answers by slot, as shown (None: left empty)."""
     answers = {}
     for slot, question in enumerate(questions):
@@ -182,12 +184,31 @@ def _read_answers(form: Any, attempt: AttemptRow, questions: list[Question]) -> 
         if field is None:
             continue
         answers[slot] = REGISTRY[question.kind].from_field(
-            question, attempt.layout[slot]["order"], field.data
+            question, layout[slot]["order"], field.data
         )
     return answers
 
 
-def _tampered(form: Any) -> bool:
+def posted_answers(
+    visit: Visit, layout: list[dict[str, Any]], questions: list[Question]
+) -> tuple[Any, bool]:
+    """The attempt's form as posted, and whether its answers are valid (else they are
+    shown again with what to correct). Refused for what no person can send with the page
+    as shown: an answer to no question, a choice not offered, a stale CSRF token."""
+    form = attempt_form(layout, questions, request.form, meta=form_context(visit))
+    strangers = [k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form]
+    if strangers:
+        raise Refused("no_such_question", ",".join(strangers)[:200])
+    if form.validate():
+        return form, True
+    if form.csrf_token.errors:
+        raise Refused("bad_form", "csrf")
+    if tampered(form):
+        raise Refused("bad_choice", str(form.errors)[:200])
+    return form, False
+
+
+def tampered(form: Any) -> bool:
     """Errors no person can make with the page as shown: a choice that was not offered."""
     for name in form.errors:
         field = getattr(form, name, None)
@@ -249,21 +270,12 @@ def attempt(launch_id: str, attempt_id: int) -> Response | str | tuple[str, int]
             }
             form = attempt_form(attempt.layout, questions, meta=form_context(visit), data=data)
             return _attempt_page(visit, attempt, module, questions, form, saved=saved)
-        form = attempt_form(attempt.layout, questions, request.form, meta=form_context(visit))
-        strangers = [
-            k for k in request.form if ANSWER_KEY.fullmatch(k) and k.split("-")[0] not in form
-        ]
-        if strangers:
-            raise Refused("no_such_question", ",".join(strangers)[:200])
-        if not form.validate():
-            if form.csrf_token.errors:
-                raise Refused("bad_form", "csrf")
-            if _tampered(form):
-                raise Refused("bad_choice", str(form.errors)[:200])
+        form, valid = posted_answers(visit, attempt.layout, questions)
+        if not valid:
             if wants_json:
                 return jsonify({"saved": False, "errors": form.errors}), 422
             return _attempt_page(visit, attempt, module, questions, form, 422)
-        answers = _read_answers(form, attempt, questions)
+        answers = read_answers(form, attempt.layout, questions)
         try:
             if request.form.get("action") != "submit":
                 attempt_service.save_responses(attempt, answers, questions)

@@ -1,37 +1,32 @@
-"""Trainer pages: choose modules by deep linking, bind an activity, follow the group."""
+"""Trainer pages: choose modules by deep linking, bind an activity (the group pages are in
+lti_tool.group)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-import requests
 from flask import Response, redirect, render_template, request, url_for
 from sqlalchemy import select, update
 
 from courses import catalog
 from courses.database import db
-from courses.languages import CONTENT_LANGUAGES, language_for_locale
-from courses.models import Module, Programme
-from courses.progress.services import group_progress
+from courses.languages import language_for_locale
+from courses.models import Module
 from lti_tool.advantage import (
     ContentItem,
-    LtiException,
     ServiceNotOffered,
     deep_link_settings,
     deep_linking_response,
-    fetch_roster,
 )
-from lti_tool.forms import LaunchForm
-from lti_tool.identity.services import record_roster
-from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
+from lti_tool.identity.models import ResourceLink
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.launch.views import launch_url
 from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit
 from lti_tool.learning.errors import Refused, refused_page
-from lti_tool.learning.forms import AudienceForm, BindForm, ModulesForm, choices
+from lti_tool.learning.forms import BindForm, ModulesForm, choices
 
 log = logging.getLogger(__name__)
 
@@ -178,102 +173,3 @@ def bind(launch_id: str) -> Response | tuple[str, int]:
         return refused_page(exc)
     log.info("activity_bound resource_link=%s module=%s", link.id, form.module.data)
     return redirect(url_for("learning.landing", launch_id=launch_id), code=303)
-
-
-# ---------------------------------------------------------------- the group's progress
-
-
-def _group_rows(
-    visit: Visit,
-) -> tuple[list[Any], list[Any], dict[tuple[int, int], tuple[str, int]]]:
-    context = visit.session.context
-    assert context is not None
-    learners = db.session.execute(
-        select(LtiUser.id, LtiUser.name, LtiUser.sub, Membership.is_mentor)
-        .join(Membership, Membership.user_pk == LtiUser.id)
-        .where(Membership.context_pk == context.id, (Membership.is_learner | Membership.is_mentor))
-        .order_by(LtiUser.name, LtiUser.sub)
-    ).all()
-    modules = db.session.execute(
-        select(Module.id, Module.slug, Module.title, Programme.languages)
-        .join(Programme, Programme.id == Module.programme_id)
-        .where(
-            Module.id.in_(
-                select(ResourceLink.module_id).where(ResourceLink.context_pk == context.id)
-            )
-        )
-        .order_by(Programme.slug, Module.position)
-    ).all()
-    cells = group_progress([r.id for r in learners], [m.id for m in modules], visit.course)
-    return learners, modules, cells
-
-
-@bp.route("/l/<launch_id>/group", methods=["GET", "POST"])
-def group(launch_id: str) -> Response | str | tuple[str, int]:
-    """Each learner of this course × the course's modules: status and percent."""
-    try:
-        visit = open_visit(launch_id, trainer=True)
-        context = visit.session.context
-        if context is None:
-            raise Refused("bad_form", "no course")
-        form = AudienceForm(
-            request.form if request.method == "POST" else None,
-            meta=form_context(visit),
-            audience=context.audience or "",
-        )
-        if request.method == "POST":
-            if not form.validate():
-                raise Refused("bad_form", str(form.errors))
-            db.session.execute(
-                update(LtiContext)
-                .where(LtiContext.id == context.id)
-                .values(audience=form.audience.data or None)
-            )
-            db.session.commit()
-            return redirect(url_for("learning.group", launch_id=launch_id), code=303)
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    except Refused as exc:
-        return refused_page(exc)
-    learners, modules, cells = _group_rows(visit)
-    language = _trainer_language(visit, CONTENT_LANGUAGES)
-    return render_template(
-        "learning/group.html",
-        visit=visit,
-        learners=learners,
-        modules=modules,
-        cells=cells,
-        form=form,
-        language=language,
-        pick=catalog.pick,
-    )
-
-
-@bp.post("/l/<launch_id>/group/roster")
-def refresh_roster(launch_id: str) -> Response | str | tuple[str, int]:
-    """Fetch the course's members from the platform (Names and Roles), so the group page
-    lists learners who have not opened the tool yet."""
-    try:
-        visit = open_visit(launch_id, trainer=True)
-        context = visit.session.context
-        if context is None:
-            raise Refused("bad_form", "no course")
-        form = LaunchForm(request.form, meta=form_context(visit))
-        if not form.validate():
-            raise Refused("bad_form", "csrf")
-        db.session.commit()  # no transaction is held while the platform answers
-        try:
-            members = fetch_roster(visit.session)
-        except ServiceNotOffered:
-            raise Refused("roster_not_offered", launch_id) from None
-        except (LtiException, requests.RequestException, ValueError) as exc:
-            log.warning("roster_failed context=%s error=%s", context.id, exc)
-            raise Refused("roster_unavailable", str(exc)[:200]) from None
-        count = record_roster(visit.session.platform.id, context.id, members)
-        db.session.commit()
-    except LaunchRejected as exc:
-        return rejected_page(exc, "session")
-    except Refused as exc:
-        return refused_page(exc)
-    log.info("roster_refreshed context=%s members=%s", context.id, count)
-    return redirect(url_for("learning.group", launch_id=launch_id, members=count), code=303)

@@ -6,13 +6,13 @@ from flask import Response, redirect, render_template, request, url_for
 
 from certificates import services as certificate_services
 from courses import catalog
-from courses.catalog import ModuleInfo, OutlineEntry
+from courses.catalog import ModuleInfo, OutlineEntry, PageContent
 from courses.glossary import own_language
 from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
 from courses.packages.terms import show_terms
 from courses.progress.models import COMPLETED
-from courses.progress.services import KEEP, record_page_view, remember_language
+from courses.progress.services import KEEP, Progress, record_page_view, remember_language
 from lti_tool.forms import csrf_token_for
 from lti_tool.i18n import select_locale
 from lti_tool.launch.errors import LaunchRejected
@@ -30,7 +30,7 @@ from lti_tool.learning.forms import (
 )
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
-from quizzes.standing import quiz_brief
+from quizzes.standing import QuizBrief, quiz_brief
 
 
 def _resume_entry(module: ModuleInfo, entries: list[OutlineEntry]) -> OutlineEntry:
@@ -85,12 +85,37 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         recorded=module.recorded,
         completed=module.completed_at is not None,
     )
-    index = entries.index(entry)
     module_base = url_for("learning.landing", launch_id=visit.session.id) + "m/"
+    action = url_for("learning.choose_language", launch_id=visit.session.id)
+    return render_module_page(
+        visit, module, entries, entry, content, language,
+        progress=progress, quiz=quiz, module_base=module_base, language_action=action,
+    )
+
+
+def render_module_page(
+    visit: Visit,
+    module: ModuleInfo,
+    entries: list[OutlineEntry],
+    entry: OutlineEntry,
+    content: PageContent,
+    language: str,
+    *,
+    progress: Progress,
+    quiz: QuizBrief | None,
+    module_base: str,
+    language_action: str,
+    preview: object = None,
+) -> str:
+    """A module's page as learners get it (learning/page.html), from whatever source the
+    caller read it: the published module, or a trainer's draft in its preview (then
+    ``preview`` holds the preview's addresses, and nothing is recorded by the caller)."""
+    index = entries.index(entry)
     language_form = {
         "csrf_token": csrf_token_for(visit.session.id, visit.session.browser_key_hash),
         "back": f"{module.slug}/{entry.slug}",
         "label": LANGUAGE_LABEL,
+        "action": language_action,
         "choices": [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages],
         "interface_label": INTERFACE_LABEL,
         "interface_choices": [("", FOLLOW_MOODLE), *INTERFACE_ENDONYMS.items()],
@@ -123,6 +148,7 @@ def _render_page(visit: Visit, module: ModuleInfo, page_slug: str | None) -> str
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),
         module_base=module_base,
+        preview=preview,
     )
 
 

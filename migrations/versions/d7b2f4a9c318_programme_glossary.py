@@ -1,7 +1,7 @@
 """A programme's glossary (programme.glossary): its glossary.yaml, which marks the pages' terms
 
 Revision ID: d7b2f4a9c318
-Revises: c4e8a2d6f913
+Revises: a7c2e9d4b1f3
 Create Date: 2026-12-04 04:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'd7b2f4a9c318'
-down_revision = 'c4e8a2d6f913'
+down_revision = 'a7c2e9d4b1f3'
 branch_labels = None
 depends_on = None
 

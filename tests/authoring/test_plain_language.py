@@ -180,14 +180,16 @@ def test_bad_input_is_refused():
 
 
 def test_hostile_markdown_is_analysed_in_linear_time():
-    started = time.perf_counter()
+    # CPU time, not wall time: the test must not fail because the machine is busy (it
+    # did, at 3.02 s of wall time on a loaded machine).
+    started = time.process_time()
     hostile = (
         *("` " * 90_000, "[a" * 90_000, "*_~" * 60_000, "a." * 90_000, "<" * 180_000),
         *("a" * 180_000 + "@", "# " + " " * 180_000 + "x", "[x](" * 45_000, "a. " * 60_000),
     )
     for text in hostile:
         analyse(text)
-    assert time.perf_counter() - started < 3  # about 0.5 s; a quadratic pattern takes minutes
+    assert time.process_time() - started < 5  # about 0.5 s; a quadratic pattern takes minutes
 
 
 @settings(max_examples=300, deadline=None)

@@ -180,6 +180,7 @@ def test_the_programme_overview_shows_every_module_with_its_status(site):
         "your-competence",
         "permit-cards",
         "jobs-in-central-finland",
+        "integration-and-participation",
     ]
     assert "<strong>Suoritettu</strong> · 100 %" in cards[0]
     assert "<strong>Ei aloitettu</strong> · 0 %" in cards[1]

@@ -107,10 +107,10 @@ def test_numerical_feedback_for_any_other_number():
 def test_three_thirds_meet_a_pass_mark_of_100_percent():
     """Moodle's grades have 7 places: three answers of 33.33333 % make 0.9999999, which
     a pass mark of 100 % must accept (and 99.9 % of the answers must not)."""
-    from quizzes.attempts import _grade_all
+    from quizzes.attempts import grade_all
 
     question = q("Q {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}")
-    score, passed, _ = _grade_all([question], {0: [0, 1, 2]}, pass_mark=100)
+    score, passed, _ = grade_all([question], {0: [0, 1, 2]}, pass_mark=100)
     assert score == pytest.approx(0.9999999) and passed
-    score, passed, _ = _grade_all([question], {0: [0, 1]}, pass_mark=67)
+    score, passed, _ = grade_all([question], {0: [0, 1]}, pass_mark=67)
     assert not passed  # 66.66666 % is not 67 %

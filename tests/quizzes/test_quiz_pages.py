@@ -369,7 +369,7 @@ def test_every_shipped_quiz_can_be_taken_in_every_language(quizzes, user, activi
     base = re.search(r'href="(/l/[^/]+/)programme"', first.text).group(1)
     overview = browser.get(browser.url(base + "programme"))
     modules = list(dict.fromkeys(re.findall(rf'href="{base}m/([^/"]+)/"', overview.text)))
-    assert len(modules) in {5, 6}
+    assert len(modules) in {6, 7}  # each programme's modules: mentors 6, participants 7
     taken = 0
     for language in languages:
         assert choose_language(browser, first, language).status_code == 303
