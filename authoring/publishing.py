@@ -17,8 +17,10 @@ from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from authoring.quiz_publishing import publish_quiz, quiz_snapshot
 from authoring.refusals import Refusal
 from courses.database import db, utcnow
+from courses.glossary import entries_from_json
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
+from courses.packages.terms import mark_terms
 from quizzes.services import QuizImportError
 
 MAX_NOTE = 500
@@ -92,6 +94,8 @@ def _published_module(library_module: LibraryModule, site_id: int) -> Module:
 def _write_pages(module: Module, snapshot: dict[str, object]) -> None:
     existing = {p.slug: p for p in db.session.execute(select(Page).where(Page.module_id == module.id)).scalars()}
     now = utcnow()
+    # The programme's glossary marks the site's pages as it marks the shipped ones.
+    words, languages = entries_from_json(module.programme.glossary), module.programme.languages
     for source in snapshot["pages"]:  # type: ignore[attr-defined]
         page = existing.pop(source["slug"], None)
         if page is None:
@@ -107,7 +111,9 @@ def _write_pages(module: Module, snapshot: dict[str, object]) -> None:
                 page.texts.append(row)
             if (row.title, row.body_markdown) != (text["title"], text["body"]) or not row.body_html:
                 row.title, row.body_markdown = text["title"], text["body"]
-                row.body_html = images.render(text["body"])  # with the images' sizes
+                row.body_html = mark_terms(  # with the images' sizes
+                    images.render(text["body"]), words, language, languages
+                )
         for gone in texts.values():  # a translation withdrawn: learners get Finnish
             page.texts.remove(gone)
     for gone_page in existing.values():

@@ -8,6 +8,7 @@ with ``retired_at``) while learners have history on them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,8 @@ class Programme(db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON)
     title: Mapped[dict[str, str]] = mapped_column(JSON)
     summary: Mapped[dict[str, str]] = mapped_column(JSON)
+    # glossary.yaml's entries (courses.glossary), or none: pages are marked with them at load.
+    glossary: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     modules: Mapped[list[Module]] = relationship(

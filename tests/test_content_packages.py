@@ -292,3 +292,35 @@ def _script_info(app):
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_a_bad_glossary_is_refused_with_its_file_and_line(package):
+    path = package / "glossary.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "term: {fi: perehdytys, fi-x-selko: perehdytys, en: orientation}",
+            "term: {fi: perehdytys, fi-x-selko: perehdytys}",
+        ),
+        encoding="utf-8",
+    )
+    _assert_refused(package, "orientation: term: missing the en text", "glossary.yaml:5")
+
+
+def test_a_changed_glossary_marks_the_pages_again(package):
+    def orientation_page() -> str:
+        return db.session.execute(
+            select(PageText.body_html)
+            .join(Page, Page.id == PageText.page_id)
+            .where(Page.slug == "orientation-is-required", PageText.language == "fi")
+        ).scalar_one()
+
+    load_content(package.parent)
+    assert orientation_page().count('aria-controls="kp-term-orientation"') == 1
+    path = package / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: orientation")
+    path.write_text(text[:start] + text[text.index("  - id: easy-language") :], encoding="utf-8")
+    report = load_content(package.parent)
+    assert report.updated.get("programmes") == 1 and report.updated.get("page texts", 0) > 0
+    assert "kp-term-orientation" not in orientation_page()
+    assert not load_content(package.parent).changed

@@ -43,6 +43,9 @@ def export_programme(slug: str, target: Path, site: int | None = None) -> Path:
         ),
         encoding="utf-8",
     )
+    if programme.glossary and site is None:  # the programme's words (courses/glossary.py)
+        terms = [{k: v for k, v in entry.items() if v} for entry in programme.glossary]
+        (root / "glossary.yaml").write_text(_yaml({"terms": terms}), encoding="utf-8")
     for module in programme.modules:
         if module.retired_at is not None or module.site_id != site:
             continue

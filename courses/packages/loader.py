@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import exists, select
 
 from courses.database import db, utcnow
+from courses.glossary import GLOSSARY_FILE, Entry, entries_from_json, read_glossary
 from courses.models import Module, Page, PageText, Programme
 from courses.packages.reader import (
     ContentError,
@@ -24,6 +25,7 @@ from courses.packages.reader import (
     read_package,
 )
 from courses.packages.render import render_markdown
+from courses.packages.terms import mark_terms
 from courses.progress.models import ModuleProgress, PageView
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -108,9 +110,14 @@ def _read_all(folders: Iterable[Path], known: frozenset[str] = frozenset()) -> l
     sources: list[ProgrammeSource] = []
     for folder in folders:
         try:
-            sources.append(read_package(folder, known))
+            source = read_package(folder, known)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        sources.append(source)
+        if (folder / GLOSSARY_FILE).is_file():
+            source.glossary, found = read_glossary(folder / GLOSSARY_FILE, source.languages)
+            problems.extend(found)
     owner: dict[str, str] = {}
     for source in sources:
         for module in source.modules:
@@ -148,10 +155,12 @@ def _load_programme(source: ProgrammeSource, report: LoadReport, site: int | Non
         languages=source.languages,
         title=source.title,
         summary=source.summary,
+        glossary=[entry.as_json() for entry in source.glossary] or None,
     )
     programme = db.session.execute(
         select(Programme).filter_by(slug=source.slug)
     ).scalar_one_or_none()
+    glossary_before = None if programme is None else programme.glossary
     if programme is None:
         programme = Programme(slug=source.slug, **values)
         db.session.add(programme)
@@ -159,6 +168,9 @@ def _load_programme(source: ProgrammeSource, report: LoadReport, site: int | Non
     elif site is None and _assign(programme, values):  # a site's package leaves the programme be
         report.count(report.updated, "programmes")
     db.session.flush()
+    # Pages are marked with the programme's glossary: a changed glossary re-marks them all.
+    marking = _Marking(entries_from_json(programme.glossary), tuple(programme.languages))
+    marking.again = programme.glossary != glossary_before
     existing = {
         m.slug: m
         for m in db.session.execute(
@@ -167,14 +179,28 @@ def _load_programme(source: ProgrammeSource, report: LoadReport, site: int | Non
         ).scalars()
     }
     for module_source in source.modules:
-        _load_module(programme, existing.pop(module_source.slug, None), module_source, report, site)
+        _load_module(
+            programme, existing.pop(module_source.slug, None), module_source, report, marking, site
+        )
     for gone in existing.values():
         _retire_or_delete(gone, report, "modules")
 
 
+@dataclass
+class _Marking:
+    """How a programme's pages are rendered: Markdown, then the glossary's terms marked."""
+
+    entries: tuple[Entry, ...]
+    languages: tuple[str, ...]
+    again: bool = False  # the glossary changed: render every text, not only changed ones
+
+    def render(self, markdown: str, language: str) -> str:
+        return mark_terms(render_markdown(markdown), self.entries, language, self.languages)
+
+
 def _load_module(
     programme: Programme, module: Module | None, source: ModuleSource, report: LoadReport,
-    site: int | None = None,
+    marking: _Marking, site: int | None = None,
 ) -> None:
     values = dict(
         position=source.position,
@@ -199,12 +225,14 @@ def _load_module(
         p.slug: p for p in db.session.execute(select(Page).filter_by(module_id=module.id)).scalars()
     }
     for page_source in source.pages:
-        _load_page(module, existing.pop(page_source.slug, None), page_source, report)
+        _load_page(module, existing.pop(page_source.slug, None), page_source, report, marking)
     for gone in existing.values():
         _retire_or_delete(gone, report, "pages")
 
 
-def _load_page(module: Module, page: Page | None, source: PageSource, report: LoadReport) -> None:
+def _load_page(
+    module: Module, page: Page | None, source: PageSource, report: LoadReport, marking: _Marking
+) -> None:
     if page is None:
         page = Page(module_id=module.id, slug=source.slug, position=source.position)
         db.session.add(page)
@@ -219,12 +247,18 @@ def _load_page(module: Module, page: Page | None, source: PageSource, report: Lo
         if text is None:
             page.texts.append(
                 PageText(
-                    language=language, body_html=render_markdown(text_source.markdown), **values
+                    language=language,
+                    body_html=marking.render(text_source.markdown, language),
+                    **values,
                 )
             )
             report.count(report.created, "page texts")
         elif _assign(text, values) or not text.body_html:
-            text.body_html = render_markdown(text_source.markdown)
+            text.body_html = marking.render(text_source.markdown, language)
+            report.count(report.updated, "page texts")
+        elif marking.again and _assign(
+            text, {"body_html": marking.render(text_source.markdown, language)}
+        ):
             report.count(report.updated, "page texts")
     for gone in texts.values():  # a translation withdrawn: the page falls back to Finnish
         page.texts.remove(gone)

@@ -73,6 +73,8 @@ class ProgrammeSource:
     title: dict[str, str]
     summary: dict[str, str]
     modules: list[ModuleSource] = field(default_factory=list)
+    # glossary.yaml's entries (courses.glossary.Entry), read by the loader with the package.
+    glossary: tuple[Any, ...] = ()
 
 
 class _Reader:

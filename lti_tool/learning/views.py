@@ -7,11 +7,14 @@ from flask import Response, redirect, render_template, request, url_for
 from certificates import services as certificate_services
 from courses import catalog
 from courses.catalog import ModuleInfo, OutlineEntry, PageContent
+from courses.glossary import own_language
 from courses.languages import CONTENT_LANGUAGES, ENDONYMS, HTML_LANG
 from courses.packages.render import resolve_page_links
+from courses.packages.terms import show_terms
 from courses.progress.models import COMPLETED
 from courses.progress.services import KEEP, Progress, record_page_view, remember_language
 from lti_tool.forms import csrf_token_for
+from lti_tool.i18n import select_locale
 from lti_tool.launch.errors import LaunchRejected
 from lti_tool.launch.pages import rejected_page
 from lti_tool.learning import bp
@@ -118,6 +121,12 @@ def render_module_page(
         "interface_choices": [("", FOLLOW_MOODLE), *INTERFACE_ENDONYMS.items()],
         "interface": visit.session.interface_choice or "",
     }
+    # The glossary's words (marked at load): plain Finnish and the learner's own language.
+    body, words = show_terms(
+        content.html,
+        content.language,
+        own_language(content.language, select_locale(), module.languages),
+    )
     return render_template(
         "learning/page.html",
         visit=visit,
@@ -128,7 +137,8 @@ def render_module_page(
         previous=entries[index - 1] if index > 0 else None,
         next=entries[index + 1] if index + 1 < len(entries) else None,
         content=content,
-        body=resolve_page_links(content.html, module_base),
+        body=resolve_page_links(body, module_base),
+        words=words,
         language=language,
         content_lang=HTML_LANG[content.language],
         fallback=content.language != language,

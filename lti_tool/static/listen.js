@@ -37,7 +37,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(lang, { granularity: "sentence" }) : null;
     body.querySelectorAll("h2, h3, h4, p, li, td, th, figcaption").forEach(function (block) {
       if (block.querySelector("p, li")) { return; }  // a list item holding paragraphs: those
-      var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      // A glossary word's explanation (terms.js) is not part of the sentence: not read.
+      var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, { acceptNode: function (n) {
+        return n.parentElement.closest(".kp-term-note") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      } });
       var nodes = [], text = "", node;
       while ((node = walker.nextNode())) { nodes.push([node, text.length]); text += node.data; }
       var parts = segmenter ? Array.from(segmenter.segment(text)).map(function (s) { return [s.index, s.segment]; }) : [[0, text]];
@@ -45,28 +48,33 @@ document.addEventListener("DOMContentLoaded", function () {
         var spoken = part[1].trim();
         if (!spoken) { return; }
         var start = part[0] + part[1].indexOf(spoken[0]), end = start + spoken.length;
-        found.push({ text: spoken, range: rangeOf(nodes, start, end), block: block });
+        found.push({ text: spoken, ranges: rangesOf(nodes, start, end), block: block });
       });
     });
     return found;
   }
 
-  function rangeOf(nodes, start, end) {
-    var range = document.createRange();
+  // One range per text node the sentence covers: a range over the whole sentence would
+  // also cover what the walker skipped (a glossary word's hidden explanation).
+  function rangesOf(nodes, start, end) {
+    var ranges = [];
     nodes.forEach(function (pair) {
       var node = pair[0], from = pair[1], to = from + node.data.length;
-      if (start >= from && start <= to) { range.setStart(node, start - from); }
-      if (end >= from && end <= to) { range.setEnd(node, end - from); }
+      if (to <= start || from >= end) { return; }
+      var range = document.createRange();
+      range.setStart(node, Math.max(start, from) - from);
+      range.setEnd(node, Math.min(end, to) - from);
+      ranges.push(range);
     });
-    return range;
+    return ranges;
   }
 
   function mark(sentence) {
     document.querySelectorAll(".kp-reading").forEach(function (b) { b.classList.remove("kp-reading"); });
     if (!sentence) { if (highlights) { CSS.highlights.delete("kp-reading"); } return; }
-    if (highlights) { CSS.highlights.set("kp-reading", new Highlight(sentence.range)); }
+    if (highlights) { CSS.highlights.set("kp-reading", new Highlight(...sentence.ranges)); }
     else { sentence.block.classList.add("kp-reading"); }
-    var box = sentence.range.getBoundingClientRect();
+    var box = sentence.ranges[0].getBoundingClientRect();
     if (box.top < 0 || box.bottom > window.innerHeight) { sentence.block.scrollIntoView({ block: "center" }); }
   }
 

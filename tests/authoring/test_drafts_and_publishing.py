@@ -185,3 +185,23 @@ def test_the_same_text_saved_over_an_older_revision_is_not_a_conflict(sites):
                                 author_id=None) == drafts.Saved(2)
         late = drafts.save_text(site, page.id, "fi", base_revision=1, title="T", body="Eri.", author_id=None)
         assert isinstance(late, drafts.Conflict)
+
+
+def test_a_published_page_marks_the_programmes_glossary_words(sites):
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, _shipped(), None)
+        page = _first_page(lm)
+        fi = _text(page, "fi")
+        drafts.save_text(site, page.id, "fi", base_revision=fi.revision, title="Sopimus",
+                         body="Lue [verokortti](https://vero.fi) ja tilaa verokortti & kopio.",
+                         author_id=None)
+        publishing.publish(site, lm.id, "Sanat", None)
+        module = db.session.execute(select(Module).where(Module.slug == lm.slug)).scalar_one()
+        html = db.session.execute(
+            select(PageText.body_html).join(Page).where(
+                Page.module_id == module.id, Page.slug == page.slug, PageText.language == "fi")
+        ).scalar_one()
+        assert html.count('class="kp-term"') == 1  # in the text, not in the link
+        assert '>verokortti</a> ja tilaa <button type="button" class="kp-term"' in html
+        assert "</span></span> &amp; kopio." in html

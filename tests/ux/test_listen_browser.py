@@ -22,7 +22,7 @@ SPEECH = """
       window.__spoken.push({text: u.text, lang: u.lang, voice: u.voice && u.voice.lang});
       setTimeout(() => { u.onstart && u.onstart();
         const h = CSS.highlights.get('kp-reading');
-        window.__marked.push(h ? [...h][0].toString() : null);
+        window.__marked.push(h ? [...h].map(r => r.toString()).join('') : null);
         setTimeout(() => { if (!synth.paused) { u.onend && u.onend(); } else { synth._held = u; } }, 30); }, 10);
     },
     cancel() {}, pause() { synth.paused = true; },
