@@ -20,5 +20,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('learner_preference') as batch_op:
-        batch_op.drop_column('interface_language')
+    # In place on SQLite too: a batch copy of `learner_preference` would recreate the table, and the
+    # foreign keys that cascade from it would take learners' records with it.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE learner_preference DROP COLUMN interface_language')
+    else:
+        op.drop_column('learner_preference', 'interface_language')

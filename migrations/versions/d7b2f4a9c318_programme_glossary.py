@@ -20,5 +20,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('programme') as batch_op:
-        batch_op.drop_column('glossary')
+    # In place on SQLite too: a batch copy of `programme` would recreate the table, and the
+    # foreign keys that cascade from it would take learners' records with it.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE programme DROP COLUMN glossary')
+    else:
+        op.drop_column('programme', 'glossary')
