@@ -21,9 +21,7 @@ from lti_tool.learning import bp
 from lti_tool.learning.context import Visit, form_context, open_visit, remember_binding
 from lti_tool.learning.errors import Refused, refused_page
 from lti_tool.learning.forms import (
-    FOLLOW_MOODLE,
     INTERFACE_ENDONYMS,
-    INTERFACE_LABEL,
     LANGUAGE_LABEL,
     LanguageForm,
     choices,
@@ -117,8 +115,9 @@ def render_module_page(
         "label": LANGUAGE_LABEL,
         "action": language_action,
         "choices": [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages],
-        "interface_label": INTERFACE_LABEL,
-        "interface_choices": [("", FOLLOW_MOODLE), *INTERFACE_ENDONYMS.items()],
+        # The menus' labels are translated in the template (the page's own, cached
+        # catalogue), not through lazy strings: this runs on every page view.
+        "interface_choices": INTERFACE_ENDONYMS.items(),
         "interface": visit.session.interface_choice or "",
     }
     # The glossary's words (marked at load): plain Finnish and the learner's own language.
