@@ -29,26 +29,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from launch_bench import fresh_database, server_env
+from launch_bench import fresh_database, migrated_app
 
 PROGRAMME = "keys-to-working-life"
 BROWSER_KEY = "bench-browser-key"
 
 
 def _setup(database_url: str, instance: Path):  # type: ignore[no-untyped-def]
-    import logging
-
-    from flask_migrate import upgrade
-
-    from courses.packages.loader import DEFAULT_CONTENT, load_content
-    from lti_tool import create_app
+    from courses.packages.loader import DEFAULT_CONTENT
     from quizzes.services import load_quiz_files
 
-    app = create_app(env=server_env(database_url, instance))
-    logging.disable(logging.INFO)
+    app = migrated_app(database_url, instance)
     with app.app_context():
-        upgrade()
-        load_content()
         load_quiz_files(DEFAULT_CONTENT)
     return app
 

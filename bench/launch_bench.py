@@ -113,18 +113,15 @@ def server_env(
     return env
 
 
-def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | None) -> str:
-    """Migrate, create the tool key and register the platform; return the instance path."""
+def migrated_app(database_url: str, instance_path: Path, redis_url: str | None = None) -> Any:
+    """The app on a database migrated to the newest schema, with the shipped content loaded
+    (quietly: the benchmarks print their own lines)."""
     import logging
 
     from flask_migrate import upgrade
 
-    from courses.database import db
-    from courses.packages.loader import DEFAULT_CONTENT, load_content
+    from courses.packages.loader import load_content
     from lti_tool import create_app
-    from lti_tool.devplatform import keys, register_dev_platform
-    from lti_tool.keys.service import ensure_current_key
-    from quizzes.services import load_quiz_files
 
     app = create_app(env=server_env(database_url, instance_path, redis_url))
     logging.getLogger().setLevel(logging.WARNING)  # create_app turns on INFO for the server
@@ -134,9 +131,22 @@ def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | 
             upgrade()
         finally:
             logging.disable(logging.NOTSET)
+        load_content()
+    return app
+
+
+def prepare(database_url: str, instance_path: Path, site: str, redis_url: str | None) -> str:
+    """Migrate, create the tool key and register the platform; return the instance path."""
+    from courses.database import db
+    from courses.packages.loader import DEFAULT_CONTENT
+    from lti_tool.devplatform import keys, register_dev_platform
+    from lti_tool.keys.service import ensure_current_key
+    from quizzes.services import load_quiz_files
+
+    app = migrated_app(database_url, instance_path, redis_url)
+    with app.app_context():
         ensure_current_key()
         register_dev_platform(site)
-        load_content()
         load_quiz_files(DEFAULT_CONTENT)
         db.engine.dispose()
     keys.platform_key(app.instance_path)  # create the platform key before the server reads it

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_bench import fresh_database, server_env
+from launch_bench import fresh_database, migrated_app, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORMS, COURSES, MODULES = 10, 4, 5
@@ -63,28 +63,16 @@ def _records(user_ids: list[int], modules: list[int], audience: str, where: dict
 
 def fill(database_url: str, instance: Path, learners_per_platform: int) -> int:
     """Migrate, load the content and insert the records in bulk; returns how many."""
-    import logging
-
-    from flask_migrate import upgrade
     from sqlalchemy import insert, select, text
 
     from courses.database import db
     from courses.models import Module, Programme
-    from courses.packages.loader import load_content
     from courses.progress.models import ModuleProgress
-    from lti_tool import create_app
     from lti_tool.identity.models import LtiContext, LtiUser, Membership, ResourceLink
     from lti_tool.registry.models import Platform
 
-    app = create_app(env=server_env(database_url, instance))
-    logging.getLogger().setLevel(logging.WARNING)
+    app = migrated_app(database_url, instance)
     with app.app_context():
-        logging.disable(logging.INFO)
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
-        load_content()
 
         def modules_of(slug: str) -> list[int]:
             return list(
