@@ -11,7 +11,7 @@ from courses.database import db
 from courses.models import Module
 from quizzes.models import CourseQuizSettings
 from tests.learning.helpers import walk_module
-from tests.lti import TRAINER, launch
+from tests.lti import launch
 from tests.quizzes.pages import answers, attempt_id, open_quiz, questions, send, start
 from tests.quizzes.test_quiz_pages import _trainer_settings
 
@@ -84,9 +84,3 @@ def test_after_a_pass_the_review_offers_the_next_module(quizzes):
     assert link and link.group(1).endswith(f"/m/{following}/")
     assert browser.get(browser.url(link.group(1))).status_code == 200
 
-
-def test_trainers_see_no_change_in_their_own_launch(quizzes):
-    """The trainer's quiz home still links the settings (the range check did not move it)."""
-    browser = quizzes.browser()
-    home = open_quiz(browser, launch(browser, TRAINER).page)
-    assert re.search(r'href="[^"]+/settings"', home.text)
