@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
-from werkzeug.serving import make_server
 
 from courses.database import db
 from tests.browser import Browser
+from tests.live_server import make_test_server
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "KOTOPAIKKA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -116,7 +116,7 @@ class LiveServer:
 
 
 def serve(app: Flask) -> tuple[LiveServer, Any]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_test_server(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
