@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_bench import (  # noqa: E402
+from harness import (  # noqa: E402
     HOST,
-    CpuSnapshot,
     VENV_BIN,
+    CpuSnapshot,
     free_port,
     fresh_database,
     prepare,

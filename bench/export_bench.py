@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_bench import VENV_BIN, fresh_database, migrated_app, server_env  # noqa: E402
+from harness import VENV_BIN, fresh_database, migrated_app, server_env  # noqa: E402
 
 PLATFORMS = 10
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from launch_bench import fresh_database, migrated_app
+from harness import fresh_database, migrated_app
 
 PROGRAMME = "keys-to-working-life"
 BROWSER_KEY = "bench-browser-key"

@@ -31,26 +31,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_bench import (  # noqa: E402
-    CSRF,
+from harness import (  # noqa: E402
     HOST,
     REPO,
-    LaunchClient,
-    LaunchError,
-    fresh_database,
     free_port,
-    launch_targets,
-    percentile,
+    fresh_database,
     prepare,
-    prime,
     running_server,
     server_env,
 )
+from launch_bench import percentile, prime  # noqa: E402
+from lti_client import CSRF, LaunchClient, LaunchError, launch_targets  # noqa: E402
 
 MODULE = "finnish-working-life"
 QUIZZES, LANGUAGES, VERSIONS = 100, ("fi", "en"), 2

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launch_bench import fresh_database, migrated_app, server_env
+from harness import fresh_database, migrated_app, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORMS, COURSES, MODULES = 10, 4, 5
