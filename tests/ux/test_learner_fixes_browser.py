@@ -150,8 +150,10 @@ def test_changing_the_pages_language_mid_quiz_says_the_attempt_keeps_its_own(chr
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_question_box_and_its_info_area_stand_apart_and_the_legend_is_inside(
-    chromium, quizzes, width
-):  # noqa: F811
+    chromium,  # noqa: F811
+    quizzes,
+    width,
+):
     """Measured on every question of an attempt: the info area (number, state) beside the
     box (above it on a phone) without touching its border, and the legend inside the box,
     not across its top border as a fieldset's legend is drawn by default."""
