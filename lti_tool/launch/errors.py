@@ -92,7 +92,8 @@ REASONS: dict[str, Reason] = {
         _l("This window can no longer open the activity."),
         _l(
             "Its link works once and for five minutes. Close this window and open the "
-            "activity again in your course: Kotopaikka then opens a new window."
+            "activity again in your course. If the page there has the button “Continue in "
+            "a new window”, press it."
         ),
         CLOSE_WINDOW,
     ),
