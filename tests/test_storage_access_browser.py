@@ -20,6 +20,7 @@ from tests.chromium import require_chromium
 from tests.two_sites import (  # noqa: F401  (the fixtures, shared)
     blocked,
     chromium_profile,
+    click_to_next_document,
     continue_in_a_new_window,
     launch,
     on_the_continue_page,
@@ -34,10 +35,10 @@ ALLOW = "Salli tällä sivulla"
 
 
 def _next_page_in_the_frame(frame) -> None:
-    """A page view in the iframe, with the cookie the Storage Access API let it keep."""
+    """A page view ("Next") in the iframe, with the cookie it was let keep."""
     first = frame.locator("#page-title").inner_text()
-    frame.locator(".kp-pager a[rel=next]").click()
-    frame.locator(f"#page-title:not(:text-is('{first}'))").wait_for()
+    click_to_next_document(frame, frame.locator(".kp-pager a[rel=next]"))
+    assert frame.locator("#page-title").inner_text() != first
 
 
 def _page_views(app) -> int:
@@ -53,7 +54,7 @@ def test_granted_before_the_launch_stays_in_the_frame_without_a_click(blocked, t
     on in the iframe, without the click."""
     set_storage_access(blocked, two_sites, quizzes.url, "granted")
     _page, frame = launch(blocked, two_sites)
-    frame.locator(f"h1:text-is('{MODULE}')").wait_for(timeout=10_000)
+    frame.locator("h1", has_text=MODULE).wait_for(timeout=10_000)
     _next_page_in_the_frame(frame)  # the next page keeps the cookie
     assert len(blocked.pages) == 1  # no window opened
     assert _page_views(quizzes.app) == 2
@@ -68,7 +69,7 @@ def test_prompt_the_learner_allows_it_in_this_page_and_goes_on_in_the_frame(bloc
     assert frame.locator("#kp-continue-refused").is_hidden()
     set_storage_access(blocked, two_sites, quizzes.url, "granted")  # the person's "Allow"
     allow.click()
-    frame.locator(f"h1:text-is('{MODULE}')").wait_for(timeout=10_000)
+    frame.locator("h1", has_text=MODULE).wait_for(timeout=10_000)
     _next_page_in_the_frame(frame)
     assert len(blocked.pages) == 1  # no window: the one click was "Allow"
     assert _page_views(quizzes.app) == 2
@@ -81,14 +82,12 @@ def test_prompt_refused_says_so_and_the_new_window_still_works(blocked, two_site
     allow = frame.get_by_role("button", name=ALLOW)
     allow.click()
     refused = frame.locator("#kp-continue-refused")
-    refused.wait_for(timeout=5_000)  # Chromium's two seconds
+    refused.wait_for(timeout=10_000)  # Chromium's two seconds
     assert refused.inner_text() == (
         "Selaimesi ei sallinut sitä tällä sivulla. Jatka sen sijaan uudessa ikkunassa."
     )
     assert allow.is_hidden() and on_the_continue_page(frame)
     window = continue_in_a_new_window(blocked, frame)
     assert window.locator("h1").inner_text() == MODULE
-    first = window.locator("#page-title").inner_text()
-    window.locator(".kp-pager a[rel=next]").click()
-    window.locator(f"#page-title:not(:text-is('{first}'))").wait_for()
+    _next_page_in_the_frame(window)  # the same steps in the window
     assert _page_views(quizzes.app) == 2

@@ -132,7 +132,7 @@ def reach_the_module(context, platform: str, tool: str):
     return window, 1
 
 
-def _click_to_next_document(scope, locator) -> None:
+def click_to_next_document(scope, locator) -> None:
     """Click a link and wait for the next document (not the one going away)."""
     scope.locator("body").evaluate("b => { b.dataset.old = '1'; }")
     locator.click()
@@ -143,7 +143,7 @@ def read_every_page(scope) -> list[str]:
     """Follow "Next" from the module's first page to its last: the titles read."""
     titles = [scope.locator("#page-title").inner_text()]
     while scope.locator(".kp-pager a[rel=next]").count():
-        _click_to_next_document(scope, scope.locator(".kp-pager a[rel=next]"))
+        click_to_next_document(scope, scope.locator(".kp-pager a[rel=next]"))
         titles.append(scope.locator("#page-title").inner_text())
         assert len(titles) < 20
     return titles
@@ -169,8 +169,8 @@ def answer_right(scope, app) -> int:
 def take_the_quiz(scope, app) -> int:
     """From the module's last page: start the quiz, answer, see the autosave kept after a
     reload, send, and read the review. The attempt's id."""
-    _click_to_next_document(scope, scope.locator(".kp-pager a.btn-primary"))  # "Go to the quiz"
-    _click_to_next_document(scope, scope.locator("form[action$='/start'] button"))
+    click_to_next_document(scope, scope.locator(".kp-pager a.btn-primary"))  # "Go to the quiz"
+    click_to_next_document(scope, scope.locator("form[action$='/start'] button"))
     scope.locator("form[data-autosave]").wait_for()
     attempt = answer_right(scope, app)
     status = scope.locator("#save-status")
