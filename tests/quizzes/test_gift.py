@@ -116,7 +116,7 @@ def test_escapes():
 @pytest.mark.parametrize(
     ("source", "line", "column", "expected"),
     [
-        ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}'"),
+        ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}' to close the answers opened here"),
         ("Question =a ~b}", 1, 15, "expected '{' before '}'"),
         ("::Title Question {=a ~b}", 1, 1, "expected '::'"),
         ("Q {=a ~%200%b}", 1, 7, "200%: not a grade Moodle accepts"),
