@@ -283,6 +283,7 @@ QUESTIONS = st.one_of(
     _question(
         "multiple",
         choices=st.lists(_choice(FRACTION), min_size=2, max_size=5).map(tuple),
+        text_after=st.one_of(st.none(), TEXT),  # a blank inside the sentence
     ),
     _question(
         "truefalse",
@@ -339,8 +340,13 @@ QUESTIONS = st.one_of(
             # distractors: right-hand answers for no item ('= -> answer')
             st.lists(st.builds(Pair, st.just(""), TEXT), max_size=2),
         ).map(lambda both: tuple(both[0] + both[1])),
+        text_after=st.one_of(st.none(), TEXT),  # a blank inside the sentence
     ),
     _question("essay", text_after=st.one_of(st.none(), TEXT)),
+    # Text with no answer block: no feedback either.
+    _question("description").map(
+        lambda q: replace(q, general_feedback="", general_feedback_format=None)
+    ),
 ).map(canonical)
 
 
