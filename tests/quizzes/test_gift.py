@@ -350,6 +350,12 @@ QUESTIONS = st.one_of(
 ).map(canonical)
 
 
+@pytest.mark.parametrize("category", ["\\{", "x\\n", "Työ\\:haku", "a\\b", "a\\\\b"])
+def test_a_category_with_a_backslash_is_written_so_that_it_reads_back(category):
+    (q,) = parse_gift(write_gift([Question("essay", "Q", category=category)]))
+    assert q.category == category
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(QUESTIONS, min_size=1, max_size=6), CATEGORY)
 def test_any_quiz_survives_gift_export_and_import(questions, category):
