@@ -115,7 +115,7 @@ def _in_its_language(page, locale: str, name: str, finnish: list[str]) -> None:
 
 @pytest.mark.parametrize("locale", ["fi", "sv", "en", "ru", "uk"])
 def test_the_main_authoring_pages_in_each_interface_language(chromium, quizzes, trainer_locale, locale):
-    """(About 8 s a language: five pages, each checked by axe at two widths.)"""
+    """(About 10 s a language: five pages, each checked by axe at two widths.)"""
     site = quizzes
     trainer_locale(locale)
     context, page, launch_id = trainer_page(chromium, site, locale=BROWSER_LOCALES[locale])
