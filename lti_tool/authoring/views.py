@@ -28,6 +28,7 @@ from lti_tool.authoring.forms import (
     PageTextForm,
     PublishForm,
 )
+from lti_tool.identity.names import display_names
 from lti_tool.learning.context import Visit, form_context
 from lti_tool.learning.errors import Refused
 
@@ -74,13 +75,15 @@ def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None
     own = library.own_module(site_of(visit), module_id)
     languages = _languages(own)
     pages = [(page, drafts.translation_states(page, languages)) for page in library.draft_pages(own.id)]
+    versions = publishing.versions(site_of(visit), own.id)
     page = render_template(
         "authoring/module.html",
         visit=visit,
         own=own,
         pages=pages,
         endonyms=ENDONYMS,
-        versions=publishing.versions(site_of(visit), own.id),
+        versions=versions,
+        authors=display_names(v.author_id for v in versions),  # who published each
         upstream=upstream.changes(site_of(visit), own.id),
         form=publish_form or PublishForm(meta=form_context(visit)),
         page_form=NewPageForm(meta=form_context(visit)),
