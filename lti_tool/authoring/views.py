@@ -19,7 +19,7 @@ from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
 from courses.models import Programme
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
-from lti_tool.authoring.errors import PUBLISH_PROBLEMS, TEXT_PROBLEMS
+from lti_tool.authoring.errors import PUBLISH_PROBLEMS, text_problem
 from lti_tool.authoring.forms import (
     AdaptForm,
     NewModuleForm,
@@ -178,8 +178,8 @@ def page_text(launch_id: str, page_id: int, language: str) -> Response | tuple[s
             base_revision=form.base_revision.data, title=form.title.data, body=form.body.data,
             author_id=visit.learner_id, source_revision=form.source_revision.data,
         )
-    except drafts.InvalidText as exc:
-        problem = TEXT_PROBLEMS.get(exc.code, exc.code)
+    except drafts.InvalidText as exc:  # nothing written; the text stays in the form
+        problem = text_problem(exc)
         if wants_json:
             return jsonify({"saved": False, "problem": str(problem)}), 400
         return _editor(visit, page_id, language, form, problem=problem, status=400)
