@@ -147,7 +147,8 @@ def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None
         conflict=conflict,
         problem=problem,
         saved=request.args.get("saved"),
-        preview=images.render(form.body.data or ""),
+        # Not "preview": the nav (learning/_nav.html) reads that as "Preview as a learner".
+        preview_html=images.render(form.body.data or ""),
         # Plain Finnish gets help while writing: long sentences and words, marked.
         plain=plain_language.analyse(form.body.data or "") if language == PLAIN_FINNISH else None,
     )

@@ -44,6 +44,8 @@ def test_the_toolbar_by_keyboard_saves_what_it_does(chromium, quizzes):  # noqa:
     editor = frame.locator("body").evaluate("b => b.ownerDocument.location.href")
     raw = context.request.get(editor).text()  # the page as served, before any script
     assert 'role="toolbar"' in raw and "hidden data-markdown-toolbar" in raw
+    # The trainer's own menus, not the learner preview's banner (which the editor once got).
+    assert "kp-preview-banner" not in raw and "Moduulikirjasto" in raw
     tool = context.new_page()
     errors: list[str] = []
     tool.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
