@@ -116,3 +116,25 @@ def test_the_toolbar_by_keyboard_saves_what_it_does(chromium, quizzes):  # noqa:
     assert _saved_body(site, slug) == body.input_value()
     context.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_autosave_of_a_script_says_why_and_keeps_the_text(chromium, quizzes):  # noqa: F811
+    site = quizzes
+    context, _, frame = _launch(chromium, site, TRAINER, "Suomalainen työelämä")
+    _adapt(frame)
+    _open_finnish_editor(frame)
+    page_id = int(frame.locator("body").evaluate("b => b.ownerDocument.location.pathname").split("/page/")[1].split("/")[0])
+    with site.app.app_context():
+        slug = db.session.get(DraftPage, page_id).slug
+    before = _saved_body(site, slug)
+    body = frame.get_by_label("Teksti (Markdown)", exact=True)
+    typed = before + "\n\n<script>alert(1)</script>"
+    body.fill(typed)
+    status = frame.locator("#draft-status")
+    status.filter(has_text="Ei tallennettu, ja tekstisi pysyy tässä:").wait_for(timeout=10_000)
+    assert f"Rivillä {typed.count(chr(10)) + 1} on <script>-tagi." in status.inner_text()
+    assert body.input_value() == typed and _saved_body(site, slug) == before
+    body.fill(before + "\n\nKoodina `<script>` on tekstiä.")  # fixed: saved as typed
+    status.filter(has_text="Tallennettu.").wait_for(timeout=10_000)
+    assert _saved_body(site, slug).endswith("Koodina `<script>` on tekstiä.")
+    context.close()
