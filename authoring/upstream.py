@@ -100,6 +100,7 @@ def decide(
         save_text(
             site_id, page_id, language, base_revision=current.revision if current else None,
             title=original.title, body=original.body_markdown, author_id=author_id,
+            refuse_scripts=False,  # the shipped release's own text, taken over as it is
         )
         module = db.session.get(LibraryModule, library_module_id)
         assert module is not None
