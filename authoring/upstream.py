@@ -142,6 +142,7 @@ def decide(
         saved = save_text(
             site_id, page_id, language, base_revision=current.revision if current else None,
             title=original.title, body=original.body_markdown, author_id=author_id,
+            refuse_scripts=False,  # the shipped release's own text, taken over as it is
         )
         if isinstance(saved, Conflict):  # saved by someone in between: theirs stays
             raise StaleOffer("stale_offer", f"{page_id}/{language}")

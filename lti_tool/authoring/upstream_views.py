@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from authoring import upstream, upstream_pages, upstream_quiz
 from authoring.drafts import InvalidText
+from authoring.library import NotInLibrary
 from authoring.quiz_drafts import InvalidQuestion
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
@@ -28,8 +29,12 @@ log = logging.getLogger(__name__)
 STALE = _l("Your copy or the original changed since the page was shown, so nothing was done. Here are the changes as they are now: decide again.")
 
 
-def _decided(visit: Visit, launch_id: str, module_id: int, allowed: tuple[str, ...],
+def _decided(visit: Visit, launch_id: str, module_id: int, allowed: tuple[str, ...], offered: Callable[[], bool],
              decide: Callable[[str, str], object], what: str) -> Response | tuple[str, int]:
+    """``offered``: whether the copy has that offer now (another site's module, or an
+    offer decided already, is not there: 404 before anything else is looked at)."""
+    if not offered():
+        raise NotInLibrary(f"no such change: {what}")
     form = UpstreamForm(request.form, meta=form_context(visit))
     checked(form)
     action = form.action.data
@@ -65,10 +70,12 @@ def _revision(mark: str) -> int | None | str:
 def decide_upstream(launch_id: str, module_id: int, page_id: int, language: str) -> Response | tuple[str, int]:
     """A text of a page the copy has: take the original's over, or leave yours."""
     visit = trainer_visit(launch_id)
+    site = site_of(visit)
     return _decided(
         visit, launch_id, module_id, ("take", "leave"),
+        lambda: any((c.page_id, c.language) == (page_id, language) for c in upstream.changes(site, module_id)),
         lambda action, mark: upstream.decide(
-            site_of(visit), module_id, page_id, language, action == "take", visit.learner_id, revision=_revision(mark)
+            site, module_id, page_id, language, action == "take", visit.learner_id, revision=_revision(mark)
         ),
         f"page={page_id} language={language}",
     )
@@ -79,10 +86,12 @@ def decide_upstream(launch_id: str, module_id: int, page_id: int, language: str)
 def decide_added_page(launch_id: str, module_id: int, page_id: int) -> Response | tuple[str, int]:
     """A page the original added (``page_id`` is the original's): into the draft, or not."""
     visit = trainer_visit(launch_id)
+    site = site_of(visit)
     return _decided(
         visit, launch_id, module_id, ("take", "leave"),
+        lambda: any(a.page_id == page_id for a in upstream_pages.added_pages(site, module_id)),
         lambda action, mark: upstream_pages.decide_added(
-            site_of(visit), module_id, page_id, action == "take", visit.learner_id, mark=mark
+            site, module_id, page_id, action == "take", visit.learner_id, mark=mark
         ),
         f"added_page={page_id}",
     )
@@ -93,9 +102,11 @@ def decide_added_page(launch_id: str, module_id: int, page_id: int) -> Response 
 def decide_retired_page(launch_id: str, module_id: int, page_id: int) -> Response | tuple[str, int]:
     """A page of the copy whose original was retired: remove it too, or keep it."""
     visit = trainer_visit(launch_id)
+    site = site_of(visit)
     return _decided(
         visit, launch_id, module_id, ("remove", "keep"),
-        lambda action, _mark: upstream_pages.decide_retired(site_of(visit), module_id, page_id, action == "remove"),
+        lambda: any(r.page_id == page_id for r in upstream_pages.retired_pages(site, module_id)),
+        lambda action, _mark: upstream_pages.decide_retired(site, module_id, page_id, action == "remove"),
         f"retired_page={page_id}",
     )
 
@@ -105,10 +116,12 @@ def decide_retired_page(launch_id: str, module_id: int, page_id: int) -> Respons
 def decide_question(launch_id: str, module_id: int, idnumber: str) -> Response | tuple[str, int]:
     """A question the original added, changed or retired."""
     visit = trainer_visit(launch_id)
+    site = site_of(visit)
     return _decided(
         visit, launch_id, module_id, ("take", "leave", "remove", "keep"),
+        lambda: any(o.idnumber == idnumber for o in upstream_quiz.offers(site, module_id)),
         lambda action, mark: upstream_quiz.decide(
-            site_of(visit), module_id, idnumber, action, visit.learner_id, mark=mark
+            site, module_id, idnumber, action, visit.learner_id, mark=mark
         ),
         f"question={idnumber}",
     )

@@ -151,7 +151,9 @@ class _Question:
                     NumericAnswer(
                         grade,
                         value=float(value),
-                        tolerance=float((a.findtext("tolerance") or "0").strip() or 0),
+                        # Moodle grades with the tolerance's size (a GIFT '5..1' is
+                        # stored as 3 with tolerance -2): qtype_numerical_answer's abs.
+                        tolerance=abs(float((a.findtext("tolerance") or "0").strip() or 0)),
                         feedback=feedback,
                         feedback_format=feedback_format,
                     )
