@@ -12,7 +12,16 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
-from authoring import drafts, images, library, plain_language, publishing, upstream
+from authoring import (
+    drafts,
+    images,
+    library,
+    plain_language,
+    publishing,
+    upstream,
+    upstream_pages,
+    upstream_quiz,
+)
 from courses import catalog
 from courses.database import db
 from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
@@ -27,6 +36,7 @@ from lti_tool.authoring.forms import (
     PageActionForm,
     PageTextForm,
     PublishForm,
+    UpstreamForm,
 )
 from lti_tool.identity.names import display_names
 from lti_tool.learning.context import Visit, form_context
@@ -85,6 +95,10 @@ def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None
         versions=versions,
         authors=display_names(v.author_id for v in versions),  # who published each
         upstream=upstream.changes(site_of(visit), own.id),
+        added_pages=upstream_pages.added_pages(site_of(visit), own.id),
+        retired_pages=upstream_pages.retired_pages(site_of(visit), own.id),
+        quiz_changes=upstream_quiz.offers(site_of(visit), own.id),
+        upstream_form=UpstreamForm(meta=form_context(visit)),
         form=publish_form or PublishForm(meta=form_context(visit)),
         page_form=NewPageForm(meta=form_context(visit)),
         action_form=PageActionForm(meta=form_context(visit)),

@@ -26,6 +26,7 @@ from authoring.quiz_models import DraftQuestion
 from courses.database import db
 from courses.models import Module, Page, PageText
 from tests.authoring import images as files
+from tests.authoring.releases import CHANGED_QUESTION, RETIRED_PAGE, content_load, newer_release
 from tests.authoring.second_site import launch_on_second_site, register_second_site
 from tests.browser import forms_in
 from tests.lti import COORDINATOR, PARTICIPANT, TRAINER, WORKING_LIFE, launch
@@ -38,7 +39,7 @@ WITHOUT_IDS = {
     "authoring.media",  # an image by its unguessable address, for learners' browsers (public)
 }
 # What belongs to one module (of one site), beside the module itself.
-PARTS = {"page_id", "question_id", "key", "module_slug", "page_slug"}
+PARTS = {"page_id", "question_id", "key", "module_slug", "page_slug", "idnumber"}
 ID_ARGUMENTS = {"module_id", "number", "seed", *PARTS}
 # Routes the audit found untested from another site (they are in the matrix with the rest).
 REQUIRED = [
@@ -51,6 +52,8 @@ ACTIONS = {
     "authoring.page_text": "save", "authoring.arrange_page": "down", "authoring.arrange_question": "down",
     "authoring.decide_upstream": "take", "authoring.import_questions": "save",
     "authoring.edit_question": "save", "authoring.new_question": "save", "authoring.preview_attempt": "finish",
+    "authoring.decide_added_page": "take", "authoring.decide_retired_page": "keep",
+    "authoring.decide_question": "take",
 }
 # A new question's answers (its form comes with empty rows).
 EXTRA = {"authoring.new_question": {"choices-0-text": "Oikein", "choices-0-grade": "100",
@@ -70,9 +73,10 @@ def _csrf(browser, url: str) -> str:
     return next(f.fields["csrf_token"] for f in forms_in(browser.get(url).text) if "csrf_token" in f.fields)
 
 
-def _site_a(site):
+def _site_a(site, release_dir):
     """Site A (the development platform): a trainer adapts Suomalainen työelämä, puts an
-    image in its first page, publishes it; then the original changes (an upstream change)."""
+    image in its first page, publishes it; then the original changes (an upstream change)
+    and a newer release of it is loaded (a page added, one retired, a question changed)."""
     browser = site.browser()
     launch_id = _launch_id(launch(browser, TRAINER, WORKING_LIFE).page)
     base = site.url + f"/l/{launch_id}"
@@ -106,10 +110,19 @@ def _site_a(site):
         text.body_markdown += "\n\nUusi kappale alkuperäisessä."
         db.session.commit()
         published_id = db.session.execute(select(Module.id).where(Module.slug == slug)).scalar_one()
+    content_load(site.app, newer_release(release_dir))
+    with site.app.app_context():
+        added = db.session.execute(select(Page.id).join(Module).where(
+            Module.slug == "finnish-working-life", Page.slug == "first-day")).scalar_one()
+        retired = db.session.execute(select(DraftPage.id).where(
+            DraftPage.library_module_id == module_id, DraftPage.slug == RETIRED_PAGE)).scalar_one()
     return {
         "module_id": module_id, "page_id": page_id, "question_id": question, "number": 1, "seed": 1,
         "key": stored.json()["src"].removeprefix("/media/"), "module_slug": slug, "page_slug": page_slug,
-        "language": "fi", "kind": "single", "published_id": published_id,
+        "language": "fi", "kind": "single", "published_id": published_id, "idnumber": CHANGED_QUESTION,
+        # The ids a route of the newer release's offers names instead of the ones above.
+        "by_route": {"authoring.decide_added_page": {"page_id": added},
+                     "authoring.decide_retired_page": {"page_id": retired}},
     }
 
 
@@ -125,6 +138,7 @@ def _rules(app):
 
 def _path(rule, launch_id: str, ids: dict) -> str:
     path = rule.rule.replace("<launch_id>", launch_id)
+    ids = {**ids, **ids.get("by_route", {}).get(rule.endpoint, {})}
     if "translation" in rule.rule:  # Finnish is the source: a translation file is of another language
         ids = {**ids, "language": "en"}
     for name in rule.arguments - {"launch_id"}:
@@ -198,9 +212,11 @@ def _refused_everywhere(site, browser, launch_id: str, csrf: str, ids: dict, off
     return asked
 
 
-def test_every_authoring_route_refuses_another_sites_ids_and_learners_and_lets_coordinators_in(quizzes):
-    site = quizzes
-    a = _site_a(site)
+def test_every_authoring_route_refuses_another_sites_ids_and_learners_and_lets_coordinators_in(
+    shipped_release, tmp_path
+):
+    site = shipped_release
+    a = _site_a(site, tmp_path)
     coordinator = site.browser()
     coordinator_launch = _launch_id(launch(coordinator, COORDINATOR, WORKING_LIFE).page)
     offered = _offered_forms(coordinator, site, coordinator_launch, a)
