@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import update
 
 from authoring.library import own_module
+from authoring.markup_check import Finding
 from authoring.quiz_drafts import (
     IDNUMBER,
     InvalidQuestion,
@@ -25,6 +26,7 @@ from authoring.quiz_drafts import (
     languages_of,
     text_row,
     touch,
+    unsafe_markup,
 )
 from authoring.quiz_models import DraftQuestion, DraftQuestionText
 from courses.database import db, utcnow
@@ -47,6 +49,7 @@ class Problem:
     column: int | None
     message: str = ""
     code: str = ""
+    finding: Finding | None = None  # code "unsafe_markup": what was found, in which text
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ def plan(site_id: int, library_module_id: int, language: str, source: str | byte
             check(question, strict=False)
         except InvalidQuestion as exc:
             problems.append(Problem(*where, code=exc.code))
+            continue
+        if (found := unsafe_markup(question)) is not None:
+            # Moodle would keep it and clean it when shown; a trainer is told before saving.
+            problems.append(Problem(*where, code="unsafe_markup", finding=found))
             continue
         idnumber = question.idnumber
         if idnumber is not None and not IDNUMBER.fullmatch(idnumber):

@@ -133,3 +133,29 @@ def test_bad_files_are_refused(sites, source, code):
             quiz_import.plan(other, lm.id, "fi", GOOD, "gift")
         with pytest.raises(quiz_drafts.InvalidQuestion):
             quiz_import.plan(site, lm.id, "xx", GOOD, "gift")
+
+
+SCRIPTED = r"""// [id:oma-s]
+[html]Turvallinen kysymys? {=kyllä#<b>Hyvä</b> ~ei#<img src\=x onerror\="alert(1)">}
+
+// [id:oma-t]
+[html]<p>Toinen</p><script>alert(1)</script> {T}
+"""
+
+
+def test_an_imported_script_is_named_where_it_is_and_nothing_is_saved(sites):
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, shipped(), None)
+        before = _count()
+        plan = quiz_import.plan(site, lm.id, "fi", SCRIPTED, "gift")
+        found = [(p.line, p.code, p.finding.kind, p.finding.name) for p in plan.problems]
+        assert found == [(1, "unsafe_markup", "attribute", "onerror"),
+                         (4, "unsafe_markup", "element", "script")]
+        assert plan.problems[0].finding.field.startswith("choice") and not plan.items
+        with pytest.raises(quiz_import.ImportRefused):
+            quiz_import.import_into_draft(site, lm.id, "fi", SCRIPTED, "gift", None)
+        assert _count() == before
+        # The same markup as text (escaped) is a question like any other.
+        plan = quiz_import.plan(site, lm.id, "fi", "// [id:oma-u]\nMitä tekee &lt;script&gt;? {}\n", "gift")
+        assert plan.ok

@@ -254,3 +254,22 @@ def test_another_sites_quiz_is_invisible_whatever_the_url(quizzes):
     with site.app.app_context():
         after = db.session.execute(select(func.count(), func.sum(DraftQuestionText.revision))).one()
     assert tuple(after) == tuple(before)
+
+
+def test_a_pasted_question_with_a_script_is_refused_where_it_is(quizzes):
+    from tests.authoring.test_quiz_import_drafts import SCRIPTED
+
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    csrf = _csrf(_quiz(browser, site, launch_id, module_id))
+    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
+    with site.app.app_context():
+        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    for action in ("preview", "save"):
+        shown = browser.post(url, data={"csrf_token": csrf, "language": "fi", "file_format": "gift",
+                                        "text": SCRIPTED, "action": action})
+        assert shown.status_code == 400 and "2 ongelmaa: mitään ei tallennettu" in shown.text
+        assert "Rivi 1, sarake 1" in shown.text and "onerror" in shown.text and "script" in shown.text
+        assert 'name="action" value="save"' not in shown.text
+    with site.app.app_context():
+        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before
