@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from authoring.library import NotInLibrary
+from authoring.markup_check import Finding, in_markdown
 from authoring.models import DraftPage, DraftText, LibraryModule, TextRevision
 from authoring.refusals import Refusal
 from courses.database import db, utcnow
@@ -47,7 +48,16 @@ class Conflict:
     source_revision: int | None
 
 
-def clean(title: object, body: object) -> tuple[str, str]:
+def unsafe(finding: Finding) -> InvalidText:
+    """The refusal of a text with raw HTML that could run a script (what, on which line)."""
+    return InvalidText("unsafe_markup", f"{finding.name} line {finding.line}", finding)
+
+
+def clean(title: object, body: object, *, refuse_scripts: bool = True) -> tuple[str, str]:
+    """A page's title and Markdown body fit to save, or InvalidText. ``refuse_scripts``:
+    a body with raw HTML that could run a script (markup_check) is refused; texts that
+    are not written here (an older version restored, the shipped original taken over)
+    are saved as they are, and the renderer removes it as it always does."""
     if not isinstance(title, str) or not isinstance(body, str):
         raise InvalidText("not_text")
     title, body = title.strip(), body.replace("\r\n", "\n").replace("\r", "\n")
@@ -59,6 +69,8 @@ def clean(title: object, body: object) -> tuple[str, str]:
         raise InvalidText("body_too_long")
     if UNSTORABLE.search(title) or UNSTORABLE.search(body):
         raise InvalidText("bad_characters")
+    if refuse_scripts and (found := in_markdown(body)) is not None:
+        raise unsafe(found)
     return title, body
 
 
@@ -91,15 +103,17 @@ def save_text(
     body: object,
     author_id: int | None,
     source_revision: int | None = None,
+    refuse_scripts: bool = True,
 ) -> Saved | Conflict:
     """Save a page's text in ``language`` over ``base_revision`` (None: a new
     translation). A translation records the Finnish revision it was written against
     (``source_revision``, what the translator saw beside it; the current one if None).
-    Commits, also when the save conflicts (the text is kept aside)."""
+    Commits, also when the save conflicts (the text is kept aside); nothing is written
+    when it is refused (InvalidText)."""
     page, library_module, languages = draft_page(site_id, page_id)
     if language not in languages:
         raise InvalidText("language_not_offered")
-    title, body = clean(title, body)
+    title, body = clean(title, body, refuse_scripts=refuse_scripts)
     now = utcnow()
     source = None
     if language != SOURCE_LANGUAGE:

@@ -97,6 +97,7 @@ class Unplaced:
     key_or_context: str
     reason: str
     detail: str = ""
+    finding: object = None  # what a refused text has where (authoring.markup_check.Finding)
 
 
 @dataclass(frozen=True)

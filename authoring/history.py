@@ -112,6 +112,7 @@ def restore(site_id: int, library_module_id: int, number: int, author_id: int | 
                 site_id, page_id, language,
                 base_revision=current.revision if current else None,
                 title=text["title"], body=text["body"], author_id=author_id,
+                refuse_scripts=False,  # a published version, stored before scripts were refused
             )
             changed += 1
     if "quiz" in snapshot:  # versions published before the quiz was a draft have none

@@ -221,6 +221,7 @@ def add_to_text(site_id: int, page_id: int, language: str, markdown: str, author
             site_id, page_id, language, base_revision=text.revision, title=text.title, body=body,
             author_id=author_id,
             source_revision=None if language == SOURCE_LANGUAGE else text.source_revision,
+            refuse_scripts=False,  # the saved text with the image's own line added
         )
     except InvalidText:  # the text would be too long with it: the trainer places it
         db.session.rollback()

@@ -16,7 +16,8 @@ from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevi
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText, Programme
-from quizzes.copying import live_questions
+from quizzes.copying import LiveQuestion, live_questions
+from quizzes.models import QuestionVersion, Quiz, QuizQuestion
 
 
 class NotInLibrary(LookupError):
@@ -54,6 +55,17 @@ def release_of(module_id: int) -> str:
         .order_by(Page.position, Page.slug, PageText.language)
     ).all()
     return hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()
+
+
+def quiz_changed_since(module_id: int, when: datetime) -> bool:
+    """Whether a release since ``when`` changed a module's quiz: a question's new version
+    in any language, or a question retired."""
+    in_quiz = (QuizQuestion.quiz_id == Quiz.id) & (Quiz.module_id == module_id)
+    versioned = select(QuestionVersion.id).join(QuizQuestion).join(Quiz).where(
+        in_quiz, QuestionVersion.created_at > when
+    )
+    retired = select(QuizQuestion.id).join(Quiz).where(in_quiz, QuizQuestion.retired_at > when)
+    return db.session.execute(select(versioned.exists() | retired.exists())).scalar_one()
 
 
 def shipped_modules() -> list[ShippedEntry]:
@@ -94,7 +106,9 @@ def own_modules(site_id: int) -> list[OwnEntry]:
                 adapted_from=original.slug if original else None,
                 published=lm.published_at is not None,
                 changed_since_published=lm.published_at is None or lm.draft_changed_at > lm.published_at,
-                original_updated=original is not None and release_of(original.id) != lm.adapted_release,
+                original_updated=original is not None and (
+                    release_of(original.id) != lm.adapted_release or quiz_changed_since(original.id, lm.created_at)
+                ),
             )
         )
     return entries
@@ -118,12 +132,16 @@ def draft_pages(library_module_id: int, *, live: bool = True) -> list[DraftPage]
     return list(db.session.execute(query.order_by(DraftPage.position, DraftPage.id)).scalars())
 
 
-def _copy_page(
-    into: LibraryModule, page: Page, author_id: int | None, now: datetime, source_page: int | None
-) -> None:
-    """A published page into a draft: each language's text as revision 1."""
+def copy_page(
+    into: LibraryModule, page: Page, author_id: int | None, now: datetime, source_page: int | None,
+    *, slug: str | None = None, position: int | None = None,
+) -> DraftPage:
+    """A published page into a draft (at its own slug and position unless told): each
+    language's text as revision 1. In the caller's transaction."""
     draft = DraftPage(
-        library_module_id=into.id, slug=page.slug, position=page.position, source_page_id=source_page
+        library_module_id=into.id, slug=slug or page.slug,
+        position=page.position if position is None else position, source_page_id=source_page,
+        source_slug=page.slug if source_page is not None else None,
     )
     db.session.add(draft)
     db.session.flush()
@@ -142,6 +160,7 @@ def _copy_page(
                 body_markdown=row.body_markdown, saved_at=now, saved_by=author_id,
             )
         )
+    return draft
 
 
 def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
@@ -170,7 +189,7 @@ def adapt(site_id: int, module_id: int, author_id: int | None) -> LibraryModule:
     db.session.flush()
     for page in original.pages:
         if page.retired_at is None:
-            _copy_page(copy, page, author_id, now, source_page=page.id)
+            copy_page(copy, page, author_id, now, source_page=page.id)
     _copy_quiz(copy.id, original.id, author_id)
     db.session.commit()
     return copy
@@ -180,24 +199,33 @@ def _copy_quiz(library_module_id: int, module_id: int, author_id: int | None) ->
     """The original's live questions, each language's latest version, into the draft."""
     now = utcnow()
     for position, live in enumerate(live_questions(module_id), 1):
-        question = DraftQuestion(
-            library_module_id=library_module_id, idnumber=live.idnumber, position=position,
-            kind=live.kind, created_at=now,
+        copy_question(library_module_id, live, position, author_id, now)
+
+
+def copy_question(
+    library_module_id: int, live: LiveQuestion, position: int, author_id: int | None, now: datetime
+) -> DraftQuestion:
+    """A published question, each language's snapshot as revision 1, into a draft. In the
+    caller's transaction."""
+    question = DraftQuestion(
+        library_module_id=library_module_id, idnumber=live.idnumber, position=position,
+        kind=live.kind, created_at=now,
+    )
+    db.session.add(question)
+    db.session.flush()
+    for language, snapshot in live.snapshots.items():
+        text = DraftQuestionText(
+            draft_question_id=question.id, language=language, snapshot=snapshot, revision=1,
+            source_revision=None if language == SOURCE_LANGUAGE else 1,
+            updated_at=now, updated_by=author_id,
         )
-        db.session.add(question)
+        db.session.add(text)
         db.session.flush()
-        for language, snapshot in live.snapshots.items():
-            text = DraftQuestionText(
-                draft_question_id=question.id, language=language, snapshot=snapshot, revision=1,
-                source_revision=None if language == SOURCE_LANGUAGE else 1,
-                updated_at=now, updated_by=author_id,
-            )
-            db.session.add(text)
-            db.session.flush()
-            db.session.add(QuestionRevision(
-                draft_question_text_id=text.id, revision=1, snapshot=snapshot, saved_at=now,
-                saved_by=author_id,
-            ))
+        db.session.add(QuestionRevision(
+            draft_question_text_id=text.id, revision=1, snapshot=snapshot, saved_at=now,
+            saved_by=author_id,
+        ))
+    return question
 
 
 def adopt_published(site_id: int, module_id: int) -> LibraryModule | None:
@@ -220,7 +248,7 @@ def adopt_published(site_id: int, module_id: int) -> LibraryModule | None:
     db.session.flush()
     for page in module.pages:
         if page.retired_at is None:
-            _copy_page(draft, page, None, now, source_page=None)
+            copy_page(draft, page, None, now, source_page=None)
     _copy_quiz(draft.id, module.id, None)  # its quiz too: a publish keeps it
     db.session.commit()
     return draft

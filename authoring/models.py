@@ -34,9 +34,11 @@ class LibraryModule(db.Model):
     # fingerprint, authoring.library.release_of), to say when a newer release arrives.
     adapted_from_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="SET NULL"))
     adapted_release: Mapped[str | None] = mapped_column(String(64))
-    # The original's changes since the copy that a trainer took over or left, by
-    # "<draft page id>/<language>": the fingerprint of the original's text then
-    # (authoring.upstream).
+    # The original's changes since the copy that a trainer took over or left: by
+    # "<draft page id>/<language>" a text's, "added/<page id>" a new page's,
+    # "retired/<draft page id>" a retired page's, "question/<idnumber>" and
+    # "question-retired/<idnumber>" a question's; each the fingerprint of the original as
+    # it was then (authoring.upstream, upstream_pages, upstream_quiz).
     upstream_seen: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # The published module (``module`` row), once the draft has been published.
     module_id: Mapped[int | None] = mapped_column(
@@ -65,6 +67,9 @@ class DraftPage(db.Model):
     position: Mapped[int]
     # The shipped page it was copied from: what changed there since is shown page by page.
     source_page_id: Mapped[int | None] = mapped_column(ForeignKey("page.id", ondelete="SET NULL"))
+    # That page's slug: kept when a newer release deletes the page (source_page_id is then
+    # NULL), so the copy can say the original retired it (authoring.upstream_pages).
+    source_slug: Mapped[str | None] = mapped_column(String(100))
     removed_at: Mapped[datetime | None]
 
     library_module: Mapped[LibraryModule] = relationship(back_populates="pages")

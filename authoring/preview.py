@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from authoring import images
+from authoring.learner_html import page_renderer
 from authoring.library import draft_pages, own_module
 from authoring.models import LibraryModule
 from authoring.quiz_publishing import quiz_snapshot
@@ -77,7 +77,11 @@ def outline(library_module_id: int, language: str, page_slug: str | None) -> Dra
         for i, (page, text) in enumerate(live)
     ]
     text = live[index][1]
-    content = PageContent(text.title, images.render(text.body_markdown), text.language)
+    own = db.session.get(LibraryModule, library_module_id)
+    programme = db.session.get(Programme, own.programme_id) if own is not None else None
+    assert programme is not None
+    html = page_renderer(programme)(text.body_markdown, text.language)  # as publishing writes it
+    content = PageContent(text.title, html, text.language)
     return DraftOutline(entries, entries[index], content)
 
 

@@ -11,16 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from authoring import images, quiz_settings
+from authoring import quiz_settings
+from authoring.learner_html import page_renderer
 from authoring.library import own_module
 from authoring.models import DraftPage, DraftText, LibraryModule, ModuleVersion
 from authoring.quiz_publishing import publish_quiz, quiz_snapshot
 from authoring.refusals import Refusal
 from courses.database import db, utcnow
-from courses.glossary import entries_from_json
 from courses.languages import SOURCE_LANGUAGE
 from courses.models import Module, Page, PageText
-from courses.packages.terms import mark_terms
 from quizzes.services import QuizImportError
 
 MAX_NOTE = 500
@@ -95,7 +94,7 @@ def _write_pages(module: Module, snapshot: dict[str, object]) -> None:
     existing = {p.slug: p for p in db.session.execute(select(Page).where(Page.module_id == module.id)).scalars()}
     now = utcnow()
     # The programme's glossary marks the site's pages as it marks the shipped ones.
-    words, languages = entries_from_json(module.programme.glossary), module.programme.languages
+    render = page_renderer(module.programme)
     for source in snapshot["pages"]:  # type: ignore[attr-defined]
         page = existing.pop(source["slug"], None)
         if page is None:
@@ -111,9 +110,7 @@ def _write_pages(module: Module, snapshot: dict[str, object]) -> None:
                 page.texts.append(row)
             if (row.title, row.body_markdown) != (text["title"], text["body"]) or not row.body_html:
                 row.title, row.body_markdown = text["title"], text["body"]
-                row.body_html = mark_terms(  # with the images' sizes
-                    images.render(text["body"]), words, language, languages
-                )
+                row.body_html = render(text["body"], language)
         for gone in texts.values():  # a translation withdrawn: learners get Finnish
             page.texts.remove(gone)
     for gone_page in existing.values():

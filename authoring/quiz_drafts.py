@@ -21,6 +21,7 @@ from authoring.drafts import (
     Saved,  # the same answer as a page text's save
 )
 from authoring.library import NotInLibrary, own_module
+from authoring.markup_check import Finding, in_text
 from authoring.models import LibraryModule
 from authoring.quiz_models import DraftQuestion, DraftQuestionText, QuestionRevision
 from authoring.refusals import Refusal
@@ -63,13 +64,39 @@ def _texts(q: Question) -> list[str]:
     return texts
 
 
+def _shown_texts(q: Question) -> list[tuple[str, str, str]]:
+    """Each text a learner is shown as markup: (the piece, as markup_check names a field;
+    its text; its format). Answers are counted from 1 as the question has them."""
+    texts = [("text", q.text, q.text_format), ("text_after", q.text_after or "", q.text_format)]
+    for name in ("general_feedback", "feedback_right", "feedback_wrong"):
+        texts.append((name, getattr(q, name), q.format_of(getattr(q, f"{name}_format"))))
+    for n, c in enumerate(q.choices, 1):
+        texts += [(f"choice {n}", c.text, q.format_of(c.format)),
+                  (f"choice {n} feedback", c.feedback, q.format_of(c.feedback_format))]
+    texts += [(f"pair {n}", p.left, q.format_of(p.format)) for n, p in enumerate(q.pairs, 1)]
+    texts += [(f"number {n} feedback", a.feedback, q.format_of(a.feedback_format))
+              for n, a in enumerate(q.numeric, 1)]
+    return texts
+
+
+def unsafe_markup(q: Question) -> Finding | None:
+    """The first raw HTML in the question's texts that could run a script (markup_check)."""
+    for field, text, text_format in _shown_texts(q):
+        found = in_text(text, text_format) if text else None
+        if found is not None:
+            return Finding(found.kind, found.name, found.line, field)
+    return None
+
+
 def _fractions(q: Question) -> list[float]:
     return [c.fraction for c in q.choices] + [n.fraction for n in q.numeric]
 
 
 def check(q: Question, *, strict: bool = True) -> Question:
     """A question fit to keep, or InvalidQuestion. ``strict`` (a question written in the
-    form) also asks what Moodle's forms ask: answers enough, and one that is right."""
+    form) also asks what Moodle's forms ask: answers enough, and one that is right; and
+    refuses a script in its texts (an imported or restored question keeps its markup,
+    which the sanitiser removes when it is shown, as it always does)."""
     if q.kind not in REGISTRY:
         raise InvalidQuestion("unknown_kind", q.kind)
     if q.text_format not in TEXT_FORMATS:
@@ -87,6 +114,8 @@ def check(q: Question, *, strict: bool = True) -> Question:
         raise InvalidQuestion("bad_number")
     if not strict:
         return q
+    if (found := unsafe_markup(q)) is not None:
+        raise InvalidQuestion("unsafe_markup", f"{found.field}: {found.name} line {found.line}", found)
     positive = [c.fraction for c in q.choices if c.fraction > 0]
     if q.kind in ("single", "multiple") and len(q.choices) < 2:
         raise InvalidQuestion("too_few_choices")

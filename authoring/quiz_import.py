@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import update
 
 from authoring.library import own_module
+from authoring.markup_check import Finding
 from authoring.quiz_drafts import (
     IDNUMBER,
     InvalidQuestion,
@@ -25,6 +26,7 @@ from authoring.quiz_drafts import (
     languages_of,
     text_row,
     touch,
+    unsafe_markup,
 )
 from authoring.quiz_models import DraftQuestion, DraftQuestionText
 from courses.database import db, utcnow
@@ -32,7 +34,7 @@ from courses.languages import SOURCE_LANGUAGE
 from quizzes.gift.parser import read_gift
 from quizzes.limits import NotUtf8, QuizFileError
 from quizzes.model import Question
-from quizzes.moodlexml import MoodleXmlError, read_moodle_xml
+from quizzes.moodlexml import MoodleXmlError, read_moodle_xml_all
 from quizzes.snapshot import to_snapshot
 
 FORMATS = ("gift", "moodlexml")
@@ -47,6 +49,7 @@ class Problem:
     column: int | None
     message: str = ""
     code: str = ""
+    finding: Finding | None = None  # code "unsafe_markup": what was found, in which text
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,13 @@ class ImportRefused(ValueError):
         self.plan = plan
 
 
-def read_questions(source: str | bytes, fmt: str) -> tuple[list[tuple[Question, int | None]], list[Problem]]:
-    """The questions of a GIFT or Moodle XML text, each with its first line (when the
-    format tells), and the problems found, each with its line and column if known."""
+def read_questions(
+    source: str | bytes, fmt: str
+) -> tuple[list[tuple[Question, int | None, int | None]], list[Problem]]:
+    """The questions of a GIFT or Moodle XML text, each with where it starts (line and
+    column: a GIFT question's first line, a Moodle XML ``<question>`` element), and
+    every problem found, each with its line and column if known: a question that cannot
+    be read is one problem, and the others are read on."""
     if fmt not in FORMATS:
         raise InvalidQuestion("unknown_import_format", fmt)
     if isinstance(source, str) and "\x00" in source:
@@ -84,11 +91,16 @@ def read_questions(source: str | bytes, fmt: str) -> tuple[list[tuple[Question, 
         if fmt == "gift":
             reading = read_gift(source, "GIFT")
             problems = [Problem(e.line, e.column, e.message) for e in reading.errors]
-            return list(zip(reading.questions, reading.lines, strict=True)), problems
-        return [(q, None) for q in read_moodle_xml(source, "XML")], []
+            return [(q, line, 1) for q, line in zip(reading.questions, reading.lines, strict=True)], problems
+        xml = read_moodle_xml_all(source, "XML")
+        read = [(q, line, column) for q, (line, column) in zip(xml.questions, xml.places, strict=True)]
+        return read, [Problem(e.line, e.column, e.message) for e in xml.errors]
     except NotUtf8 as exc:
         return [], [Problem(exc.line, exc.column, code="not_utf8")]
-    except (MoodleXmlError, QuizFileError) as exc:
+    except MoodleXmlError as exc:  # the whole file refused (a limit, entities, no <quiz>)
+        message = exc.message.removeprefix("XML: ")
+        return [], [Problem(exc.line, exc.column, message)]
+    except QuizFileError as exc:
         found = _WHERE.match(str(exc))
         if found:
             return [], [Problem(int(found[1]), int(found[2]), found[3])]
@@ -103,12 +115,16 @@ def plan(site_id: int, library_module_id: int, language: str, source: str | byte
     read, problems = read_questions(source, fmt)
     drafted = {q.idnumber: q for q in draft_questions(module.id, live=language == SOURCE_LANGUAGE)}
     items, seen = [], set()
-    for question, line in read:
-        where = (line, 1 if line else None)
+    for question, line, column in read:
+        where = (line, column if line else None)
         try:
             check(question, strict=False)
         except InvalidQuestion as exc:
             problems.append(Problem(*where, code=exc.code))
+            continue
+        if (found := unsafe_markup(question)) is not None:
+            # Moodle would keep it and clean it when shown; a trainer is told before saving.
+            problems.append(Problem(*where, code="unsafe_markup", finding=found))
             continue
         idnumber = question.idnumber
         if idnumber is not None and not IDNUMBER.fullmatch(idnumber):

@@ -129,8 +129,11 @@ def import_file(
                 site_id, page.id, language, base_revision=text.revision if text else None,
                 title=title, body=body, author_id=author_id, source_revision=source.revision,
             )
-        except InvalidText as exc:
-            unplaced.extend(exchange.Unplaced(f"page/{slug}/{f}", exc.code) for f in fields)
+        except InvalidText as exc:  # a script in the body: the body names it, the title goes with it
+            unplaced.extend(
+                exchange.Unplaced(f"page/{slug}/{f}", exc.code, exc.detail, exc.finding if f == "body" else None)
+                for f in fields
+            )
             continue
         if isinstance(outcome, Saved):
             placed.extend(f"page/{slug}/{f}" for f in fields)

@@ -56,7 +56,8 @@ def migrate_command() -> None:
 @main.command("demo", with_appcontext=False)
 @click.option("--port", default=DEMO_PORT, show_default=True)
 def demo_command(port: int) -> None:
-    """Migrate, create keys, register the development platform and serve the demo."""
+    """Migrate, create keys, register the development platform and serve the demo; once
+    it listens, the tool registers itself through the platform's dynamic registration."""
     os.environ.setdefault("KOTOPAIKKA_ENV", "development")
     os.environ["KOTOPAIKKA_DEV_PLATFORM"] = "1"
     from lti_tool import create_app
@@ -77,6 +78,7 @@ def demo_command(port: int) -> None:
         click.echo(load_packages(None))
         from lti_tool.registration.invitations import create_invitation
 
+        _, itself = create_invitation("Demo: registered itself", parse_lifetime("10m"))
         _, secret = create_invitation("Demo: dynamic registration", parse_lifetime("1d"))
     click.echo(f"\nKotopaikka demo: open {site}/devplatform/ and launch as any user.")
     click.echo(
@@ -87,9 +89,11 @@ def demo_command(port: int) -> None:
     )
     from werkzeug.serving import run_simple
 
+    from lti_tool.devplatform.self_registration import register_when_listening
     from lti_tool.grades.delivery import start_background_worker
 
     stop = start_background_worker(app)  # scores reach the platform's gradebook
+    register_when_listening(app, site, f"{site}/lti/register/{itself}", click.echo)
     try:
         run_simple(DEMO_HOST, port, app, threaded=True, use_reloader=False)
     finally:

@@ -90,8 +90,55 @@ def test_the_error_pages_speak_the_learners_language(site):
     form = _ticket_form(page)
     assert form.fields["lang"] == "uk"
     _redeem(site, form)
-    _, again = _redeem(site, form)
+    _, again = _redeem(site, form, **FINNISH_BROWSER)
     assert 'lang="uk"' in again.text and "<code>ticket_used</code>" in again.text
+
+
+# The browser asks for Finnish, the default too: a page in the launch's language cannot
+# come from the fallback (Accept-Language, else Finnish).
+FINNISH_BROWSER = {"Accept-Language": "fi-FI,fi;q=0.9"}
+NOT_YOURS = {
+    "uk": ("Ця сторінка належить до іншого сеансу браузера.", "Відкрити цю сторінку в новому вікні"),
+    "ru": ("Эта страница относится к другому сеансу браузера.", "Открыть эту страницу в новом окне"),
+}
+
+
+def _launch_id(site) -> str:
+    with site.app.app_context():
+        (launch_id,) = db.session.execute(select(LaunchSession.id)).scalars().all()
+        return launch_id
+
+
+@pytest.mark.parametrize("locale", sorted(NOT_YOURS))
+def test_a_page_of_the_launch_is_refused_in_the_launchs_language(site, locale):
+    """What a cookie-blocked learner meets in Moodle's iframe: the launch named by the
+    URL gives the refusal its language, for a page or a form."""
+    pending, _, _ = _cookieless_launch(site, locale=locale)
+    base = site.url + f"/l/{_launch_id(site)}"
+    title, button = NOT_YOURS[locale]
+    for browser in (pending.browser, site.browser()):
+        landing = browser.get(base + "/", headers=FINNISH_BROWSER)
+        assert landing.status_code == 403 and "<code>session_not_yours</code>" in landing.text
+        assert f'<html lang="{locale}">' in landing.text
+        assert title in landing.text and button in landing.text
+        assert "Tämä sivu kuuluu" not in landing.text  # not the Finnish one
+        posted = browser.post(base + "/language", data={"language": "fi"}, headers=FINNISH_BROWSER)
+        assert posted.status_code == 403 and f'<html lang="{locale}">' in posted.text
+        assert title in posted.text and "data-new-window" not in posted.text  # a GET's only
+
+
+def test_an_expired_launch_is_refused_in_its_language_and_an_unknown_one_in_the_browsers(site):
+    _cookieless_launch(site, locale="ru")
+    launch_id = _launch_id(site)
+    with site.app.app_context():
+        db.session.execute(update(LaunchSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    expired = site.browser().get(site.url + f"/l/{launch_id}/", headers=FINNISH_BROWSER)
+    assert expired.status_code == 404 and "<code>session_not_found</code>" in expired.text
+    assert '<html lang="ru">' in expired.text
+    # No launch by that id: nothing to take a language from but the browser's.
+    unknown = site.browser().get(site.url + "/l/x/", headers={"Accept-Language": "sv"})
+    assert unknown.status_code == 404 and '<html lang="sv">' in unknown.text
 
 
 def test_a_ticket_expires(site):

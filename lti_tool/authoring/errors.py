@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from lti_tool.authoring.markup_messages import unsafe_message
 from lti_tool.learning.errors import MESSAGES
 
 MESSAGES.update(
@@ -27,6 +28,16 @@ TEXT_PROBLEMS = {
     "too_many_pages": _l("A module can have at most 100 pages."),
     "last_page": _l("A module needs at least one page: add another before you remove this one."),
 }
+
+
+
+def text_problem(exc: Exception) -> object:
+    """Why a page's text was not saved (an authoring.drafts.InvalidText), in words."""
+    code = getattr(exc, "code", "")
+    if code == "unsafe_markup":
+        return unsafe_message(getattr(exc, "finding", None))
+    return TEXT_PROBLEMS.get(code, code)
+
 
 # Why a module was not published (authoring.publishing.PublishRefused codes).
 PUBLISH_PROBLEMS = {

@@ -15,6 +15,7 @@ from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
 from lti_tool.authoring.errors import FILE_PROBLEMS
 from lti_tool.authoring.forms import PageActionForm
+from lti_tool.authoring.markup_messages import unsafe_message
 from lti_tool.learning.context import form_context
 from lti_tool.learning.errors import Refused
 
@@ -69,7 +70,7 @@ def import_translation(launch_id: str, module_id: int, language: str) -> tuple[s
 def _import_page(visit, module_id: int, language: str, outcome, problem) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     page = render_template(
         "authoring/translation_import.html", visit=visit, module_id=module_id, language=language,
-        endonyms=ENDONYMS, outcome=outcome, problem=problem,
+        endonyms=ENDONYMS, outcome=outcome, problem=problem, unsafe_message=unsafe_message,
     )
     status = 200 if problem is None else 413 if problem[0] is FILE_PROBLEMS["too_large"] else 400
     return page, status

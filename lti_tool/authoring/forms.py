@@ -43,6 +43,14 @@ class PageActionForm(LaunchForm):
     action = HiddenField()
 
 
+class UpstreamForm(LaunchForm):
+    """Take over or leave a change in the original (the button's value); ``mark`` is what
+    the copy was when the offer was shown (authoring.upstream.StaleOffer)."""
+
+    action = HiddenField()
+    mark = HiddenField(validators=[Length(max=200)])
+
+
 class CompareForm(LaunchForm):
     older = IntegerField(_l("Older version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
     newer = IntegerField(_l("Newer version"), validators=[InputRequired(), NumberRange(1, 2**31 - 1)])

@@ -12,6 +12,7 @@ from authoring import quiz_import
 from authoring.quiz_drafts import InvalidQuestion
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import refusing, site_of, trainer_visit
+from lti_tool.authoring.markup_messages import unsafe_message
 from lti_tool.authoring.quiz_errors import QUESTION_PROBLEMS
 from lti_tool.authoring.quiz_forms import ImportForm
 from lti_tool.authoring.quiz_views import checked_csrf, quiz_address, quiz_page_context
@@ -63,4 +64,5 @@ def import_questions(launch_id: str, module_id: int) -> Response | tuple[str, in
     return render_template(
         "authoring/quiz_import.html", **context, plan=plan, import_form=form,
         carried=source if isinstance(source, str) else "", problems=QUESTION_PROBLEMS,
+        unsafe_message=unsafe_message,
     ), 200 if plan.ok else 400

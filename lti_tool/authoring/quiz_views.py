@@ -21,6 +21,7 @@ from courses import catalog
 from courses.languages import ENDONYMS, SOURCE_LANGUAGE
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
+from lti_tool.authoring.markup_messages import unsafe_message
 from lti_tool.authoring.quiz_errors import QUESTION_PROBLEMS
 from lti_tool.authoring.quiz_forms import (
     KIND_NAMES,
@@ -139,6 +140,15 @@ def _not_yet(code: str, address: str | None = None) -> Response:
     return jsonify({"saved": False, "kept": True, "problem": _problem(code), "address": address})
 
 
+def _unsafe(exc: InvalidQuestion, page: Any) -> Response | tuple[str, int]:
+    """A script in the question's texts: refused with what and where, and nothing is
+    written, not even the unfinished form; the trainer's text stays in the form."""
+    problem = unsafe_message(exc.finding, markdown=False)
+    if _wants_json():
+        return jsonify({"saved": False, "problem": problem}), 400
+    return page(problem)
+
+
 def _edit_address(launch_id: str, module_id: int, question_id: int, language: str) -> str:
     return url_for("authoring.edit_question", launch_id=launch_id, module_id=module_id,
                    question_id=question_id, language=language)
@@ -201,6 +211,9 @@ def new_question(launch_id: str, module_id: int, kind: str) -> Response | tuple[
     try:
         row = quiz_drafts.add_question(site, module_id, question, author)
     except InvalidQuestion as exc:
+        if exc.code == "unsafe_markup":
+            return _unsafe(exc, lambda problem: _editor(visit, module_id, kind, SOURCE_LANGUAGE, form,
+                                                        problem=problem, status=400))
         keep(exc.code)
         if _wants_json():
             return _not_yet(exc.code, unfinished)
@@ -289,6 +302,9 @@ def _save_edit(launch_id: str, visit: Visit, module_id: int, question_id: int, l
             question=question, author_id=author, source_revision=form.source_revision.data,
         )
     except InvalidQuestion as exc:
+        if exc.code == "unsafe_markup":
+            return _unsafe(exc, lambda problem: _editor(visit, module_id, row.kind, language, form, row=row,
+                                                        problem=problem, status=400))
         keep(exc.code, base)
         if _wants_json():
             return _not_yet(exc.code)

@@ -7,7 +7,7 @@ import logging
 
 from flask import Response, redirect, render_template, request, url_for
 
-from authoring import history, structure
+from authoring import history, publishing, structure
 from authoring.drafts import InvalidText, draft_page
 from courses import catalog
 from courses.languages import ENDONYMS, SOURCE_LANGUAGE
@@ -16,6 +16,7 @@ from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
 from lti_tool.authoring.errors import TEXT_PROBLEMS
 from lti_tool.authoring.forms import CompareForm, NewModuleForm, NewPageForm, PageActionForm
 from lti_tool.authoring.views import module_page
+from lti_tool.identity.names import display_names
 from lti_tool.learning.context import form_context
 from lti_tool.learning.errors import Refused
 
@@ -88,9 +89,12 @@ def compare(launch_id: str, module_id: int) -> tuple[str, int]:
         raise Refused("bad_form", str(form.errors)[:200])
     older, newer = sorted((form.older.data, form.newer.data))
     changes = history.compare(site_of(visit), module_id, older, newer)
+    compared = [v for v in publishing.versions(site_of(visit), module_id) if v.number in (older, newer)]
+    compared.reverse()  # the older first
     page = render_template(
         "authoring/compare.html", visit=visit, module_id=module_id, older=older, newer=newer,
-        changes=changes, endonyms=ENDONYMS,
+        changes=changes, endonyms=ENDONYMS, compared=compared,
+        authors=display_names(v.author_id for v in compared),
     )
     return page, 200
 

@@ -12,14 +12,23 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, render_template, request, url_for
 
-from authoring import drafts, images, library, plain_language, publishing, upstream
+from authoring import (
+    drafts,
+    images,
+    library,
+    plain_language,
+    publishing,
+    upstream,
+    upstream_pages,
+    upstream_quiz,
+)
 from courses import catalog
 from courses.database import db
 from courses.languages import ENDONYMS, PLAIN_FINNISH, SOURCE_LANGUAGE
 from courses.models import Programme
 from lti_tool.authoring import bp
 from lti_tool.authoring.common import checked, refusing, site_of, trainer_visit
-from lti_tool.authoring.errors import PUBLISH_PROBLEMS, TEXT_PROBLEMS
+from lti_tool.authoring.errors import PUBLISH_PROBLEMS, text_problem
 from lti_tool.authoring.forms import (
     AdaptForm,
     NewModuleForm,
@@ -27,7 +36,9 @@ from lti_tool.authoring.forms import (
     PageActionForm,
     PageTextForm,
     PublishForm,
+    UpstreamForm,
 )
+from lti_tool.identity.names import display_names
 from lti_tool.learning.context import Visit, form_context
 from lti_tool.learning.errors import Refused
 
@@ -74,14 +85,20 @@ def module_page(launch_id: str, module_id: int, publish_form: PublishForm | None
     own = library.own_module(site_of(visit), module_id)
     languages = _languages(own)
     pages = [(page, drafts.translation_states(page, languages)) for page in library.draft_pages(own.id)]
+    versions = publishing.versions(site_of(visit), own.id)
     page = render_template(
         "authoring/module.html",
         visit=visit,
         own=own,
         pages=pages,
         endonyms=ENDONYMS,
-        versions=publishing.versions(site_of(visit), own.id),
+        versions=versions,
+        authors=display_names(v.author_id for v in versions),  # who published each
         upstream=upstream.changes(site_of(visit), own.id),
+        added_pages=upstream_pages.added_pages(site_of(visit), own.id),
+        retired_pages=upstream_pages.retired_pages(site_of(visit), own.id),
+        quiz_changes=upstream_quiz.offers(site_of(visit), own.id),
+        upstream_form=UpstreamForm(meta=form_context(visit)),
         form=publish_form or PublishForm(meta=form_context(visit)),
         page_form=NewPageForm(meta=form_context(visit)),
         action_form=PageActionForm(meta=form_context(visit)),
@@ -144,7 +161,8 @@ def _editor(visit: Visit, page_id: int, language: str, form: PageTextForm | None
         conflict=conflict,
         problem=problem,
         saved=request.args.get("saved"),
-        preview=images.render(form.body.data or ""),
+        # Not "preview": the nav (learning/_nav.html) reads that as "Preview as a learner".
+        preview_html=images.render(form.body.data or ""),
         # Plain Finnish gets help while writing: long sentences and words, marked.
         plain=plain_language.analyse(form.body.data or "") if language == PLAIN_FINNISH else None,
     )
@@ -175,8 +193,8 @@ def page_text(launch_id: str, page_id: int, language: str) -> Response | tuple[s
             base_revision=form.base_revision.data, title=form.title.data, body=form.body.data,
             author_id=visit.learner_id, source_revision=form.source_revision.data,
         )
-    except drafts.InvalidText as exc:
-        problem = TEXT_PROBLEMS.get(exc.code, exc.code)
+    except drafts.InvalidText as exc:  # nothing written; the text stays in the form
+        problem = text_problem(exc)
         if wants_json:
             return jsonify({"saved": False, "problem": str(problem)}), 400
         return _editor(visit, page_id, language, form, problem=problem, status=400)

@@ -3,11 +3,14 @@
 - ``/tools``: "Manage tools": the registered tools, their state, Activate, and the
   "Tool URL" field with "Add LTI Advantage", which opens the tool's registration URL in
   a dialog (here an iframe) with ``openid_configuration`` and ``registration_token``
-  appended (startltiadvregistration.php).
+  appended (startltiadvregistration.php). When a tool type with the same host and port
+  exists, it first asks: "Update" that type or "Register as a new external tool".
 - ``/openid-configuration``: the platform's configuration (openid-configuration.php).
 - ``/openid-registration``: the registration endpoint (openid-registration.php): the
-  token must be this platform's, unexpired and unused; the request is checked as
-  registration_helper::registration_to_config checks it; the tool is created pending.
+  token must be this platform's and unexpired; the request is checked as
+  registration_helper::registration_to_config checks it. A ``reg`` token (its sub the
+  new client id) works once and creates the tool pending; a ``reg-update`` token (its sub
+  the type's id) updates that type, which keeps its client id, deployment id and state.
 """
 
 from __future__ import annotations
@@ -26,11 +29,18 @@ from sqlalchemy import select
 from lti_tool.devplatform import keys, storage
 from lti_tool.devplatform.claims import AGS_SCOPES
 from lti_tool.devplatform.storage import ToolTypeRow
-from lti_tool.devplatform.tools import CONFIGURED, NRPS_SCOPE, registered_tools
+from lti_tool.devplatform.tools import (
+    NRPS_SCOPE,
+    PENDING,
+    DevTool,
+    activate_tool,
+    registered_tools,
+)
 from lti_tool.devplatform.views import bp, platform_config
 
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 REGISTRATION_TOKEN_LIFETIME = 3600  # Moodle: HOURSECS
+SCOPE_NEW, SCOPE_UPDATE = "reg", "reg-update"  # registration_helper::REG_TOKEN_OP_*
 SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE = AGS_SCOPES
 REQUIRED = (
     "response_types",
@@ -84,11 +94,16 @@ def openid_configuration() -> Response:
     return Response(json.dumps(document, indent=2), mimetype="application/json")
 
 
-def registration_token(now: int | None = None) -> str:
-    """Moodle's: sub = the client id the registration will get, scope reg, one hour."""
+def registration_token(now: int | None = None, type_id: int | None = None) -> str:
+    """Moodle's, one hour: scope reg with sub = the client id the registration will get,
+    or, to update a type, scope reg-update with sub = the type's id."""
     now = int(time.time()) if now is None else now
-    sub = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(15))
-    claims = {"sub": sub, "scope": "reg", "iat": now, "exp": now + REGISTRATION_TOKEN_LIFETIME}
+    if type_id is None:
+        sub = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(15))
+        scope = SCOPE_NEW
+    else:
+        sub, scope = str(type_id), SCOPE_UPDATE
+    claims = {"sub": sub, "scope": scope, "iat": now, "exp": now + REGISTRATION_TOKEN_LIFETIME}
     return keys.sign(current_app.instance_path, claims)
 
 
@@ -108,27 +123,43 @@ def manage_tools() -> str:
     return render_template("devplatform/tools.html", tools=registered_tools())
 
 
-@bp.get("/tools/start-registration")
-def start_registration() -> Response:
-    """ "Add LTI Advantage": into the dialog, the tool's URL with the token appended."""
-    url = request.args.get("url", "").strip()
+def same_host_tools(url: str) -> list[DevTool]:
+    """The registered types on the tool URL's host and port (lti_get_tools_by_url)."""
+    return [t for t in registered_tools() if _host_and_port(t.domain) == _host_and_port(url)]
+
+
+@bp.route("/tools/start-registration", methods=["GET", "POST"])
+def start_registration() -> Response | str:
+    """ "Add LTI Advantage": into the dialog, the tool's URL with the token appended;
+    first, if types on the same host and port exist, the choice to update one of them
+    (``type`` = its id) or to register a new one (``type=0``)."""
+    url = request.values.get("url", "").strip()
     if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc:
         abort(400, "Tool URL must be an http(s) URL.")
-    return redirect(with_registration_params(url, registration_token()), 302)
+    choice = request.values.get("type", "")
+    same_host = same_host_tools(url)
+    if not choice:
+        if same_host:
+            return render_template("devplatform/registration_choice.html", url=url, tools=same_host)
+        choice = "0"
+    if not choice.isdigit():
+        abort(400, "type must be a tool type's id, or 0 for a new one.")
+    type_id = int(choice)
+    if type_id and type_id not in {t.type_id for t in same_host}:
+        abort(400, "No tool type with that id on the tool URL's host.")
+    return redirect(with_registration_params(url, registration_token(type_id=type_id or None)), 302)
 
 
 @bp.post("/tools/<int:type_id>/activate")
 def activate(type_id: int) -> Response:
-    with storage.session(write=True) as db:
-        row = db.get(ToolTypeRow, type_id)
-        if row is None:
-            abort(404)
-        row.state = CONFIGURED
+    if not activate_tool(type_id):
+        abort(404)
     return redirect(url_for("devplatform.manage_tools"), 303)  # Moodle: 303 to the settings
 
 
-def validate_token(header: str) -> str:
-    """The client id the token reserves, if the token is this platform's and unused."""
+def validate_token(header: str) -> tuple[str, int | None]:
+    """The client id the registration gets and, for an update, the type it updates, if
+    the token is this platform's (a new registration's token must be unused)."""
     if not header.startswith("Bearer "):
         raise RegistrationError("missing_registration_token", 401)
     token = header[7:].strip()
@@ -139,13 +170,21 @@ def validate_token(header: str) -> str:
         )
     except jwt.PyJWTError as exc:
         raise RegistrationError(f"invalid_registration_token: {exc}", 401) from exc
-    client_id = claims.get("sub")
-    if not isinstance(client_id, str) or not client_id:
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
         raise RegistrationError("invalid_registration_token", 401)
+    if claims.get("scope") == SCOPE_UPDATE:
+        with storage.session() as db:
+            row = db.get(ToolTypeRow, int(sub)) if sub.isdigit() else None
+            if row is None:
+                raise RegistrationError("Unknown client", 400)
+            return row.client_id, row.id
+    if claims.get("scope") != SCOPE_NEW:
+        raise RegistrationError("Incorrect scope", 403)
     with storage.session() as db:
-        if db.execute(select(ToolTypeRow.id).where(ToolTypeRow.client_id == client_id)).first():
+        if db.execute(select(ToolTypeRow.id).where(ToolTypeRow.client_id == sub)).first():
             raise RegistrationError("token_already_used", 401)
-    return client_id
+    return sub, None
 
 
 def _parameter(payload: dict[str, Any], key: str, required: bool) -> Any:
@@ -257,11 +296,18 @@ def openid_registration() -> Response:
     if (fault := fault_response("registration")) is not None:
         return fault
     try:
-        client_id = validate_token(request.headers.get("Authorization", ""))
+        client_id, type_id = validate_token(request.headers.get("Authorization", ""))
         settings = registration_to_type(request.get_json(silent=True), client_id)
         with storage.session(write=True) as db:
-            row = ToolTypeRow(id=storage.next_id(db), state="pending", **settings)
-            db.add(row)
+            if type_id is None:
+                row = ToolTypeRow(id=storage.next_id(db), state=PENDING, **settings)
+                db.add(row)
+            else:  # lti_update_type: the same id, client id and state, the new settings
+                row = db.get(ToolTypeRow, type_id)
+                if row is None:
+                    raise RegistrationError("Unknown client", 400)
+                for key, value in settings.items():
+                    setattr(row, key, value)
             db.flush()
             answer = type_to_registration(row)
     except RegistrationError as exc:

@@ -30,6 +30,7 @@ class DevTool:
     send_name: bool
     send_email: bool
     deep_linking: bool
+    domain: str = ""
 
     @property
     def active(self) -> bool:
@@ -81,6 +82,7 @@ def _as_tool(row: ToolTypeRow) -> DevTool:
         send_name=row.send_name,
         send_email=row.send_email,
         deep_linking=row.deep_linking,
+        domain=row.domain,
     )
 
 
@@ -106,3 +108,13 @@ def registered_tools() -> list[DevTool]:
 
 def launchable_tools() -> list[DevTool]:
     return [builtin_tool(), *(t for t in registered_tools() if t.active)]
+
+
+def activate_tool(type_id: int) -> bool:
+    """Moodle's Activate: the type is configured (False if there is no such type)."""
+    with storage.session(write=True) as db:
+        row = db.get(ToolTypeRow, type_id)
+        if row is None:
+            return False
+        row.state = CONFIGURED
+    return True

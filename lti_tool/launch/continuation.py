@@ -6,7 +6,7 @@ cookie that the login set. Such a launch is still checked in full (signature, is
 audience, expiry, deployment, the state issued here and its nonce, consumed once) and
 recorded, but bound to no browser: its page (``lti/continue.html``) carries a one-time
 ticket, and the window that redeems it, a top-level one where the tool's cookies are
-first-party, becomes the launch's browser. See README, "Browsers that block
+first-party, becomes the launch's browser. See docs/design.md, "Browsers that block
 third-party cookies", for why this keeps what the state cookie protects.
 """
 

@@ -92,7 +92,8 @@ REASONS: dict[str, Reason] = {
         _l("This window can no longer open the activity."),
         _l(
             "Its link works once and for five minutes. Close this window and open the "
-            "activity again in your course: Kotopaikka then opens a new window."
+            "activity again in your course. If the page there has the button “Continue in "
+            "a new window”, press it."
         ),
         CLOSE_WINDOW,
     ),
@@ -103,13 +104,18 @@ REASONS: dict[str, Reason] = {
 
 
 class LaunchRejected(Exception):
-    """A launch or login was refused; ``reason`` is a key of :data:`REASONS`."""
+    """A launch or login was refused; ``reason`` is a key of :data:`REASONS`.
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    ``locale``: the refused launch's own locale (as the platform sent it), where the
+    request named the launch, so that its refusal is in the learner's language and not
+    the browser's (lti_tool.launch.pages.rejected_page)."""
+
+    def __init__(self, reason: str, detail: str = "", *, locale: str | None = None) -> None:
         assert reason in REASONS, reason
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.locale = locale
 
     @property
     def status(self) -> int:

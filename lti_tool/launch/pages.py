@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template
+from flask import g, render_template
 
 from courses.database import db
+from lti_tool.i18n import locale_from_lti
 from lti_tool.launch.errors import REASONS, LaunchRejected
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ def rejected_page(exc: LaunchRejected, stage: str) -> tuple[str, int]:
         "lti_%s_rejected reason=%s status=%s detail=%s", stage, exc.reason, exc.status, exc.detail
     )
     reason = REASONS[exc.reason]
+    if exc.locale:  # the refused launch's own language (see LaunchRejected)
+        g.ui_locale = locale_from_lti(exc.locale)
     page = render_template(
         "lti/error.html",
         title=reason.title,

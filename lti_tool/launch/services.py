@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, select
 
-from courses.database import STANDS_ALONE, Precompiled, commit, db, utcnow
 from courses import catalog
 from courses.catalog import ModuleInfo
+from courses.database import STANDS_ALONE, Precompiled, commit, db, utcnow
 from courses.progress.models import LearnerPreference
 from lti_tool.identity import services as identity
 from lti_tool.identity.models import LtiContext, LtiUser, ResourceLink
@@ -256,10 +256,14 @@ def _session_query() -> Precompiled:
 def load_session(launch_id: str, browser_key: str | None) -> OpenSession:
     """The launch session behind a URL, if this browser owns it and it has not expired."""
     row = _session_query().first({"launch_id": launch_id})
+    # A refusal names the launch's locale (row[8]), so that its page is in the language
+    # of the launch the URL names, not of the browser (which falls back to Finnish): a
+    # cookie-blocked learner meets session_not_yours in Moodle's iframe. Nothing else of
+    # the launch goes into the refusal: not the person, the course or their own choices.
     if row is None or row[9] <= utcnow():
-        raise LaunchRejected("session_not_found", launch_id)
+        raise LaunchRejected("session_not_found", launch_id, locale=row[8] if row else None)
     if not browser_key or not secrets.compare_digest(row[1], hash_browser_key(browser_key)):
-        raise LaunchRejected("session_not_yours", launch_id)
+        raise LaunchRejected("session_not_yours", launch_id, locale=row[8])
     return OpenSession(
         id=row[0], browser_key_hash=row[1], platform_id=row[2], user_pk=row[3], client_id=row[4],
         deployment_id=row[5], message_type=row[6], roles=list(row[7] or []), locale=row[8],

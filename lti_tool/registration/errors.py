@@ -57,6 +57,14 @@ REASONS: dict[str, Reason] = {
         _l("This registration is already known to Kotopaikka."),
         _l("Nothing was changed. Ask the Kotopaikka operator to check the platform's registrations."),
     ),
+    "deployment_changed": Reason(
+        409,
+        _l("Kotopaikka has this registration with another deployment."),
+        _l(
+            "Nothing was changed, so that the activities in use keep working. "
+            "Ask the Kotopaikka operator to check the platform's registrations."
+        ),
+    ),
     "platform_changed": Reason(
         409,
         _l("This platform is registered with other addresses."),

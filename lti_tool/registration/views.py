@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from courses.database import db
-from lti_tool.registration.client import CLAIMS, SCOPES, ToolUrls, register, registration_request
+from lti_tool.registration.client import CLAIMS, SCOPES, ToolUrls
 from lti_tool.registration.errors import REASONS, RegistrationRefused
 from lti_tool.registration.forms import ConfirmRegistrationForm, csrf_context
 from lti_tool.registration.invitations import InvitationRefused, usable_invitation
@@ -20,7 +20,7 @@ from lti_tool.registration.platform_config import (
     fetch_configuration,
     origin,
 )
-from lti_tool.registration.services import check_addable, complete_registration
+from lti_tool.registration.services import check_addable, register_platform
 from lti_tool.registry.services import find_platform
 from lti_tool.security import origin_of
 from lti_tool.services import services
@@ -88,6 +88,7 @@ def start(secret: str) -> tuple[str, int]:
         config_url, token = _params(request.args)
         invitation = usable_invitation(secret)
         config = _platform_configuration(config_url)
+        check_addable(config)  # say so now, not after the administrator confirmed
     except InvitationRefused as exc:
         return _refused(exc.reason)
     except RegistrationRefused as exc:
@@ -121,23 +122,22 @@ def confirm(secret: str) -> tuple[str, int]:
         if not form.validate() or not _same_origin_post():
             raise RegistrationRefused("expired_form")
         config = _platform_configuration(config_url)
-        check_addable(config)  # before the platform creates anything
-        body = registration_request(tool_urls(), "LtiDeepLinkingRequest" in config.messages_supported)
-        answer = register(services().http, config, token, body)
-        client = complete_registration(invitation.id, config, answer)
+        completed = register_platform(invitation.id, config, token, tool_urls())
     except InvitationRefused as exc:
         return _refused(exc.reason)
     except RegistrationRefused as exc:
         return _refused(exc.reason, exc.detail)
     log.info(
-        "lti_registration_ok invitation=%s issuer=%s client=%s deployment=%s",
-        invitation.id, config.issuer, answer.client_id, answer.deployment_id,
+        "lti_registration_ok invitation=%s issuer=%s client=%s deployment=%s updated=%s",
+        invitation.id, config.issuer, completed.client_id, completed.deployment_id,
+        int(completed.updated),
     )
     page = render_template(
         "registration/done.html",
         issuer=config.issuer,
-        client_id=client.client_id,
-        deployment_id=answer.deployment_id,
+        client_id=completed.client_id,
+        deployment_id=completed.deployment_id,
+        updated=completed.updated,
         product=config.product_family_code,
         host=urlsplit(config.issuer).netloc,
     )

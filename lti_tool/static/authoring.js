@@ -4,7 +4,7 @@
 // nothing is overwritten, and saving with the button shows both. The server may answer
 // that what was sent is kept but not saved yet ("kept": a question form half filled in),
 // and may give the form a new address (a new question once it is added): the form then
-// posts there, and a reload opens it.
+// posts there, and a reload opens it. A refused save (4xx with a problem) says why.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form[data-draft-autosave]");
   if (!form) { return; }
@@ -49,6 +49,10 @@ document.addEventListener("DOMContentLoaded", function () {
         } else if (response.status === 409) {
           stopped = true;
           say("conflict");
+        } else if (response.status >= 400 && response.status < 500 && answer.problem) {
+          // Refused (a script in the text, a text too long): nothing was written, the
+          // text stays in the form as typed, and the next change is tried again.
+          say("refused", answer.problem);
         } else {
           say("failed", answer.problem);
         }

@@ -236,10 +236,10 @@ class Reader:
         extra = {"feedback": feedback, "feedback_format": feedback_format}
         if spec.find("..") > 0:
             low, _, high = spec.partition("..")
-            low_value, high_value = self._value(low, at), self._value(high, at)
-            if low_value > high_value:
-                raise self.fail("expected the smaller number first in 'min..max'", at.mark)
-            return NumericAnswer(fraction, low=low_value, high=high_value, **extra)
+            # Moodle keeps the midpoint and max - midpoint, and grades with the tolerance's
+            # size (qtype_numerical_answer: abs): '5..1' accepts what '1..5' does.
+            ends = sorted((self._value(low, at), self._value(high, at)))
+            return NumericAnswer(fraction, low=ends[0], high=ends[1], **extra)
         if spec.find(":") > 0:
             value, _, tolerance = spec.partition(":")
             return NumericAnswer(

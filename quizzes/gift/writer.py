@@ -142,7 +142,9 @@ def write_gift(questions: Iterable[Question]) -> str:
     category: str | None = None
     for q in questions:
         if q.category is not None and q.category != category:
-            parts.append(f"$CATEGORY: {q.category}")
+            # Moodle writes a category as it is and reads it with only '\\' undone
+            # (its other escapes would stay placeholders): a backslash is doubled.
+            parts.append(f"$CATEGORY: {q.category.replace(chr(92), chr(92) * 2)}")
             category = q.category
         parts.append(write_question(q))
     return "\n\n".join(parts) + "\n"

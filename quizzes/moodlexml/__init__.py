@@ -9,7 +9,10 @@ text), reflections as ``essay``, and each answer, feedback and matching item in 
 """
 
 from quizzes.moodlexml.common import BLANK, MoodleXmlError, question_text
-from quizzes.moodlexml.reader import read_moodle_xml
+from quizzes.moodlexml.reader import MoodleXmlReading, read_moodle_xml, read_moodle_xml_all
 from quizzes.moodlexml.writer import write_moodle_xml
 
-__all__ = ["BLANK", "MoodleXmlError", "question_text", "read_moodle_xml", "write_moodle_xml"]
+__all__ = [
+    "BLANK", "MoodleXmlError", "MoodleXmlReading", "question_text", "read_moodle_xml",
+    "read_moodle_xml_all", "write_moodle_xml",
+]

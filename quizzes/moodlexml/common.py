@@ -26,7 +26,17 @@ DEFAULT_CONTEXT = "$course$/top/"
 
 
 class MoodleXmlError(QuizFileError):
-    """A Moodle XML file this tool cannot import; the message says where and why."""
+    """A Moodle XML file this tool cannot import, or one question of it; the message says
+    where and why. ``line`` and ``column`` (from 1) place the element it is about, when
+    known: a question's error names its ``<question>`` element, or the child that is
+    wrong (an ``<answer>``, a ``<subquestion>``); ``message`` is the reason alone."""
+
+    def __init__(
+        self, text: str, *, limit: str | None = None, line: int | None = None,
+        column: int | None = None, message: str | None = None,
+    ) -> None:
+        super().__init__(text, limit=limit)
+        self.line, self.column, self.message = line, column, text if message is None else message
 
 
 def question_text(q: Question) -> str:

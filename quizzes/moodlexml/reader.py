@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any
 
 from quizzes.grades import invalid_grade, moodle_grade
 from quizzes.limits import (
@@ -16,6 +18,16 @@ from quizzes.limits import (
 )
 from quizzes.model import Choice, NumericAnswer, Pair, Question, bank_path
 from quizzes.moodlexml.common import BLANK, FORMAT, TYPE, MoodleXmlError
+
+
+class _Wrong(Exception):
+    """A question that cannot be read, and the element that says why (None: the
+    <question> itself), so that the error names that element's line and column."""
+
+    def __init__(self, message: str, element: ET.Element | None = None, limit: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.element, self.limit = message, element, limit
+
 
 KIND = {moodle: ours for ours, moodle in TYPE.items() if ours not in {"single", "multiple"}}
 TEXT_FORMAT = {moodle: ours for ours, moodle in FORMAT.items()}
@@ -34,7 +46,7 @@ def _fraction(answer: ET.Element, where: str) -> float:
     try:
         return round(float(raw) / 100, 7)
     except ValueError:
-        raise MoodleXmlError(f"{where}: an answer's fraction {raw!r} is not a number") from None
+        raise _Wrong(f"{where}: an answer's fraction {raw!r} is not a number", answer) from None
 
 
 def _graded(answers: list[ET.Element], where: str) -> list[float]:
@@ -44,7 +56,8 @@ def _graded(answers: list[ET.Element], where: str) -> list[float]:
     grades = [moodle_grade(f) for f in fractions]
     wrong = [f for f, g in zip(fractions, grades, strict=True) if g is None]
     if wrong:
-        raise MoodleXmlError(f"{where}: {invalid_grade(wrong)}")
+        first = next(a for a, g in zip(answers, grades, strict=True) if g is None)
+        raise _Wrong(f"{where}: {invalid_grade(wrong)}", first)
     return [g for g in grades if g is not None]
 
 
@@ -84,7 +97,7 @@ class _Question:
         answers = element.findall("answer")
         if kind in {"single", "multiple", "short"}:
             if not answers:
-                raise MoodleXmlError(f"{where}: no answers")
+                raise _Wrong(f"{where}: no answers")
             choices = []
             for a, grade in zip(answers, _graded(answers, where), strict=True):
                 feedback, feedback_format = self.feedback(a)
@@ -101,8 +114,8 @@ class _Question:
             right = next((a for a in answers if _fraction(a, where) >= 1), None)
             wrong = next((a for a in answers if a is not right), None)
             if right is None or (right.findtext("text") or "").strip() not in {"true", "false"}:
-                raise MoodleXmlError(
-                    f"{where}: a true/false question needs a right answer 'true' or 'false'"
+                raise _Wrong(
+                    f"{where}: a true/false question needs a right answer 'true' or 'false'", right
                 )
             (right_text, right_format), (wrong_text, wrong_format) = (
                 self.feedback(right),
@@ -138,15 +151,17 @@ class _Question:
                     NumericAnswer(
                         grade,
                         value=float(value),
-                        tolerance=float((a.findtext("tolerance") or "0").strip() or 0),
+                        # Moodle grades with the tolerance's size (a GIFT '5..1' is
+                        # stored as 3 with tolerance -2): qtype_numerical_answer's abs.
+                        tolerance=abs(float((a.findtext("tolerance") or "0").strip() or 0)),
                         feedback=feedback,
                         feedback_format=feedback_format,
                     )
                 )
             except ValueError:
-                raise MoodleXmlError(f"{self.where}: answer {value!r} is not a number") from None
+                raise _Wrong(f"{self.where}: answer {value!r} is not a number", a) from None
         if not numeric:
-            raise MoodleXmlError(f"{self.where}: no numerical answer")
+            raise _Wrong(f"{self.where}: no numerical answer")
         fields["numeric"] = tuple(numeric)
         return fields
 
@@ -157,14 +172,14 @@ class _Question:
             if not left.strip() and not right.strip():
                 continue  # Moodle skips a subquestion with neither
             if left.strip() and not right.strip():
-                raise MoodleXmlError(f"{self.where}: the item {left!r} has no right-hand answer")
+                raise _Wrong(f"{self.where}: the item {left!r} has no right-hand answer", sub)
             # Empty text: a distractor, a right-hand answer offered for no item.
             if not left.strip():
                 pairs.append(Pair("", right))
             else:
                 pairs.append(Pair(left, right, self.own(sub)))
         if len([p for p in pairs if p.left]) < 2:
-            raise MoodleXmlError(f"{self.where}: a matching question needs at least two pairs")
+            raise _Wrong(f"{self.where}: a matching question needs at least two pairs")
         return {"pairs": tuple(pairs)}
 
 
@@ -178,9 +193,7 @@ def _read_question(element: ET.Element, number: int, category: str | None) -> Qu
         kind = KIND[moodle_type]
     else:
         supported = ", ".join(sorted({*KIND, "multichoice"}))
-        raise MoodleXmlError(
-            f"{where}: type {moodle_type!r} is not supported (supported: {supported})"
-        )
+        raise _Wrong(f"{where}: type {moodle_type!r} is not supported (supported: {supported})")
     reader = _Question(element, where, kind)
     text = _read_text(element, "questiontext")
     text_after = None
@@ -204,28 +217,57 @@ def _read_question(element: ET.Element, number: int, category: str | None) -> Qu
     }
     question = Question(**fields)  # type: ignore[arg-type]
     if (wrong := over_limit(question)) is not None:
-        raise MoodleXmlError(f"{where}: {wrong[0]}", limit=wrong[1])
+        raise _Wrong(f"{where}: {wrong[0]}", limit=wrong[1])
     return question
 
 
-def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Question]:
-    """The questions of a Moodle XML export, or MoodleXmlError naming what is wrong
-    (QuizFileError for a file over MAX_FILE_BYTES).
+@dataclass(frozen=True)
+class MoodleXmlReading:
+    """What a Moodle XML export holds: its questions, where each ``<question>`` element
+    starts (line and column), and every question's error."""
 
-    Parsed with defusedxml (a file from anywhere cannot expand entities or reach out), a
+    questions: list[Question] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    errors: list[MoodleXmlError] = field(default_factory=list)
+
+
+def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Question]:
+    """The questions of a Moodle XML export, or MoodleXmlError naming the first thing that
+    is wrong (QuizFileError for a file over MAX_FILE_BYTES)."""
+    reading = _read(source, name, MoodleXmlReading(), keep_going=False)
+    if not reading.questions:
+        raise MoodleXmlError(f"{name}: no questions")
+    return reading.questions
+
+
+def read_moodle_xml_all(source: str | bytes, name: str = "<moodle xml>") -> MoodleXmlReading:
+    """The questions of a Moodle XML export and every question's error (line and column
+    each), for a preview that names all of them at once: a question that cannot be read
+    is left out and the next one read; an XML syntax error ends the reading there (the
+    parser cannot go on) and is one more error. A file beyond the limits (size, elements
+    in a question, number of questions), with entities, or without a <quiz> root is
+    still refused whole (MoodleXmlError, QuizFileError)."""
+    return _read(source, name, MoodleXmlReading(), keep_going=True)
+
+
+def _read(source: str | bytes, name: str, reading: MoodleXmlReading, keep_going: bool) -> MoodleXmlReading:
+    """Parsed with defusedxml (a file from anywhere cannot expand entities or reach out), a
     question at a time: each is read when it ends and then dropped from the tree, and
     the limits of quizzes.limits are checked as the elements arrive, so memory holds one
-    question whatever the file holds.
-    """
+    question whatever the file holds. Expat tells where each element starts (a Python
+    ElementTree element has no line of its own), so an error can say where."""
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 
     if len(source) > MAX_FILE_BYTES:
         raise too_big(name, len(source))
     stream = io.BytesIO(source) if isinstance(source, bytes) else io.StringIO(source)
-    reader = _Reader(name)
+    builder = _PlacingBuilder()
+    parser = SafeET.DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    builder.expat = parser.parser
+    reader = _Reader(name, reading, builder.places, keep_going)
     try:
-        for event, element in SafeET.iterparse(stream, events=("start", "end")):
+        for event, element in ET.iterparse(stream, events=("start", "end"), parser=parser):
             if event == "start":
                 reader.start(element)
             else:
@@ -233,20 +275,37 @@ def read_moodle_xml(source: str | bytes, name: str = "<moodle xml>") -> list[Que
     except ET.ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
-        raise MoodleXmlError(f"{name}:{line}:{column + 1}: {reason}") from None
+        error = MoodleXmlError(f"{name}:{line}:{column + 1}: {reason}", line=line, column=column + 1, message=reason)
+        if not keep_going:
+            raise error from None
+        reading.errors.append(error)
     except DefusedXmlException as exc:
         raise MoodleXmlError(f"{name}: refused: {type(exc).__name__}") from None
-    if not reader.questions:
-        raise MoodleXmlError(f"{name}: no questions")
-    return reader.questions
+    return reading
+
+
+class _PlacingBuilder(ET.TreeBuilder):
+    """A tree builder that notes where each element starts, asked of expat as the
+    element opens (its line, and its column counted from 1)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expat: Any = None
+        self.places: dict[ET.Element, tuple[int, int]] = {}
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:  # type: ignore[override]
+        element = super().start(tag, attrs)
+        self.places[element] = (self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1)
+        return element
 
 
 class _Reader:
     """The questions of a <quiz>, read as its elements start and end."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.questions: list[Question] = []
+    def __init__(
+        self, name: str, reading: MoodleXmlReading, places: dict[ET.Element, tuple[int, int]], keep_going: bool
+    ) -> None:
+        self.name, self.reading, self.places, self.keep_going = name, reading, places, keep_going
         self.category: str | None = None
         self.root: ET.Element | None = None
         self.depth = 0
@@ -258,7 +317,8 @@ class _Reader:
         if self.depth == 1:
             if element.tag != "quiz":
                 raise MoodleXmlError(
-                    f"{self.name}: expected a <quiz> root element, found <{element.tag}>"
+                    f"{self.name}: expected a <quiz> root element, found <{element.tag}>",
+                    **self._at(element),
                 )
             self.root = element
         elif self.depth == 2:
@@ -271,8 +331,12 @@ class _Reader:
                     f"{self.name}: question {self.number}: more than "
                     f"{MAX_XML_ELEMENTS_PER_QUESTION:,} XML elements in one question "
                     "(MAX_XML_ELEMENTS_PER_QUESTION)",
-                    limit="MAX_XML_ELEMENTS_PER_QUESTION",
+                    limit="MAX_XML_ELEMENTS_PER_QUESTION", **self._at(element),
                 )
+
+    def _at(self, element: ET.Element) -> dict[str, int | None]:
+        line, column = self.places.get(element, (None, None))
+        return {"line": line, "column": column}
 
     def end(self, element: ET.Element) -> None:
         self.depth -= 1
@@ -280,19 +344,39 @@ class _Reader:
             return
         assert self.root is not None
         self.root.clear()  # the element is read: the tree keeps nothing of it
+        try:
+            self._question(element)
+        finally:  # the parser may be ahead, placing the next question's elements already
+            for inner in element.iter():
+                self.places.pop(inner, None)
+
+    def _question(self, element: ET.Element) -> None:
         if element.tag != "question":
             return
         if element.get("type") == "category":
             self.category = bank_path(_read_text(element, "category").strip()) or None
             return
-        try:
-            question = _read_question(element, self.number, self.category)
-        except MoodleXmlError as exc:
-            raise MoodleXmlError(f"{self.name}: {exc}", limit=exc.limit) from None
-        if len(self.questions) == MAX_QUESTIONS_PER_QUIZ:
+        reading = self.reading
+        if len(reading.questions) + len(reading.errors) == MAX_QUESTIONS_PER_QUIZ:
             raise MoodleXmlError(
                 f"{self.name}: question {self.number} ({_read_text(element, 'name')}) is one "
                 f"too many: {QUESTIONS_LIMIT}",
-                limit="MAX_QUESTIONS_PER_QUIZ",
+                limit="MAX_QUESTIONS_PER_QUIZ", **self._at(element),
             )
-        self.questions.append(question)
+        try:
+            question = _read_question(element, self.number, self.category)
+        except _Wrong as wrong:
+            line, column = self.places.get(
+                wrong.element if wrong.element is not None else element, (None, None)
+            )
+            where = f"{line}:{column}:" if line is not None else ""
+            error = MoodleXmlError(
+                f"{self.name}:{where} {wrong.message}", limit=wrong.limit, line=line, column=column,
+                message=wrong.message,
+            )
+            if not self.keep_going:
+                raise error from None
+            reading.errors.append(error)
+            return
+        reading.questions.append(question)
+        reading.places.append(self.places.get(element, (0, 0)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from courses.database import db
 from courses.models import Module
@@ -44,3 +44,20 @@ def person(sub: str) -> int:
     db.session.add(user)
     db.session.commit()
     return user.id
+
+
+@pytest.fixture
+def shipped_release(quizzes):
+    """The shipped content as its files have it (other tests edit its texts in place),
+    for a test that then loads a newer release of it (tests/authoring/releases.py); the
+    next test starts from the shipped one again (every table emptied, so the next site
+    loads it afresh)."""
+    from courses.packages.loader import load_content
+
+    with quizzes.app.app_context():
+        load_content()
+    yield quizzes
+    with quizzes.app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()

@@ -135,7 +135,11 @@ def test_publishing_makes_a_version_and_the_module_learners_read(sites):
         page = _first_page(lm)
         fi = _text(page, "fi")
         drafts.save_text(site, page.id, "fi", base_revision=fi.revision, title="Uusi otsikko",
-                         body="Tämä on **uusi** teksti.\n\n<script>alert(1)</script>", author_id=None)
+                         body="Tämä on **uusi** teksti.", author_id=None)
+        # A script is refused when saved now (tests/authoring/test_unsafe_markup.py); a text
+        # stored before that loses it when rendered.
+        _text(page, "fi").body_markdown += "\n\n<script>alert(1)</script>"
+        db.session.commit()
         published = publishing.publish(site, lm.id, "Ensimmäinen versio", None)
         assert published.version == 1
         module = db.session.execute(select(Module).where(Module.slug == lm.slug)).scalar_one()

@@ -63,3 +63,38 @@ def test_another_sites_module_is_not_previewed(sites):
         assert preview.draft_module(site, lm.id).module.slug == lm.slug
         with pytest.raises(library.NotInLibrary):
             preview.draft_module(other, lm.id)
+
+
+def test_the_preview_shows_a_page_exactly_as_publishing_writes_it(sites):
+    """The glossary's marked words and the page's word list, in the preview as in the
+    published page (one function renders both: authoring.learner_html)."""
+    from sqlalchemy import select
+
+    from authoring import drafts, publishing
+    from courses.models import Module, Page, PageText
+    from courses.packages.terms import show_terms
+
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, shipped(), None)
+        page = lm.pages[0]
+        fi = next(t for t in page.texts if t.language == "fi")
+        drafts.save_text(site, page.id, "fi", base_revision=fi.revision, title="Sopimus",
+                         body="Tilaa verokortti ajoissa.\n\n```\n<script>verokortti</script>\n```",
+                         author_id=None)
+        shown = preview.outline(lm.id, "fi", page.slug).content.html
+        publishing.publish(site, lm.id, "Sanat", None)
+        module = db.session.execute(select(Module).where(Module.slug == lm.slug)).scalar_one()
+        found = {}
+        for language in ("fi", "en"):  # the English page has the glossary's English words
+            published = db.session.execute(
+                select(PageText.body_html).join(Page).where(
+                    Page.module_id == module.id, Page.slug == page.slug, PageText.language == language)
+            ).scalar_one()
+            previewed = preview.outline(lm.id, language, page.slug).content.html
+            assert previewed == published and 'class="kp-term"' in previewed, language
+            found[language] = previewed
+        assert shown == found["fi"]  # the Finnish page, read before publishing
+        assert shown.count('class="kp-term"') == 1 and "&lt;script&gt;" in shown
+        _, words = show_terms(shown, "fi", "en")
+        assert [w.term for w in words] == ["verokortti"]  # the page's word list

@@ -78,6 +78,26 @@ def test_a_moodle_xml_export_is_read_and_its_syntax_errors_placed(sites):
         assert quiz_import.plan(site, lm.id, "fi", b"\xff\xfe", "gift").problems[0].code == "not_utf8"
 
 
+def test_every_bad_moodle_xml_question_has_its_line_and_column_and_nothing_is_saved(sites):
+    from tests.quizzes.test_moodle_xml_errors import BANK
+
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, shipped(), None)
+        before = _count()
+        plan = quiz_import.plan(site, lm.id, "fi", BANK, "moodlexml")
+        assert [(p.line, p.column) for p in plan.problems] == [(13, 7), (15, 3), (18, 5), (22, 51)]
+        assert plan.problems[0].message == "question 2 (Huono arvo): an answer's fraction 'x' is not a number"
+        assert [(p.question.title, p.line) for p in plan.items] == [("Hyvä", 3), ("Pohdi", 24)]
+        with pytest.raises(quiz_import.ImportRefused):
+            quiz_import.import_into_draft(site, lm.id, "fi", BANK, "moodlexml", None)
+        assert _count() == before
+        # Our own checks of a question read (here a bad id number) are placed on its element too.
+        odd = BANK.replace("<name><text>Hyvä</text></name>", "<name><text>Hyvä</text></name><idnumber>a b</idnumber>")
+        assert (3, 3, "bad_idnumber") in [(p.line, p.column, p.code) for p in quiz_import.plan(
+            site, lm.id, "fi", odd, "moodlexml").problems]
+
+
 def test_a_translation_must_translate_a_question_of_the_draft(sites):
     app, site, _ = sites
     with app.app_context():
@@ -113,3 +133,29 @@ def test_bad_files_are_refused(sites, source, code):
             quiz_import.plan(other, lm.id, "fi", GOOD, "gift")
         with pytest.raises(quiz_drafts.InvalidQuestion):
             quiz_import.plan(site, lm.id, "xx", GOOD, "gift")
+
+
+SCRIPTED = r"""// [id:oma-s]
+[html]Turvallinen kysymys? {=kyllä#<b>Hyvä</b> ~ei#<img src\=x onerror\="alert(1)">}
+
+// [id:oma-t]
+[html]<p>Toinen</p><script>alert(1)</script> {T}
+"""
+
+
+def test_an_imported_script_is_named_where_it_is_and_nothing_is_saved(sites):
+    app, site, _ = sites
+    with app.app_context():
+        lm = library.adapt(site, shipped(), None)
+        before = _count()
+        plan = quiz_import.plan(site, lm.id, "fi", SCRIPTED, "gift")
+        found = [(p.line, p.code, p.finding.kind, p.finding.name) for p in plan.problems]
+        assert found == [(1, "unsafe_markup", "attribute", "onerror"),
+                         (4, "unsafe_markup", "element", "script")]
+        assert plan.problems[0].finding.field.startswith("choice") and not plan.items
+        with pytest.raises(quiz_import.ImportRefused):
+            quiz_import.import_into_draft(site, lm.id, "fi", SCRIPTED, "gift", None)
+        assert _count() == before
+        # The same markup as text (escaped) is a question like any other.
+        plan = quiz_import.plan(site, lm.id, "fi", "// [id:oma-u]\nMitä tekee &lt;script&gt;? {}\n", "gift")
+        assert plan.ok

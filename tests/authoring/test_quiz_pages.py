@@ -129,6 +129,28 @@ def test_a_pasted_gift_is_previewed_with_its_errors_then_saved(quizzes):
         assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before + 1
 
 
+def test_an_uploaded_moodle_xml_bank_shows_every_error_with_its_line_and_saves_nothing(quizzes):
+    from tests.quizzes.test_moodle_xml_errors import BANK
+
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    csrf = _csrf(_quiz(browser, site, launch_id, module_id))
+    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
+    with site.app.app_context():
+        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    form = {"csrf_token": csrf, "language": "fi", "file_format": "moodlexml"}
+    shown = browser.post(url, data=form, files={"file": ("bank.xml", BANK.encode())})
+    assert shown.status_code == 400 and "4 ongelmaa: mitään ei tallennettu" in shown.text
+    for line, column in ((13, 7), (15, 3), (18, 5), (22, 51)):
+        assert f"Rivi {line}, sarake {column}" in shown.text
+    assert "an answer&#39;s fraction &#39;x&#39; is not a number" in shown.text
+    assert "Pohdi" in shown.text and 'name="action" value="save"' not in shown.text
+    saved = browser.post(url, data={**form, "action": "save", "text": BANK})
+    assert saved.status_code == 400
+    with site.app.app_context():
+        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before
+
+
 def test_questions_move_and_are_removed(quizzes):
     site = quizzes
     browser, launch_id, module_id, _ = _adapted(site)
@@ -232,3 +254,22 @@ def test_another_sites_quiz_is_invisible_whatever_the_url(quizzes):
     with site.app.app_context():
         after = db.session.execute(select(func.count(), func.sum(DraftQuestionText.revision))).one()
     assert tuple(after) == tuple(before)
+
+
+def test_a_pasted_question_with_a_script_is_refused_where_it_is(quizzes):
+    from tests.authoring.test_quiz_import_drafts import SCRIPTED
+
+    site = quizzes
+    browser, launch_id, module_id, _ = _adapted(site)
+    csrf = _csrf(_quiz(browser, site, launch_id, module_id))
+    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
+    with site.app.app_context():
+        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    for action in ("preview", "save"):
+        shown = browser.post(url, data={"csrf_token": csrf, "language": "fi", "file_format": "gift",
+                                        "text": SCRIPTED, "action": action})
+        assert shown.status_code == 400 and "2 ongelmaa: mitään ei tallennettu" in shown.text
+        assert "Rivi 1, sarake 1" in shown.text and "onerror" in shown.text and "script" in shown.text
+        assert 'name="action" value="save"' not in shown.text
+    with site.app.app_context():
+        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before

@@ -116,7 +116,7 @@ def test_escapes():
 @pytest.mark.parametrize(
     ("source", "line", "column", "expected"),
     [
-        ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}'"),
+        ("// c\n\nQuestion {=a ~b", 3, 10, "expected '}' to close the answers opened here"),
         ("Question =a ~b}", 1, 15, "expected '{' before '}'"),
         ("::Title Question {=a ~b}", 1, 1, "expected '::'"),
         ("Q {=a ~%200%b}", 1, 7, "200%: not a grade Moodle accepts"),
@@ -283,6 +283,7 @@ QUESTIONS = st.one_of(
     _question(
         "multiple",
         choices=st.lists(_choice(FRACTION), min_size=2, max_size=5).map(tuple),
+        text_after=st.one_of(st.none(), TEXT),  # a blank inside the sentence
     ),
     _question(
         "truefalse",
@@ -339,9 +340,20 @@ QUESTIONS = st.one_of(
             # distractors: right-hand answers for no item ('= -> answer')
             st.lists(st.builds(Pair, st.just(""), TEXT), max_size=2),
         ).map(lambda both: tuple(both[0] + both[1])),
+        text_after=st.one_of(st.none(), TEXT),  # a blank inside the sentence
     ),
     _question("essay", text_after=st.one_of(st.none(), TEXT)),
+    # Text with no answer block: no feedback either.
+    _question("description").map(
+        lambda q: replace(q, general_feedback="", general_feedback_format=None)
+    ),
 ).map(canonical)
+
+
+@pytest.mark.parametrize("category", ["\\{", "x\\n", "Työ\\:haku", "a\\b", "a\\\\b"])
+def test_a_category_with_a_backslash_is_written_so_that_it_reads_back(category):
+    (q,) = parse_gift(write_gift([Question("essay", "Q", category=category)]))
+    assert q.category == category
 
 
 @settings(max_examples=300, deadline=None)

@@ -28,9 +28,11 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 def test_register_activate_then_deep_link_launch_and_score(quizzes):
     site = quizzes
     browser = admin_browser(site)
-    page = open_registration(browser, invite(site))
+    page = open_registration(browser, invite(site, "Esimerkin aikuisopisto"))
     assert page.status_code == 200
-    # What will be registered, in the admin's language, before anything is written.
+    # What will be registered, in the admin's language, before anything is written: for
+    # whom the invitation was made, the services, what is shared, the Activate step.
+    assert "This registration was prepared for: Esimerkin aikuisopisto" in page.text
     assert "Grades" in page.text and "Roster" in page.text and "Deep linking" in page.text
     assert "e-mail" in page.text and "Activate" in page.text
     # Moodle shows the page in its dialog (an iframe): the platform may frame it.

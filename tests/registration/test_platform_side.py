@@ -15,11 +15,11 @@ from lti_tool.registration.platform_config import parse_configuration
 from tests.registration.helpers import tool_types
 
 
-def _token(site):
+def _token(site, type_id=None):
     from lti_tool.devplatform.registration import registration_token
 
     with site.app.test_request_context():
-        return registration_token()
+        return registration_token(type_id=type_id)
 
 
 def _request(site):
@@ -86,6 +86,52 @@ def test_the_platform_wants_its_own_unused_token(site):
     again = _post(site, body, token)
     assert (again.status_code, again.text) == (401, "token_already_used")
     assert tool_types(site)[0].state == "pending" and len(tool_types(site)) == 1
+
+
+def test_a_reg_update_token_updates_its_type_which_keeps_its_ids_and_state(site):
+    body = _request(site)
+    first = _post(site, body, _token(site)).json()
+    (row,) = tool_types(site)
+    assert requests.post(f"{site.url}/devplatform/tools/{row.id}/activate", timeout=5).ok
+    body["client_name"] = "Kotopaikka, updated"
+    update_token = _token(site, type_id=row.id)
+    answer = _post(site, body, update_token)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["client_id"] == first["client_id"] == row.client_id
+    assert answer.json()[TOOL]["deployment_id"] == str(row.id)
+    (updated,) = tool_types(site)
+    assert (updated.id, updated.client_id, updated.state) == (row.id, row.client_id, "configured")
+    assert updated.name == "Kotopaikka, updated"
+    # As Moodle's: an update token is not spent (it names a type, not a new client id);
+    # an unknown type and another scope are refused.
+    assert _post(site, body, update_token).status_code == 200
+    assert (_post(site, body, _token(site, type_id=999)).text) == "Unknown client"
+    from lti_tool.devplatform import keys
+
+    other = keys.sign(site.app.instance_path, {"sub": "x", "scope": "other", "exp": 2**31})
+    assert (_post(site, body, other).status_code, _post(site, body, other).text) == (
+        403,
+        "Incorrect scope",
+    )
+    assert len(tool_types(site)) == 1
+
+
+def test_the_platform_asks_update_or_new_only_for_a_tool_on_the_same_host(site):
+    start = site.url + "/devplatform/tools/start-registration"
+    tool_url = site.url + "/lti/register/x"
+    first = requests.get(start, params={"url": tool_url}, allow_redirects=False, timeout=5)
+    assert first.status_code == 302  # nothing on this host yet: straight to the tool
+    _post(site, _request(site), _token(site))
+    (row,) = tool_types(site)
+    asked = requests.get(start, params={"url": tool_url}, allow_redirects=False, timeout=5)
+    assert asked.status_code == 200 and row.client_id in asked.text
+    elsewhere = tool_url.replace("127.0.0.1", "localhost")  # another host: no question
+    assert requests.get(start, params={"url": elsewhere}, allow_redirects=False, timeout=5).status_code == 302
+    for url, choice in ((elsewhere, str(row.id)), (tool_url, "x"), (tool_url, "999")):
+        refused = requests.post(start, data={"url": url, "type": choice}, allow_redirects=False, timeout=5)
+        assert refused.status_code == 400, (url, choice)
+    chosen = requests.post(start, data={"url": tool_url, "type": str(row.id)}, allow_redirects=False, timeout=5)
+    assert chosen.status_code == 302 and chosen.headers["Location"].startswith(tool_url + "?")
 
 
 def test_the_tools_request_names_its_domain_and_what_it_uses():

@@ -1,5 +1,6 @@
 """The registration in Chromium, as in Moodle's dialog: the tool's pages inside the
-platform's iframe, axe WCAG 2.1 AA at 360 px and 1280 px, and the close message."""
+platform's iframe, axe WCAG 2.1 AA at 360 px and 1280 px, the close message, and a second
+"Add LTI Advantage" answered with the platform's "Update"."""
 
 from __future__ import annotations
 
@@ -37,3 +38,18 @@ def test_register_in_the_platforms_dialog_and_activate(page, site):  # noqa: F81
     assert "pending" in row.inner_text()
     row.get_by_role("button", name="Activate").click()
     page.locator("tbody tr").last.filter(has_text="configured").wait_for()
+
+    # "Add LTI Advantage" again: the platform asks in its dialog; "Update" updates the
+    # tool, which stays active, and the tool's page says so in Finnish.
+    page.get_by_label("Tool URL").fill(invite(site, "Esimerkkiopisto, päivitys"))
+    page.get_by_role("button", name="Add LTI Advantage").click()
+    dialog.get_by_role("button", name="Register as a new external tool").wait_for()
+    choice = page.locator("#registration-dialog").element_handle().content_frame()
+    assert axe_violations(choice) == []
+    dialog.get_by_role("button", name="Update").click()
+    dialog.get_by_role("button", name="Rekisteröi").click()
+    dialog.locator("h1", has_text="Kotopaikan rekisteröinti on päivitetty").wait_for()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Sulje ja palaa alustalle").click()
+    assert page.locator("tbody tr").count() == 1
+    assert "configured" in page.locator("tbody tr").last.inner_text()
