@@ -51,7 +51,7 @@ def _per_module(site) -> bool:
 
 
 def test_the_certificate_setting_by_keyboard_alone_with_axe_at_both_widths(chromium, site):  # noqa: F811
-    """About 8 s: a trainer's launch, axe four times, some twenty key presses."""
+    """About 3 s after the launch: axe four times, some twenty key presses."""
     tool = _window(chromium, site, TRAINER)
     tool.get_by_role("link", name="Kaikki moduulit").click()
     tool.locator("#programme-progress-text, .kp-modules").first.wait_for()
