@@ -69,4 +69,6 @@ def test_an_open_attempt_says_its_questions_stay_in_their_language(quizzes):
     _choose(browser, pages[-1], language="en")
     again = browser.get(attempt.url)
     assert "kp-attempt-language" in again.text and "suomi" in again.text
+    head, main = again.text.split("<main", 1)
+    assert "kp-attempt-language" in main and "kp-attempt-language" not in head  # not in <title>
     assert re.search(r'<span class="kp-qtext" lang="fi">', again.text)  # the questions as begun
