@@ -68,8 +68,6 @@ def reload_attempt(frame, script: str) -> None:
     navigate(frame, script, "form[data-autosave] .kp-quiz-actions")  # the whole form is there
 
 
-
-
 def click_and_wait_for_close(page, locator, timeout: float = 5_000) -> None:
     """Click a button that closes its own window. The window may close while Playwright
     is still finishing the click (TargetClosedError), or just after it returns: the

@@ -240,3 +240,17 @@ def quizzes(site: Site) -> Site:
                 db.session.execute(insert(table), rows)
             db.session.commit()
     return site
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One Debian Chromium per test module that asks for it (the browser tests call
+    tests.chromium.require_chromium at their top, so that it is there)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.chromium import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     answer_every_question,
     navigate,
     require_chromium,
@@ -27,16 +22,6 @@ require_chromium()
 SCREENSHOTS = Path(os.environ.get("KOTOPAIKKA_SCREENSHOTS", "/tmp"))
 TRAINER = "Demo Kouluttaja – Trainer (teacher)"
 PARTICIPANT = "Demo Osallistuja – Participant (job seeker), Finnish"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _launch(chromium, site, user: str, activity: str):

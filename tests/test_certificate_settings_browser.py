@@ -12,7 +12,7 @@ from courses.database import db
 from lti_tool.identity.models import LtiContext
 from tests.chromium import require_chromium
 from tests.lti import TRAINER
-from tests.test_real_browser import axe_violations, chromium  # noqa: F401  (the browser)
+from tests.test_real_browser import axe_violations  # noqa: F401  (the browser)
 from tests.ux.test_layout_browser import COLOURS, contrast
 from tests.ux.test_learner_fixes_browser import _window
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.certificates.helpers import complete_modules, pdf_text
 from tests.lti import PARTICIPANT
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 LEARNER = "Demo Osallistuja – Participant (job seeker), Finnish"
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")

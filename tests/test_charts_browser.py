@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from tests.summary.data import add_records
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 TRAINER = "Demo Kouluttaja – Trainer (teacher)"
 COORDINATOR = "Demo Koordinaattori – Coordinator (site administrator)"

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from tests.grades.helpers import complete_module
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 COORDINATOR = "Demo Koordinaattori – Coordinator (site administrator)"
 

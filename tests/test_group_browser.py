@@ -12,7 +12,7 @@ from courses.database import db, utcnow
 from courses.progress.models import ModuleProgress
 from lti_tool.identity.models import LtiUser
 from tests.lti import PARTICIPANT, PARTICIPANT_RU, launch
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 TRAINER = "Demo Kouluttaja – Trainer (teacher)"
 

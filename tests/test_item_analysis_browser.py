@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.lti import PARTICIPANT, PARTICIPANT_RU, WORKING_LIFE
 from tests.quizzes.test_item_pages import _take
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 TRAINER = "Demo Kouluttaja – Trainer (teacher)"
 

@@ -11,7 +11,7 @@ from tests.test_authoring_browser import (
     _adapt,
     _at_both_widths,
     _launch,
-    chromium,  # noqa: F401  (the Chromium fixture, shared)
+     # noqa: F401  (the Chromium fixture, shared)
 )
 
 require_chromium()

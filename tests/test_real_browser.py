@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from tests.chromium import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     answer_every_question,
     navigate,
     reload_attempt,
@@ -18,16 +15,6 @@ from tests.chromium import (
 )
 
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from quizzes.models import Attempt
 from tests.chromium import require_chromium
 from tests.followup.helpers import limit_attempts, send_reflection
 from tests.lti import PARTICIPANT as PARTICIPANT_ID
-from tests.test_real_browser import axe_violations, chromium, launch_in_iframe, page  # noqa: F401
+from tests.test_real_browser import axe_violations, launch_in_iframe, page  # noqa: F401
 
 require_chromium()
 

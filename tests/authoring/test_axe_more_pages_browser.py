@@ -8,9 +8,7 @@ translation file's import with texts not taken and refused."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
-import pytest
 from babel.messages.pofile import read_po, write_po
 from sqlalchemy import select
 
@@ -20,19 +18,9 @@ from courses.database import db
 from courses.models import Module, Page, PageText
 from tests.authoring import images as files
 from tests.authoring.chromium_pages import adapt, checked, trainer_page
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import require_chromium
 
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _site_id(app) -> int:

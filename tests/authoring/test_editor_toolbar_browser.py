@@ -12,13 +12,12 @@ from sqlalchemy import select
 from authoring.models import DraftPage, DraftText
 from courses.database import db
 from tests.authoring import images as files
-from tests.test_authoring_browser import (  # noqa: F401  (chromium: the module's browser)
+from tests.test_authoring_browser import (
     TRAINER,
     _adapt,
     _at_both_widths,
     _launch,
     _open_finnish_editor,
-    chromium,
 )
 
 FOCUSED = "() => document.activeElement.dataset.md || document.activeElement.id"

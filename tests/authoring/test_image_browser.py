@@ -6,29 +6,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from authoring.models import DraftText
 from courses.database import db
 from tests.authoring import images as files
 from tests.authoring.conftest import shipped
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import require_chromium
 from tests.test_real_browser import axe_violations, launch_in_iframe
 
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _fi_body(app, page_id: int) -> str:

@@ -6,28 +6,16 @@ Every stop is reached in the page's order, and its focus is visible."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from authoring.models import ModuleVersion
 from courses.database import db
 from courses.models import Module, Page, PageText
 from tests.authoring.chromium_pages import trainer_page
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import require_chromium
 
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 # The focused element: its accessible name as a person hears it (an aria-label, else the

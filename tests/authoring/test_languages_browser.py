@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,23 +20,13 @@ from authoring.models import DraftText
 from authoring.quiz_models import DraftQuestion
 from courses.database import db
 from tests.authoring.chromium_pages import adapt, checked, trainer_page
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import require_chromium
 from tests.lti import TRAINER
 
 require_chromium()
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "lti_tool" / "translations"
 BROWSER_LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB", "ru": "ru-RU", "uk": "uk-UA"}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

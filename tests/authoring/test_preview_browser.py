@@ -7,31 +7,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from courses.database import db
 from tests.authoring.conftest import shipped
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, answer_every_question, require_chromium
+from tests.chromium import (
+    answer_every_question,
+    require_chromium,
+)
 from tests.test_real_browser import axe_violations, launch_in_iframe
 
 require_chromium()
 
 # Where the screenshots go: /tmp, or docs/guide to refresh the trainer's guide's pictures.
 SCREENSHOTS = Path(os.environ.get("KOTOPAIKKA_SCREENSHOTS", "/tmp"))
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _records(app) -> tuple[int, ...]:

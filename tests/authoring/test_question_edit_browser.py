@@ -6,9 +6,7 @@ and, in the review, the edited feedback."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from authoring.models import LibraryModule
@@ -17,8 +15,6 @@ from courses.database import db
 from tests.authoring.chromium_pages import PARTICIPANT, adapt, trainer_page
 from tests.browser import forms_in
 from tests.chromium import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     answer_every_question,
     require_chromium,
     send_attempt,
@@ -30,16 +26,6 @@ require_chromium()
 
 NEW_TEXT = "Amina saa työpaikan keittiöapulaisena. Mitä hänen kannattaa tehdä ensimmäisenä päivänä?"
 NEW_FEEDBACK = "Oikein. Kirjallinen sopimus suojaa sekä Aminaa että työnantajaa."
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _bind_the_unbound_activity(site, slug: str) -> None:

@@ -5,25 +5,11 @@ scrolling sideways, and a trainer takes the original's new page over by keyboard
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.authoring.releases import NEW_PAGE, content_load, newer_release
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, require_chromium
+from tests.chromium import require_chromium
 from tests.test_authoring_browser import TRAINER, _adapt, _at_both_widths, _launch
 
 require_chromium()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_the_changes_pass_axe_and_a_new_page_is_taken_over_by_keyboard(chromium, shipped_release, tmp_path):

@@ -5,7 +5,7 @@ platform's iframe, axe WCAG 2.1 AA at 360 px and 1280 px, the close message, and
 from __future__ import annotations
 
 from tests.registration.helpers import invite
-from tests.test_real_browser import axe_violations, chromium, page  # noqa: F401
+from tests.test_real_browser import axe_violations, page  # noqa: F401
 
 
 def test_register_in_the_platforms_dialog_and_activate(page, site):  # noqa: F811

@@ -5,11 +5,12 @@ focus appearance), and the quiz's summary step works by keyboard alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_FLAGS, answer_every_question, require_chromium
+from tests.chromium import (
+    answer_every_question,
+    require_chromium,
+)
 from tests.test_real_browser import PARTICIPANT, axe_violations
 
 require_chromium()
@@ -65,16 +66,6 @@ def test_contrast_is_computed_as_wcag_defines_it():
     assert round(contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)"), 1) == 21.0
     assert round(contrast("rgb(108, 117, 125)", "rgb(255, 255, 255)"), 2) == 4.69
     assert round(contrast("rgb(222, 226, 230)", "rgb(255, 255, 255)"), 2) == 1.3  # Bootstrap's
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

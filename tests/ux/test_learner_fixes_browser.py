@@ -17,7 +17,6 @@ from quizzes.models import CourseQuizSettings
 from tests.chromium import require_chromium
 from tests.lti import PARTICIPANT, TRAINER, WORKING_LIFE
 from tests.quizzes.pages import answers
-from tests.test_real_browser import chromium  # noqa: F401  (the module's browser)
 
 require_chromium()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_real_browser import axe_violations, chromium  # noqa: F401  (the fixture)
+from tests.test_real_browser import axe_violations  # noqa: F401  (the fixture)
 from tests.ux.test_layout_browser import learner  # noqa: F401  (the fixture)
 
 SPEECH = """

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.chromium import require_chromium
-from tests.test_real_browser import PARTICIPANT, chromium, launch_in_iframe  # noqa: F401
+from tests.test_real_browser import PARTICIPANT, launch_in_iframe  # noqa: F401
 from tests.ux.test_listen_browser import SPEECH
 
 require_chromium()
