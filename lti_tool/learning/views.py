@@ -120,6 +120,15 @@ def render_module_page(
         "interface_choices": INTERFACE_ENDONYMS.items(),
         "interface": visit.session.interface_choice or "",
     }
+    # The quiz's address is made here, not with a {% set %} in the template's block: after
+    # a block's {% set %}, Jinja derives a new context for every _() that follows it (a
+    # score of them on this page, on every page view).
+    if quiz is None:
+        quiz_url = None
+    elif preview is not None:
+        quiz_url = preview.quiz_url  # type: ignore[attr-defined]  # authoring's Links
+    else:
+        quiz_url = url_for("learning.quiz_home", launch_id=visit.session.id, module_slug=module.slug)
     # The glossary's words (marked at load): plain Finnish and the learner's own language.
     body, words = show_terms(
         content.html,
@@ -143,6 +152,7 @@ def render_module_page(
         fallback=content.language != language,
         progress=progress,
         quiz=quiz,
+        quiz_url=quiz_url,
         language_form=language_form,
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),

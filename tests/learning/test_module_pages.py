@@ -165,6 +165,28 @@ def test_reading_a_page_again_writes_nothing_and_costs_few_queries(site):
     assert len(statements) <= 2, statements
 
 
+
+def test_a_page_view_renders_without_deriving_template_contexts(quizzes, monkeypatch):
+    """After a {% set %} in a template block, Jinja derives a whole new context for every
+    _() that follows it: a score of them on a module page, on every page view. The page's
+    values are the view's (the quiz's address too), so it derives none."""
+    import jinja2.runtime
+
+    derived = []
+    original = jinja2.runtime.Context.derived
+
+    def counting(self, locals=None):
+        derived.append(self.name)
+        return original(self, locals)
+
+    browser = quizzes.browser()
+    first = launch(browser).page
+    assert "/quiz/finnish-working-life/" in first.text  # the module has a quiz: its link
+    monkeypatch.setattr(jinja2.runtime.Context, "derived", counting)
+    page = browser.get(browser.url(toc_links(first)[1]))
+    assert page.status_code == 200 and "/quiz/finnish-working-life/" in page.text
+    assert derived == []
+
 def test_the_programme_overview_shows_every_module_with_its_status(site):
     browser = site.browser()
     first = launch(browser).page
