@@ -11,7 +11,7 @@ from tests.ux import test_layout_browser as layout
 require_chromium()
 
 # The participant's tool window, launched as the layout tests launch it.
-chromium, learner = layout.chromium, layout.learner
+learner = layout.learner
 
 
 def _tab_to_first_term(tool) -> None:

@@ -17,7 +17,7 @@ from tests.ux.test_listen_browser import SPEECH
 
 require_chromium()
 
-chromium, learner = layout.chromium, layout.learner  # the fixtures: a participant's window
+learner = layout.learner  # the fixtures: a participant's window
 
 WIDTHS = (1280, 360)
 
