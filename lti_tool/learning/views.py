@@ -26,6 +26,7 @@ from lti_tool.learning.forms import (
     LanguageForm,
     choices,
 )
+from lti_tool.learning.fragments import language_menus, listen_tools
 from lti_tool.learning.grading import publish_progress
 from lti_tool.learning.trainer_views import bind_picker, module_picker
 from quizzes.standing import QuizBrief, quiz_brief
@@ -112,14 +113,17 @@ def render_module_page(
     language_form = {
         "csrf_token": csrf_token_for(visit.session.id, visit.session.browser_key_hash),
         "back": f"{module.slug}/{entry.slug}",
-        "label": LANGUAGE_LABEL,
         "action": language_action,
-        "choices": [(tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages],
-        # The menus' labels are translated in the template (the page's own, cached
-        # catalogue), not through lazy strings: this runs on every page view.
-        "interface_choices": INTERFACE_ENDONYMS.items(),
-        "interface": visit.session.interface_choice or "",
     }
+    # The menus and the listen tools are the same words for the same languages: rendered
+    # once per interface language and kept (fragments.py).
+    menus = language_menus(
+        str(LANGUAGE_LABEL),
+        tuple((tag, ENDONYMS[tag]) for tag in CONTENT_LANGUAGES if tag in module.languages),
+        language,
+        tuple(INTERFACE_ENDONYMS.items()),
+        visit.session.interface_choice or "",
+    )
     # The quiz's address is made here, not with a {% set %} in the template's block: after
     # a block's {% set %}, Jinja derives a new context for every _() that follows it (a
     # score of them on this page, on every page view).
@@ -154,6 +158,8 @@ def render_module_page(
         quiz=quiz,
         quiz_url=quiz_url,
         language_form=language_form,
+        language_menus=menus,
+        listen_tools=listen_tools(HTML_LANG[content.language]),
         module_title=catalog.pick(module.title, language),
         programme_title=catalog.pick(module.programme_title, language),
         module_base=module_base,

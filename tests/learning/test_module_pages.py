@@ -165,7 +165,6 @@ def test_reading_a_page_again_writes_nothing_and_costs_few_queries(site):
     assert len(statements) <= 2, statements
 
 
-
 def test_a_page_view_renders_without_deriving_template_contexts(quizzes, monkeypatch):
     """After a {% set %} in a template block, Jinja derives a whole new context for every
     _() that follows it: a score of them on a module page, on every page view. The page's
@@ -186,6 +185,25 @@ def test_a_page_view_renders_without_deriving_template_contexts(quizzes, monkeyp
     page = browser.get(browser.url(toc_links(first)[1]))
     assert page.status_code == 200 and "/quiz/finnish-working-life/" in page.text
     assert derived == []
+
+
+def test_the_menus_and_listen_tools_are_made_once_per_language_and_follow_it(site):
+    """The language menus and the listen tools are the same words for the same languages:
+    made once and kept (lti_tool/learning/fragments.py), each interface language its own."""
+    from lti_tool.learning.fragments import _rendered
+
+    _rendered.cache_clear()
+    finnish = site.browser()
+    first = launch(finnish).page
+    page = finnish.get(finnish.url(toc_links(first)[1]))
+    assert _rendered.cache_info().hits >= 2  # the second view made neither again
+    assert "<span data-label-play>Kuuntele</span>" in page.text and "Valikoiden kieli" in page.text
+    assert 'data-listen-lang="fi"' in page.text and '<option value="fi" lang="fi" selected>' in page.text
+    russian = site.browser()
+    page = launch(russian, PARTICIPANT_RU).page
+    assert "<span data-label-play>Слушать</span>" in page.text and "Язык меню" in page.text
+    assert "Kuuntele" not in page.text and 'data-listen-lang="ru"' in page.text
+
 
 def test_the_programme_overview_shows_every_module_with_its_status(site):
     browser = site.browser()
