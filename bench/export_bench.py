@@ -2,8 +2,8 @@
 
 For each database (a fresh SQLite file and/or a fresh PostgreSQL database) the script
 migrates, loads the shipped content, and fills in ten platforms with 20,000 learners
-each, every learner with a completion record for the five modules of the mentor
-programme (1,000,000 records; a fifth of the learners have completed all five). It then
+each, every learner with a completion record for each module of the mentor programme
+(six since 2026-12-04: 1,200,000 records; a fifth of the learners have completed all). It then
 runs ``kotopaikka export completions`` as a separate process, as an operator would, and
 prints the wall time and that process's peak memory (ru_maxrss):
 
