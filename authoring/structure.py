@@ -98,14 +98,22 @@ def add_page(site_id: int, library_module_id: int, title: object, author_id: int
 
 def remove_page(site_id: int, page_id: int) -> None:
     page, module, _ = draft_page(site_id, page_id)
+    retire_page(module.id, page)
+    db.session.commit()
+
+
+def retire_page(library_module_id: int, page: DraftPage) -> None:
+    """Take ``page`` out of the draft (kept in its history; retired for learners when
+    published), unless it is the draft's last live page. Does not commit."""
     live = db.session.execute(
-        select(func.count()).where(DraftPage.library_module_id == module.id, DraftPage.removed_at.is_(None))
+        select(func.count()).where(
+            DraftPage.library_module_id == library_module_id, DraftPage.removed_at.is_(None)
+        )
     ).scalar_one()
     if live <= 1:
         raise InvalidText("last_page")
     page.removed_at = utcnow()
-    _touch(module.id)
-    db.session.commit()
+    _touch(library_module_id)
 
 
 def move_page(site_id: int, page_id: int, step: int) -> None:

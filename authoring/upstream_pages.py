@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from authoring.drafts import InvalidText
 from authoring.library import NotInLibrary, copy_page, draft_pages, own_module
 from authoring.models import DraftPage, LibraryModule
-from authoring.structure import MAX_PAGES, slug_for
+from authoring.structure import MAX_PAGES, retire_page, slug_for
 from authoring.upstream import StaleOffer, fingerprint, remember, seen
 from courses.database import db, utcnow
 from courses.languages import SOURCE_LANGUAGE
@@ -147,13 +147,8 @@ def decide_retired(site_id: int, library_module_id: int, page_id: int, remove: b
         raise NotInLibrary(f"no retired page {page_id}")
     module = own_module(site_id, library_module_id)
     if remove:
-        live = db.session.execute(
-            select(func.count()).where(DraftPage.library_module_id == module.id, DraftPage.removed_at.is_(None))
-        ).scalar_one()
-        if live <= 1:
-            raise InvalidText("last_page")
         page = db.session.get(DraftPage, page_id)
         assert page is not None
-        page.removed_at = module.draft_changed_at = utcnow()
+        retire_page(module.id, page)
     remember(module.id, f"retired/{page_id}", RETIRED)
     db.session.commit()

@@ -37,5 +37,4 @@ def language_menus(
 def _rendered(template: str, locale: str, values: tuple[tuple[str, object], ...]) -> Markup:
     """``template`` rendered with ``values`` in ``locale``, the request's own (the key
     names it so that each interface language has its own copy)."""
-    assert locale == select_locale()
     return Markup(current_app.jinja_env.get_template(template).render(dict(values)))

@@ -24,6 +24,15 @@ def _quiz(browser, site, launch_id, module_id):
     return page
 
 
+def _draft_questions(site) -> int:
+    with site.app.app_context():
+        return db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+
+
+def _import_url(site, launch_id: str, module_id: int) -> str:
+    return site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
+
+
 def _csrf(page) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
@@ -106,7 +115,7 @@ def test_a_pasted_gift_is_previewed_with_its_errors_then_saved(quizzes):
     browser, launch_id, module_id, _ = _adapted(site)
     page = _quiz(browser, site, launch_id, module_id)
     csrf = _csrf(page)
-    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
+    url = _import_url(site, launch_id, module_id)
     broken = "// [id:oma-a]\nRikki {=a ~b\n\n// [id:oma-b]\nEhjä {T}\n"
     shown = browser.post(url, data={"csrf_token": csrf, "language": "fi", "file_format": "gift", "text": broken,
                                     "action": "preview"})
@@ -117,16 +126,13 @@ def test_a_pasted_gift_is_previewed_with_its_errors_then_saved(quizzes):
                             files={"file": ("q.gift", good.encode())})
     assert uploaded.status_code == 200 and "oma-b" in uploaded.text
     (confirm,) = [f for f in forms_in(uploaded.text) if f.fields.get("action") == "save"]
-    with site.app.app_context():
-        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    before = _draft_questions(site)
     done = browser.post(site.url + confirm.action, data=confirm.fields, allow_redirects=False)
     assert done.status_code == 303 and done.headers["Location"].endswith("?imported=1")
-    with site.app.app_context():
-        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before + 1
+    assert _draft_questions(site) == before + 1
     refused = browser.post(url, data={**confirm.fields, "text": broken})  # saving a broken text writes nothing
     assert refused.status_code == 400
-    with site.app.app_context():
-        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before + 1
+    assert _draft_questions(site) == before + 1
 
 
 def test_an_uploaded_moodle_xml_bank_shows_every_error_with_its_line_and_saves_nothing(quizzes):
@@ -135,9 +141,8 @@ def test_an_uploaded_moodle_xml_bank_shows_every_error_with_its_line_and_saves_n
     site = quizzes
     browser, launch_id, module_id, _ = _adapted(site)
     csrf = _csrf(_quiz(browser, site, launch_id, module_id))
-    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
-    with site.app.app_context():
-        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    url = _import_url(site, launch_id, module_id)
+    before = _draft_questions(site)
     form = {"csrf_token": csrf, "language": "fi", "file_format": "moodlexml"}
     shown = browser.post(url, data=form, files={"file": ("bank.xml", BANK.encode())})
     assert shown.status_code == 400 and "4 ongelmaa: mitään ei tallennettu" in shown.text
@@ -147,8 +152,7 @@ def test_an_uploaded_moodle_xml_bank_shows_every_error_with_its_line_and_saves_n
     assert "Pohdi" in shown.text and 'name="action" value="save"' not in shown.text
     saved = browser.post(url, data={**form, "action": "save", "text": BANK})
     assert saved.status_code == 400
-    with site.app.app_context():
-        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before
+    assert _draft_questions(site) == before
 
 
 def test_questions_move_and_are_removed(quizzes):
@@ -262,14 +266,12 @@ def test_a_pasted_question_with_a_script_is_refused_where_it_is(quizzes):
     site = quizzes
     browser, launch_id, module_id, _ = _adapted(site)
     csrf = _csrf(_quiz(browser, site, launch_id, module_id))
-    url = site.url + f"/l/{launch_id}/library/{module_id}/quiz/import"
-    with site.app.app_context():
-        before = db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar()
+    url = _import_url(site, launch_id, module_id)
+    before = _draft_questions(site)
     for action in ("preview", "save"):
         shown = browser.post(url, data={"csrf_token": csrf, "language": "fi", "file_format": "gift",
                                         "text": SCRIPTED, "action": action})
         assert shown.status_code == 400 and "2 ongelmaa: mitään ei tallennettu" in shown.text
         assert "Rivi 1, sarake 1" in shown.text and "onerror" in shown.text and "script" in shown.text
         assert 'name="action" value="save"' not in shown.text
-    with site.app.app_context():
-        assert db.session.execute(select(func.count()).select_from(DraftQuestion)).scalar() == before
+    assert _draft_questions(site) == before
