@@ -17,6 +17,7 @@ from courses import catalog
 from courses.catalog import ModuleInfo
 from lti_tool.certificates.errors import CertificateRefused
 from lti_tool.i18n import DEFAULT_LOCALE
+from lti_tool.identity.names import display_names
 from lti_tool.learning.context import Visit
 
 
@@ -33,7 +34,8 @@ def certificate_languages(language: str) -> list[str]:
 def learner_name(visit: Visit) -> str:
     """The name as Moodle gave it: its ``name`` claim, else given and family names."""
     user = visit.session.user
-    name = (user.name or " ".join(p for p in (user.given_name, user.family_name) if p)).strip()
+    # The launch session keeps only the name claim; the given and family names are the user's.
+    name = (user.name or "").strip() or display_names([user.id]).get(user.id, "")
     if not name:
         raise CertificateRefused("name_not_shared", visit.session.id)
     return name

@@ -61,6 +61,25 @@ def test_a_finnish_learner_downloads_the_same_certificate_twice(site):
     assert _certificates(site) == 1
 
 
+def test_without_a_name_claim_the_given_and_family_names_are_used_and_without_any_it_is_refused(site):
+    browser = site.browser()
+    pending = pending_launch(browser)
+    claims = pending.claims(name=None, given_name="Dana", family_name="Demola")
+    path = pending.post(sign_as_platform(site.app, claims)).headers["Content-Location"].rstrip("/")
+    complete_modules(site.app, PARTICIPANT)
+    answer = _get(browser, path + "/certificate")
+    assert answer.status_code == 200, answer.text  # was a 500: the session has no given name
+    assert "Dana Demola" in pdf_text(answer.content)
+    nameless = site.browser()
+    pending = pending_launch(nameless, PARTICIPANT_RU)
+    claims = pending.claims(name=None, given_name=None, family_name=None)
+    path = pending.post(sign_as_platform(site.app, claims)).headers["Content-Location"].rstrip("/")
+    complete_modules(site.app, PARTICIPANT_RU)
+    refused = _get(nameless, path + "/certificate")
+    assert refused.status_code // 100 == 4 and "<code>name_not_shared</code>" in refused.text
+    assert _certificates(site) == 1
+
+
 def test_a_russian_learner_gets_it_in_russian_and_finnish(site):
     browser = site.browser()
     pending = pending_launch(browser, PARTICIPANT_RU)
