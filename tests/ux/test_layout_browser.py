@@ -81,6 +81,9 @@ def learner(chromium, quizzes):
         page.get_by_role("button", name="Launch").click()
     tool = popup.value
     tool.locator("h1").wait_for(timeout=10_000)
+    # The page's deferred scripts (terms.js, listen.js) run before "load": a click before
+    # then finds no handler (a glossary test failed so on a loaded machine).
+    tool.wait_for_load_state("load")
     yield tool
     context.close()
 
